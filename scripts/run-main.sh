@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the vidperf command-line tool (target vidperf_cli) and runs it.
+# Arguments go to the tool; without arguments it runs the default job below.
+# Build output goes to stderr so that stdout carries only the tool's output.
+# Works from any directory.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-deps.sh >&2
+
+cmake --preset release >&2
+cmake --build --preset release --target vidperf_cli -j "$(nproc 2>/dev/null || echo 2)" >&2
+
+if (($# == 0)); then
+    # the main job until the video-model commands land: one op compared across GPUs
+    set -- op gemm --m 8192 --n 8192 --k 8192 --dtype bf16 --gpu a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb
+fi
+exec build/release/examples/vidperf "$@"
