@@ -1,0 +1,172 @@
+#pragma once
+/// \file
+/// A user's own GPU from JSON (schema `vidperf.gpu/1`), keys carrying units:
+///
+///   { "schema": "vidperf.gpu/1", "base": "h100-sxm5-80gb",      // optional: start from a catalog entry
+///     "slug": "my-h100-300w", "name": "H100 SXM5 at 300 W",
+///     "vendor": "nvidia", "architecture": "hopper", "sm_version": 90, "sm_count": 132,
+///     "boost_clock_MHz": 1980,
+///     "dense_peak_TFLOPps": { "fp32": 66.9, "tf32": 494.7, "bf16": 989.4, "fp16": 989.4,
+///                             "fp8": 1978.9, "int8": 1978.9, "int4": 0 },
+///     "hbm_capacity_GB": 80, "hbm_bandwidth_GBps": 3350, "l2_size_MiB": 50,
+///     "nvlink_generation": 4, "nvlink_bandwidth_GBps": 450,
+///     "pcie_generation": 5, "pcie_bandwidth_GBps": 64, "tdp_W": 700, "source": "..." }
+///
+/// Without "base" every field except "source", "name", "tdp_W" and
+/// "boost_clock_MHz" is required. Unknown keys are errors (a misspelt key
+/// must not silently keep a default).
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/core/quantity.hpp>
+#include <vidperf/detail/json_support.hpp>
+#include <vidperf/hardware/catalog.hpp>
+#include <vidperf/hardware/gpu_spec.hpp>
+
+namespace vidperf {
+
+/// A GPU spec that owns the strings its string_views point to.
+struct loaded_gpu {
+    gpu_spec spec;
+    std::shared_ptr<detail::string_store> strings = std::make_shared<detail::string_store>();
+};
+
+inline constexpr std::string_view gpu_schema = "vidperf.gpu/1";
+
+namespace detail {
+inline constexpr std::array<std::string_view, 19> gpu_json_keys{
+    "schema",         "base",       "slug",          "name",           "vendor",
+    "architecture",   "sm_version", "sm_count",      "boost_clock_MHz", "dense_peak_TFLOPps",
+    "hbm_capacity_GB", "hbm_bandwidth_GBps", "l2_size_MiB", "nvlink_generation", "nvlink_bandwidth_GBps",
+    "pcie_generation", "pcie_bandwidth_GBps", "tdp_W", "source"};
+}
+
+/// Reads a GPU spec from JSON text; raises parse_error / schema_error / invalid_argument naming the field.
+[[nodiscard]] inline loaded_gpu gpu_from_json(std::string_view text) {
+    constexpr std::string_view where = "gpu JSON";
+    const nlohmann::json j = detail::parse_json(text, where);
+    detail::check_schema(j, gpu_schema, where);
+    for (const auto& [key, value] : j.items()) {
+        bool known = false;
+        for (auto k : detail::gpu_json_keys) known = known || k == key;
+        if (!known)
+            detail::raise(errc::json_bad_value, where,
+                          "unknown field '" + key + "'; closest: " + detail::closest_names(key, detail::gpu_json_keys));
+    }
+    loaded_gpu out;
+    auto& s = *out.strings;
+    const bool based = detail::has(j, "base");
+    if (based) out.spec = find_gpu(detail::string_field(j, "base", where));
+    auto text_field = [&](std::string_view key, std::string_view& dst, bool required) {
+        if (detail::has(j, key))
+            dst = detail::keep(s, detail::string_field(j, key, where));
+        else if (required && !based)
+            detail::raise(errc::json_missing_field, where, "missing field '" + std::string(key) + "'");
+        else
+            dst = detail::keep(s, std::string(dst)); // own a copy either way
+    };
+    auto num = [&](std::string_view key, bool required, auto&& assign) {
+        if (detail::has(j, key))
+            assign(detail::number_field(j, key, where));
+        else if (required && !based)
+            detail::raise(errc::json_missing_field, where, "missing field '" + std::string(key) + "'");
+    };
+    text_field("slug", out.spec.slug, true);
+    text_field("name", out.spec.name, false);
+    text_field("architecture", out.spec.architecture, true);
+    text_field("source", out.spec.source, false);
+    if (detail::has(j, "vendor")) {
+        const std::string v = detail::string_field(j, "vendor", where);
+        if (v == "nvidia")
+            out.spec.vendor = gpu_vendor::nvidia;
+        else if (v == "amd")
+            out.spec.vendor = gpu_vendor::amd;
+        else
+            detail::raise(errc::json_bad_value, where, "field 'vendor' must be \"nvidia\" or \"amd\", got \"" + v + "\"");
+    }
+    num("sm_version", false, [&](double v) { out.spec.sm_version = static_cast<int>(v); });
+    num("sm_count", true, [&](double v) { out.spec.sm_count = static_cast<int>(v); });
+    num("boost_clock_MHz", false, [&](double v) { out.spec.boost_clock_mhz = v; });
+    if (detail::has(j, "dense_peak_TFLOPps")) {
+        const auto& p = j.at("dense_peak_TFLOPps");
+        if (!p.is_object())
+            detail::raise(errc::json_wrong_type, where, "field 'dense_peak_TFLOPps' must be an object");
+        for (const auto& [key, value] : p.items()) {
+            bool found = false;
+            for (std::size_t i = 0; i < compute_class_count; ++i) {
+                if (name(static_cast<compute_class>(i)) != key) continue;
+                found = true;
+                if (!value.is_number())
+                    detail::raise(errc::json_wrong_type, where, "field 'dense_peak_TFLOPps." + key + "' must be a number");
+                out.spec.dense_peak[i] = flops_per_second(value.get<double>() * units::tera);
+            }
+            if (!found)
+                detail::raise(errc::json_bad_value, where,
+                              "unknown field 'dense_peak_TFLOPps." + key +
+                                  "'; known: fp32, tf32, bf16, fp16, fp8, int8, int4");
+        }
+    } else if (!based) {
+        detail::raise(errc::json_missing_field, where, "missing field 'dense_peak_TFLOPps'");
+    }
+    num("hbm_capacity_GB", true, [&](double v) { out.spec.hbm_capacity = bytes(v * units::giga); });
+    num("hbm_bandwidth_GBps", true, [&](double v) { out.spec.hbm_bandwidth = bytes_per_second(v * units::giga); });
+    num("l2_size_MiB", true, [&](double v) { out.spec.l2_size = bytes(v * units::mebi); });
+    num("nvlink_generation", true, [&](double v) { out.spec.nvlink_generation = static_cast<int>(v); });
+    num("nvlink_bandwidth_GBps", true,
+        [&](double v) { out.spec.nvlink_bandwidth = bytes_per_second(v * units::giga); });
+    num("pcie_generation", true, [&](double v) { out.spec.pcie_generation = static_cast<int>(v); });
+    num("pcie_bandwidth_GBps", true, [&](double v) { out.spec.pcie_bandwidth = bytes_per_second(v * units::giga); });
+    num("tdp_W", false, [&](double v) { out.spec.tdp_watts = v; });
+    out.spec.validate();
+    return out;
+}
+
+/// The JSON form of a spec (round-trips through gpu_from_json).
+[[nodiscard]] inline nlohmann::json to_json(const gpu_spec& g) {
+    nlohmann::json peaks = nlohmann::json::object();
+    for (std::size_t i = 0; i < compute_class_count; ++i)
+        peaks[std::string(name(static_cast<compute_class>(i)))] = g.dense_peak[i].value() / units::tera;
+    return {{"schema", gpu_schema},
+            {"slug", g.slug},
+            {"name", g.name},
+            {"vendor", g.vendor == gpu_vendor::nvidia ? "nvidia" : "amd"},
+            {"architecture", g.architecture},
+            {"sm_version", g.sm_version},
+            {"sm_count", g.sm_count},
+            {"boost_clock_MHz", g.boost_clock_mhz},
+            {"dense_peak_TFLOPps", peaks},
+            {"hbm_capacity_GB", g.hbm_capacity.value() / units::giga},
+            {"hbm_bandwidth_GBps", g.hbm_bandwidth.value() / units::giga},
+            {"l2_size_MiB", g.l2_size.value() / units::mebi},
+            {"nvlink_generation", g.nvlink_generation},
+            {"nvlink_bandwidth_GBps", g.nvlink_bandwidth.value() / units::giga},
+            {"pcie_generation", g.pcie_generation},
+            {"pcie_bandwidth_GBps", g.pcie_bandwidth.value() / units::giga},
+            {"tdp_W", g.tdp_watts},
+            {"source", g.source}};
+}
+
+namespace detail {
+[[nodiscard]] inline std::string read_text_file(const std::filesystem::path& path, std::string_view where) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        raise(errc::unknown_name, where, "cannot open file '" + path.string() + "'");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+} // namespace detail
+
+[[nodiscard]] inline loaded_gpu load_gpu_file(const std::filesystem::path& path) {
+    return gpu_from_json(detail::read_text_file(path, "load_gpu_file"));
+}
+
+} // namespace vidperf

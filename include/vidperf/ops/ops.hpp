@@ -1,0 +1,188 @@
+#pragma once
+/// \file
+/// The op vocabulary: plain-data descriptors of the work a GPU kernel does.
+/// A model (stage lowering) only ever says which of these it runs; the
+/// roofline engine turns each into time. Shapes are element counts.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <variant>
+
+#include <vidperf/core/dtype.hpp>
+
+namespace vidperf {
+
+using extent = std::int64_t;
+
+/// C[m,n] = A[m,k] · B[k,n], `batch` independent problems (batched GEMM when > 1).
+/// `a` is the activation dtype and picks the arithmetic pipe; `b` may be a
+/// weight-only storage format (int8/int4/nf4 weights with bf16 activations).
+struct gemm_op {
+    extent m = 0;
+    extent n = 0;
+    extent k = 0;
+    extent batch = 1;
+    dtype a = dtype::bf16;
+    dtype b = dtype::bf16;
+    dtype c = dtype::bf16;
+    bool shared_b = false; ///< one B for every batch entry (a weight), read once
+};
+
+/// Attention kernel families; their efficiencies differ by up to 2x on the same shape.
+enum class attention_kernel : std::uint8_t {
+    fa2,            ///< FlashAttention-2
+    fa3,            ///< FlashAttention-3 (Hopper only)
+    cudnn,          ///< cuDNN fused SDPA (flash-style)
+    sdpa_math,      ///< PyTorch SDPA math backend: scores materialised in memory
+    sdpa_efficient, ///< PyTorch SDPA memory-efficient backend (flash-style)
+    sage,           ///< SageAttention: 8-bit QK^T, flash-style
+};
+inline constexpr std::size_t attention_kernel_count = 6;
+inline constexpr std::array<attention_kernel, attention_kernel_count> all_attention_kernels{
+    attention_kernel::fa2,       attention_kernel::fa3,            attention_kernel::cudnn,
+    attention_kernel::sdpa_math, attention_kernel::sdpa_efficient, attention_kernel::sage};
+
+[[nodiscard]] constexpr std::string_view name(attention_kernel k) noexcept {
+    switch (k) {
+    case attention_kernel::fa2: return "fa2";
+    case attention_kernel::fa3: return "fa3";
+    case attention_kernel::cudnn: return "cudnn";
+    case attention_kernel::sdpa_math: return "sdpa-math";
+    case attention_kernel::sdpa_efficient: return "sdpa-efficient";
+    case attention_kernel::sage: return "sage";
+    }
+    return "?";
+}
+
+[[nodiscard]] constexpr bool materialises_scores(attention_kernel k) noexcept {
+    return k == attention_kernel::sdpa_math;
+}
+
+enum class pass : std::uint8_t { forward, backward };
+
+/// softmax(Q K^T / sqrt(d)) V over `batch` sequences. Grouped-query attention
+/// when heads_kv < heads_q (heads_q must be a multiple of heads_kv).
+struct attention_op {
+    extent batch = 1;
+    extent heads_q = 0;
+    extent heads_kv = 0; ///< 0 means "same as heads_q"
+    extent seq_q = 0;
+    extent seq_kv = 0;   ///< 0 means "same as seq_q" (self-attention)
+    extent head_dim = 0;
+    extent head_dim_v = 0; ///< 0 means "same as head_dim"
+    bool causal = false;
+    dtype type = dtype::bf16;
+    attention_kernel kernel = attention_kernel::fa2;
+    pass direction = pass::forward;
+};
+
+/// 2-D or 3-D convolution, NC(D)HW, lowered to an implicit GEMM
+/// M = N·Do·Ho·Wo, N = C_out, K = C_in/groups · kd·kh·kw.
+/// For a 2-D convolution leave the depth entries at 1 and pad 0.
+/// Padding is given before and after each of (D, H, W) so that causal temporal
+/// padding (all of it before) is expressible.
+struct conv_op {
+    extent batch = 1;
+    extent c_in = 0;
+    extent c_out = 0;
+    std::array<extent, 3> input{1, 0, 0};  ///< D, H, W
+    std::array<extent, 3> kernel{1, 1, 1}; ///< kd, kh, kw
+    std::array<extent, 3> stride{1, 1, 1};
+    std::array<extent, 3> pad_before{0, 0, 0};
+    std::array<extent, 3> pad_after{0, 0, 0};
+    std::array<extent, 3> dilation{1, 1, 1};
+    extent groups = 1;
+    dtype type = dtype::bf16;
+    pass direction = pass::forward; ///< backward = data-gradient + weight-gradient
+};
+
+/// Memory-bound kernels over `elements` values each.
+enum class pointwise_kind : std::uint8_t { elementwise, layernorm, rmsnorm, softmax, reduction };
+
+[[nodiscard]] constexpr std::string_view name(pointwise_kind k) noexcept {
+    switch (k) {
+    case pointwise_kind::elementwise: return "elementwise";
+    case pointwise_kind::layernorm: return "layernorm";
+    case pointwise_kind::rmsnorm: return "rmsnorm";
+    case pointwise_kind::softmax: return "softmax";
+    case pointwise_kind::reduction: return "reduction";
+    }
+    return "?";
+}
+
+/// FLOPs per element by the conventions of docs/model.md:
+///  rmsnorm 4 (square, accumulate, scale by 1/rms, weight), layernorm 7 (mean
+///  accumulate, subtract, square, accumulate, normalise, scale, shift),
+///  softmax 5 (max, subtract, exp, sum, divide), reduction 1, elementwise 1.
+[[nodiscard]] constexpr double default_flops_per_element(pointwise_kind k) noexcept {
+    switch (k) {
+    case pointwise_kind::elementwise: return 1;
+    case pointwise_kind::layernorm: return 7;
+    case pointwise_kind::rmsnorm: return 4;
+    case pointwise_kind::softmax: return 5;
+    case pointwise_kind::reduction: return 1;
+    }
+    return 1;
+}
+
+/// A pointwise / normalisation / reduction kernel. It reads `inputs` tensors of
+/// `elements` values and writes `outputs` tensors of `output_elements` values
+/// (0 means `elements`; a reduction writes fewer). Norm weights
+/// (`param_elements`) are read once.
+struct pointwise_op {
+    pointwise_kind kind = pointwise_kind::elementwise;
+    extent elements = 0;
+    int inputs = 1;
+    int outputs = 1;
+    extent output_elements = 0;
+    extent param_elements = 0;
+    double flops_per_element = -1; ///< < 0: the kind's default
+    dtype type = dtype::bf16;
+};
+
+enum class copy_kind : std::uint8_t {
+    host_to_device,
+    device_to_host,
+    device_local, ///< within one GPU's memory (read + write)
+    device_peer,  ///< to another GPU over NVLink (or PCIe when it has none)
+};
+
+struct copy_op {
+    copy_kind kind = copy_kind::host_to_device;
+    extent bytes = 0;
+    bool pinned = true; ///< host memory page-locked (host copies only)
+};
+
+enum class collective_kind : std::uint8_t { all_reduce, all_gather, reduce_scatter, all_to_all, send_recv };
+
+[[nodiscard]] constexpr std::string_view name(collective_kind k) noexcept {
+    switch (k) {
+    case collective_kind::all_reduce: return "all_reduce";
+    case collective_kind::all_gather: return "all_gather";
+    case collective_kind::reduce_scatter: return "reduce_scatter";
+    case collective_kind::all_to_all: return "all_to_all";
+    case collective_kind::send_recv: return "send_recv";
+    }
+    return "?";
+}
+
+enum class link_kind : std::uint8_t { nvlink, pcie, network };
+
+/// A collective over `ranks` GPUs. `elements` is the per-rank buffer as
+/// nccl-tests counts it: the full reduced buffer for all-reduce, the gathered
+/// (output) buffer for all-gather, the input buffer for reduce-scatter and
+/// all-to-all, the message for send/recv.
+struct collective_op {
+    collective_kind kind = collective_kind::all_reduce;
+    extent elements = 0;
+    int ranks = 2;
+    dtype type = dtype::bf16;
+    link_kind link = link_kind::nvlink;
+    double network_bandwidth_Bps = 0; ///< per GPU per direction, required for link_kind::network
+};
+
+/// Any op.
+using op = std::variant<gemm_op, attention_op, conv_op, pointwise_op, copy_op, collective_op>;
+
+} // namespace vidperf

@@ -1,0 +1,229 @@
+#pragma once
+/// \file
+/// Calibration: every efficiency, overhead and regime constant the roofline
+/// engine uses, each with its provenance. Model code never holds such a
+/// literal; it reads it from here. A calibration is plain data, usable in
+/// constant expressions, so an embedder can compile one in (see profiles.hpp
+/// and the fitter's `constexpr` header output).
+
+#include <array>
+#include <string_view>
+
+#include <vidperf/core/dtype.hpp>
+#include <vidperf/core/quantity.hpp>
+#include <vidperf/ops/ops.hpp>
+
+namespace vidperf {
+
+/// Where a constant comes from (design rule 1). `assumed` marks a constant
+/// with no figure behind it for this GPU (e.g. carried over from a sibling
+/// part, or an ideal value); predictions that rest on one say so.
+enum class provenance_kind : unsigned char { assumed, datasheet, literature, measured };
+
+[[nodiscard]] constexpr std::string_view name(provenance_kind p) noexcept {
+    switch (p) {
+    case provenance_kind::assumed: return "assumed";
+    case provenance_kind::datasheet: return "datasheet";
+    case provenance_kind::literature: return "literature";
+    case provenance_kind::measured: return "measured";
+    }
+    return "?";
+}
+
+struct provenance {
+    provenance_kind kind = provenance_kind::assumed;
+    std::string_view source; ///< citation, or the measured file it was fitted from
+};
+
+/// One calibrated constant: value, provenance and (for fitted constants) the
+/// standard error of the fit (0 when not fitted).
+template <class T>
+struct calibrated {
+    T value{};
+    provenance from{};
+    double std_error = 0;
+};
+
+/// Efficiency model of one attention kernel family on one GPU:
+/// eta(s) = efficiency * s / (s + seq_half) with s the key length (halved
+/// for causal masks); backward runs at backward_ratio * eta.
+template <class Real = double>
+struct attention_calibration {
+    bool available = true;
+    calibrated<Real> efficiency{};     ///< forward, long sequences, fraction of the dense peak
+    calibrated<Real> seq_half{};       ///< key length at which half of `efficiency` is reached
+    calibrated<Real> backward_ratio{}; ///< backward efficiency / forward efficiency
+};
+
+template <class Real = double>
+struct basic_calibration {
+    std::string_view profile;  ///< "datasheet", "literature", "measured", or a user name
+    std::string_view gpu_slug; ///< GPU it was made for; empty = any GPU (the datasheet ideal)
+
+    // --- GEMM: eta = gemm_efficiency[class] * wave(m, n, k) * min_dim / (min_dim + gemm_ramp_dim)
+    std::array<calibrated<Real>, compute_class_count> gemm_efficiency{};
+    calibrated<Real> gemm_tile_m{};     ///< CTA tile rows for wave quantisation; 0 = no quantisation
+    calibrated<Real> gemm_tile_n{};     ///< CTA tile columns
+    calibrated<Real> gemm_split_k_min_k{}; ///< split-K only when k / split >= this; 0 = no split-K
+    calibrated<Real> gemm_ramp_dim{};   ///< small-dimension ramp half-point (elements); 0 = none
+    calibrated<seconds_t<Real>> gemm_overhead{}; ///< fixed time per GEMM library call
+
+    // --- memory: bandwidth by working-set size (L2-resident below l2_resident_lo, HBM above hi)
+    calibrated<Real> hbm_efficiency{};  ///< streaming copy-like kernels, large working sets
+    calibrated<bytes_per_second_t<Real>> l2_bandwidth{}; ///< 0 = no L2 regime
+    calibrated<bytes_t<Real>> l2_resident_lo{};
+    calibrated<bytes_t<Real>> l2_resident_hi{};
+
+    // --- attention, per kernel family (indexed by attention_kernel)
+    std::array<attention_calibration<Real>, attention_kernel_count> attention{};
+
+    // --- convolution: efficiency relative to the GEMM model at its implicit-GEMM shape
+    calibrated<Real> conv_relative_efficiency{};
+
+    // --- kernels in general
+    calibrated<seconds_t<Real>> launch_overhead{}; ///< per kernel launch (stream, no graph)
+    calibrated<Real> combine_exponent{}; ///< p of (t_c^p + t_m^p)^(1/p); 0 = plain max
+
+    // --- copies
+    calibrated<Real> pcie_efficiency{};   ///< pinned host<->device copy rate / PCIe per-direction rate
+    calibrated<Real> pageable_factor{};   ///< pageable rate / pinned rate
+    calibrated<Real> nvlink_efficiency{}; ///< peer copy rate / NVLink per-direction rate
+
+    // --- collectives: t = latency + buffer * bus_factor / (link bandwidth * efficiency)
+    calibrated<seconds_t<Real>> collective_latency{};
+    calibrated<Real> collective_efficiency{}; ///< ring bus bandwidth / link rate (NVLink)
+    calibrated<Real> all_to_all_efficiency{}; ///< all-to-all bus bandwidth / link rate (NVLink)
+    calibrated<Real> pcie_collective_efficiency{};
+    calibrated<Real> network_collective_efficiency{};
+
+    [[nodiscard]] constexpr const calibrated<Real>& gemm(compute_class c) const {
+        return gemm_efficiency[static_cast<std::size_t>(c)];
+    }
+    [[nodiscard]] constexpr const attention_calibration<Real>& attn(attention_kernel k) const {
+        return attention[static_cast<std::size_t>(k)];
+    }
+};
+
+using calibration = basic_calibration<double>;
+
+} // namespace vidperf
+
+namespace vidperf {
+
+namespace detail {
+template <class Other, class T>
+[[nodiscard]] constexpr calibrated<Other> rebind_constant(const calibrated<T>& c) {
+    return {Other(c.value), c.from, c.std_error};
+}
+template <class Other, class Dim, class Real>
+[[nodiscard]] constexpr calibrated<quantity<Dim, Other>> rebind_constant(const calibrated<quantity<Dim, Real>>& c) {
+    return {quantity<Dim, Other>(Other(c.value.value())), c.from, c.std_error};
+}
+} // namespace detail
+
+/// The same calibration with another scalar type (float sweeps, autodiff sensitivities).
+template <class Other, class Real>
+[[nodiscard]] constexpr basic_calibration<Other> rebind(const basic_calibration<Real>& c) {
+    using detail::rebind_constant;
+    basic_calibration<Other> o;
+    o.profile = c.profile;
+    o.gpu_slug = c.gpu_slug;
+    for (std::size_t i = 0; i < compute_class_count; ++i) o.gemm_efficiency[i] = rebind_constant<Other>(c.gemm_efficiency[i]);
+    o.gemm_tile_m = rebind_constant<Other>(c.gemm_tile_m);
+    o.gemm_tile_n = rebind_constant<Other>(c.gemm_tile_n);
+    o.gemm_split_k_min_k = rebind_constant<Other>(c.gemm_split_k_min_k);
+    o.gemm_ramp_dim = rebind_constant<Other>(c.gemm_ramp_dim);
+    o.gemm_overhead = rebind_constant<Other>(c.gemm_overhead);
+    o.hbm_efficiency = rebind_constant<Other>(c.hbm_efficiency);
+    o.l2_bandwidth = rebind_constant<Other>(c.l2_bandwidth);
+    o.l2_resident_lo = rebind_constant<Other>(c.l2_resident_lo);
+    o.l2_resident_hi = rebind_constant<Other>(c.l2_resident_hi);
+    for (std::size_t i = 0; i < attention_kernel_count; ++i) {
+        o.attention[i].available = c.attention[i].available;
+        o.attention[i].efficiency = rebind_constant<Other>(c.attention[i].efficiency);
+        o.attention[i].seq_half = rebind_constant<Other>(c.attention[i].seq_half);
+        o.attention[i].backward_ratio = rebind_constant<Other>(c.attention[i].backward_ratio);
+    }
+    o.conv_relative_efficiency = rebind_constant<Other>(c.conv_relative_efficiency);
+    o.launch_overhead = rebind_constant<Other>(c.launch_overhead);
+    o.combine_exponent = rebind_constant<Other>(c.combine_exponent);
+    o.pcie_efficiency = rebind_constant<Other>(c.pcie_efficiency);
+    o.pageable_factor = rebind_constant<Other>(c.pageable_factor);
+    o.nvlink_efficiency = rebind_constant<Other>(c.nvlink_efficiency);
+    o.collective_latency = rebind_constant<Other>(c.collective_latency);
+    o.collective_efficiency = rebind_constant<Other>(c.collective_efficiency);
+    o.all_to_all_efficiency = rebind_constant<Other>(c.all_to_all_efficiency);
+    o.pcie_collective_efficiency = rebind_constant<Other>(c.pcie_collective_efficiency);
+    o.network_collective_efficiency = rebind_constant<Other>(c.network_collective_efficiency);
+    return o;
+}
+
+} // namespace vidperf
+
+namespace vidperf {
+
+/// Calls `f(key, constant)` for every constant of a calibration, with the
+/// stable unit-suffixed key used in the JSON form (`vidperf.calibration/1`).
+/// Attention availability flags are visited by `for_each_flag`.
+template <class Cal, class F>
+constexpr void for_each_constant(Cal& c, F&& f) {
+    constexpr std::array<std::string_view, compute_class_count> gemm_keys{
+        "gemm_efficiency_fp32", "gemm_efficiency_tf32", "gemm_efficiency_bf16", "gemm_efficiency_fp16",
+        "gemm_efficiency_fp8",  "gemm_efficiency_int8", "gemm_efficiency_int4"};
+    for (std::size_t i = 0; i < compute_class_count; ++i) f(gemm_keys[i], c.gemm_efficiency[i]);
+    f(std::string_view("gemm_tile_m"), c.gemm_tile_m);
+    f(std::string_view("gemm_tile_n"), c.gemm_tile_n);
+    f(std::string_view("gemm_split_k_min_k"), c.gemm_split_k_min_k);
+    f(std::string_view("gemm_ramp_dim"), c.gemm_ramp_dim);
+    f(std::string_view("gemm_overhead_s"), c.gemm_overhead);
+    f(std::string_view("hbm_efficiency"), c.hbm_efficiency);
+    f(std::string_view("l2_bandwidth_Bps"), c.l2_bandwidth);
+    f(std::string_view("l2_resident_lo_bytes"), c.l2_resident_lo);
+    f(std::string_view("l2_resident_hi_bytes"), c.l2_resident_hi);
+    constexpr std::array<std::string_view, attention_kernel_count> eff_keys{
+        "attention_fa2_efficiency",       "attention_fa3_efficiency",            "attention_cudnn_efficiency",
+        "attention_sdpa_math_efficiency", "attention_sdpa_efficient_efficiency", "attention_sage_efficiency"};
+    constexpr std::array<std::string_view, attention_kernel_count> half_keys{
+        "attention_fa2_seq_half",       "attention_fa3_seq_half",            "attention_cudnn_seq_half",
+        "attention_sdpa_math_seq_half", "attention_sdpa_efficient_seq_half", "attention_sage_seq_half"};
+    constexpr std::array<std::string_view, attention_kernel_count> bwd_keys{
+        "attention_fa2_backward_ratio",       "attention_fa3_backward_ratio",
+        "attention_cudnn_backward_ratio",     "attention_sdpa_math_backward_ratio",
+        "attention_sdpa_efficient_backward_ratio", "attention_sage_backward_ratio"};
+    for (std::size_t i = 0; i < attention_kernel_count; ++i) {
+        f(eff_keys[i], c.attention[i].efficiency);
+        f(half_keys[i], c.attention[i].seq_half);
+        f(bwd_keys[i], c.attention[i].backward_ratio);
+    }
+    f(std::string_view("conv_relative_efficiency"), c.conv_relative_efficiency);
+    f(std::string_view("launch_overhead_s"), c.launch_overhead);
+    f(std::string_view("combine_exponent"), c.combine_exponent);
+    f(std::string_view("pcie_efficiency"), c.pcie_efficiency);
+    f(std::string_view("pageable_factor"), c.pageable_factor);
+    f(std::string_view("nvlink_efficiency"), c.nvlink_efficiency);
+    f(std::string_view("collective_latency_s"), c.collective_latency);
+    f(std::string_view("collective_efficiency"), c.collective_efficiency);
+    f(std::string_view("all_to_all_efficiency"), c.all_to_all_efficiency);
+    f(std::string_view("pcie_collective_efficiency"), c.pcie_collective_efficiency);
+    f(std::string_view("network_collective_efficiency"), c.network_collective_efficiency);
+}
+
+/// Calls `f(key, flag)` for each attention kernel's availability flag.
+template <class Cal, class F>
+constexpr void for_each_flag(Cal& c, F&& f) {
+    constexpr std::array<std::string_view, attention_kernel_count> keys{
+        "attention_fa2_available",       "attention_fa3_available",            "attention_cudnn_available",
+        "attention_sdpa_math_available", "attention_sdpa_efficient_available", "attention_sage_available"};
+    for (std::size_t i = 0; i < attention_kernel_count; ++i) f(keys[i], c.attention[i].available);
+}
+
+/// The plain number of a constant (a quantity's value in SI base units).
+template <class T>
+[[nodiscard]] constexpr double constant_value(const calibrated<T>& c) {
+    if constexpr (requires { c.value.value(); })
+        return static_cast<double>(c.value.value());
+    else
+        return static_cast<double>(c.value);
+}
+
+} // namespace vidperf

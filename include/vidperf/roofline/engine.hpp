@@ -1,0 +1,463 @@
+#pragma once
+/// \file
+/// The roofline engine: time of one op on one GPU under one calibration.
+///
+///   time = combine(compute time, memory time) + overhead
+///   compute time = FLOPs / (dense peak[dtype] * eta_compute(op shape))
+///   memory time  = bytes / bandwidth(working set)
+///   combine      = max (p = 0) or (t_c^p + t_m^p)^(1/p), a smooth maximum
+///                  that is slower than either bound near the ridge point
+///
+/// Every eta, overhead and regime boundary is read from the calibration;
+/// formulas are in docs/model.md. Pure functions: no allocation on success,
+/// no shared state, safe to call from any number of threads.
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/core/quantity.hpp>
+#include <vidperf/hardware/gpu_spec.hpp>
+#include <vidperf/ops/cost.hpp>
+#include <vidperf/ops/ops.hpp>
+#include <vidperf/roofline/calibration.hpp>
+
+namespace vidperf {
+
+enum class bound_kind : unsigned char { compute, memory, overhead, communication, io };
+
+[[nodiscard]] constexpr std::string_view name(bound_kind b) noexcept {
+    switch (b) {
+    case bound_kind::compute: return "compute";
+    case bound_kind::memory: return "memory";
+    case bound_kind::overhead: return "overhead";
+    case bound_kind::communication: return "communication";
+    case bound_kind::io: return "io";
+    }
+    return "?";
+}
+
+template <class Real = double>
+struct prediction {
+    seconds_t<Real> time{};          ///< total
+    seconds_t<Real> compute_time{};  ///< FLOPs at the calibrated rate
+    seconds_t<Real> memory_time{};   ///< bytes at the calibrated bandwidth (or link time for transfers)
+    seconds_t<Real> overhead_time{}; ///< launch / library-call / collective latency
+    flops_t<Real> flops{};
+    bytes_t<Real> bytes{};
+    bound_kind bound = bound_kind::compute;
+    Real compute_efficiency{};                      ///< eta applied to the dense peak (1 = datasheet)
+    flops_per_second_t<Real> compute_rate{};        ///< peak * eta
+    bytes_per_second_t<Real> memory_bandwidth{};    ///< effective bandwidth used for memory_time
+    /// Weakest provenance among the constants behind each term, and behind the
+    /// dominant term (the bound) as `basis`: what this prediction rests on.
+    provenance_kind compute_basis = provenance_kind::measured;
+    provenance_kind memory_basis = provenance_kind::measured;
+    provenance_kind overhead_basis = provenance_kind::measured;
+    provenance_kind basis = provenance_kind::measured;
+
+    [[nodiscard]] constexpr flops_per_second_t<Real> achieved_flops_per_second() const { return flops / time; }
+    [[nodiscard]] constexpr bytes_per_second_t<Real> achieved_bytes_per_second() const { return bytes / time; }
+};
+
+namespace detail {
+
+template <class Real>
+[[nodiscard]] constexpr const Real& max_of(const Real& a, const Real& b) {
+    return a < b ? b : a;
+}
+
+constexpr void weaken(provenance_kind& basis, const provenance& p) {
+    if (static_cast<int>(p.kind) < static_cast<int>(basis)) basis = p.kind;
+}
+
+[[nodiscard]] constexpr std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+/// A calibration constant read as an integer count (tile sizes etc.).
+template <class Real>
+[[nodiscard]] constexpr std::int64_t as_count(const Real& v) {
+    return static_cast<std::int64_t>(to_double(v) + 0.5);
+}
+
+/// Smooth maximum of compute and memory time; exponent <= 0 is the plain maximum.
+template <class Real>
+[[nodiscard]] constexpr seconds_t<Real> combine_times(const seconds_t<Real>& tc, const seconds_t<Real>& tm,
+                                                     const Real& exponent) {
+    if (!(to_double(exponent) > 0)) return max_of(tc, tm);
+    using std::pow;
+    const Real c = tc.value(), m = tm.value();
+    if (to_double(c) <= 0) return tm;
+    if (to_double(m) <= 0) return tc;
+    return seconds_t<Real>(pow(pow(c, exponent) + pow(m, exponent), Real(1) / exponent));
+}
+
+/// Effective memory bandwidth for a working set of `ws` bytes: the L2 rate
+/// below l2_resident_lo, the calibrated HBM rate above l2_resident_hi, and a
+/// harmonic (time-per-byte) blend in between.
+template <class Real>
+[[nodiscard]] constexpr bytes_per_second_t<Real> memory_bandwidth(const bytes_t<Real>& ws,
+                                                                  const basic_gpu_spec<Real>& gpu,
+                                                                  const basic_calibration<Real>& cal,
+                                                                  provenance_kind& basis) {
+    weaken(basis, cal.hbm_efficiency.from);
+    const bytes_per_second_t<Real> hbm = gpu.hbm_bandwidth * cal.hbm_efficiency.value;
+    const Real l2 = cal.l2_bandwidth.value.value();
+    if (!(to_double(l2) > 0)) return hbm;
+    const Real lo = cal.l2_resident_lo.value.value();
+    const Real hi = cal.l2_resident_hi.value.value();
+    const Real w = ws.value();
+    if (!(w < hi)) return hbm;
+    weaken(basis, cal.l2_bandwidth.from);
+    weaken(basis, cal.l2_resident_lo.from);
+    if (!(w > lo)) return cal.l2_bandwidth.value;
+    const Real f = (w - lo) / (hi - lo);
+    return bytes_per_second_t<Real>(Real(1) / ((Real(1) - f) / l2 + f / hbm.value()));
+}
+
+/// Wave-quantisation efficiency of a GEMM over the GPU's SMs: the useful
+/// work divided by the work of the padded tiles the SMs actually run,
+///   eff = m n k batch / (waves * SMs * tile_m * tile_n * ceil(k / split)),
+/// with split-K (split = min(SMs / tiles, k / split_k_min_k)) only when the
+/// output tiles alone leave SMs idle. Time is non-decreasing in m, n, batch.
+template <class Real>
+[[nodiscard]] constexpr double wave_efficiency(const gemm_op& g, int sms, const basic_calibration<Real>& cal) {
+    const std::int64_t tm = as_count(cal.gemm_tile_m.value);
+    const std::int64_t tn = as_count(cal.gemm_tile_n.value);
+    if (tm <= 0 || tn <= 0 || sms <= 0) return 1.0;
+    const std::int64_t tiles = ceil_div(g.m, tm) * ceil_div(g.n, tn) * g.batch;
+    std::int64_t split = 1;
+    const std::int64_t min_k = as_count(cal.gemm_split_k_min_k.value);
+    if (min_k > 0 && tiles < sms) {
+        split = sms / tiles;
+        const std::int64_t by_k = g.k / min_k;
+        if (by_k < split) split = by_k;
+        if (split < 1) split = 1;
+    }
+    const std::int64_t waves = ceil_div(tiles * split, sms);
+    const double useful = static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k) *
+                          static_cast<double>(g.batch);
+    const double padded = static_cast<double>(waves) * sms * static_cast<double>(tm) * static_cast<double>(tn) *
+                          static_cast<double>(ceil_div(g.k, split));
+    return useful / padded;
+}
+
+/// eta of a GEMM: class efficiency x wave quantisation x small-dimension ramp.
+template <class Real>
+[[nodiscard]] constexpr Real gemm_eta(const gemm_op& g, compute_class cc, const basic_gpu_spec<Real>& gpu,
+                                      const basic_calibration<Real>& cal, provenance_kind& basis) {
+    const auto& eff = cal.gemm(cc);
+    weaken(basis, eff.from);
+    Real eta = eff.value * Real(wave_efficiency(g, gpu.sm_count, cal));
+    const Real ramp = cal.gemm_ramp_dim.value;
+    if (to_double(ramp) > 0) {
+        weaken(basis, cal.gemm_ramp_dim.from);
+        std::int64_t d = g.m;
+        if (g.n < d) d = g.n;
+        if (g.k < d) d = g.k;
+        const Real dd = Real(static_cast<double>(d));
+        eta = eta * dd / (dd + ramp);
+    }
+    if (!(to_double(eta) > 0))
+        raise(errc::no_calibration, "predict(gemm)",
+              std::string("calibration '") + std::string(cal.profile) + "' has no positive GEMM efficiency for " +
+                  std::string(name(cc)));
+    return eta;
+}
+
+template <class Real>
+constexpr void set_basis(prediction<Real>& p) {
+    switch (p.bound) {
+    case bound_kind::compute: p.basis = p.compute_basis; break;
+    case bound_kind::memory: p.basis = p.memory_basis; break;
+    case bound_kind::overhead: p.basis = p.overhead_basis; break;
+    default:
+        p.basis = static_cast<int>(p.memory_basis) < static_cast<int>(p.overhead_basis) ? p.memory_basis
+                                                                                        : p.overhead_basis;
+    }
+}
+
+template <class Real>
+constexpr void finish(prediction<Real>& p, const Real& exponent) {
+    const seconds_t<Real> body = combine_times(p.compute_time, p.memory_time, exponent);
+    p.time = body + p.overhead_time;
+    if (p.overhead_time > body)
+        p.bound = bound_kind::overhead;
+    else
+        p.bound = p.compute_time < p.memory_time ? bound_kind::memory : bound_kind::compute;
+    set_basis(p);
+}
+
+/// A prediction with the op's FLOPs and bytes filled in.
+template <class Real>
+[[nodiscard]] constexpr prediction<Real> begin(const op_cost<Real>& c) {
+    prediction<Real> p;
+    p.flops = c.flops;
+    p.bytes = c.bytes();
+    return p;
+}
+
+/// Memory time of the op's bytes at the working-set bandwidth.
+template <class Real>
+constexpr void set_memory_time(prediction<Real>& p, const basic_gpu_spec<Real>& gpu,
+                               const basic_calibration<Real>& cal) {
+    p.memory_bandwidth = memory_bandwidth(p.bytes, gpu, cal, p.memory_basis);
+    p.memory_time = p.bytes / p.memory_bandwidth;
+}
+
+template <class Real>
+constexpr void check_calibration_for(const basic_gpu_spec<Real>& gpu, const basic_calibration<Real>& cal) {
+    if (!cal.gpu_slug.empty() && cal.gpu_slug != gpu.slug)
+        raise(errc::inconsistent, "predict",
+              std::string("calibration '") + std::string(cal.profile) + "' was made for GPU '" +
+                  std::string(cal.gpu_slug) + "', not '" + std::string(gpu.slug) + "'");
+}
+
+} // namespace detail
+
+// ---------------------------------------------------------------- GEMM
+
+template <class Real>
+[[nodiscard]] constexpr prediction<Real> predict(const gemm_op& g, const basic_gpu_spec<Real>& gpu,
+                                                 const basic_calibration<Real>& cal) {
+    detail::check_calibration_for(gpu, cal);
+    const op_cost<Real> c = cost<Real>(g);
+    const compute_class cc = *compute_class_of(g.a); // validated by cost()
+    prediction<Real> p = detail::begin(c);
+    const flops_per_second_t<Real> peak = gpu.peak_for(g.a);
+    p.compute_efficiency = detail::gemm_eta(g, cc, gpu, cal, p.compute_basis);
+    p.compute_rate = peak * p.compute_efficiency;
+    p.compute_time = p.flops / p.compute_rate;
+    detail::set_memory_time(p, gpu, cal);
+    p.overhead_time = cal.gemm_overhead.value;
+    detail::weaken(p.overhead_basis, cal.gemm_overhead.from);
+    detail::finish(p, cal.combine_exponent.value);
+    return p;
+}
+
+// ---------------------------------------------------------------- attention
+
+/// Whether the hardware can run a kernel family at all (independent of calibration).
+template <class Real>
+[[nodiscard]] constexpr bool kernel_runs_on(attention_kernel k, const basic_gpu_spec<Real>& gpu) {
+    const bool nv = gpu.vendor == gpu_vendor::nvidia;
+    switch (k) {
+    case attention_kernel::fa3: return nv && gpu.sm_version == 90;
+    case attention_kernel::cudnn:
+    case attention_kernel::sage: return nv && gpu.sm_version >= 80;
+    case attention_kernel::fa2:
+    case attention_kernel::sdpa_efficient: return !nv || gpu.sm_version >= 80;
+    case attention_kernel::sdpa_math: return true;
+    }
+    return false;
+}
+
+template <class Real>
+[[nodiscard]] constexpr prediction<Real> predict(const attention_op& a, const basic_gpu_spec<Real>& gpu,
+                                                 const basic_calibration<Real>& cal) {
+    detail::check_calibration_for(gpu, cal);
+    const op_cost<Real> c = cost<Real>(a);
+    if (!kernel_runs_on(a.kernel, gpu))
+        detail::raise(errc::kernel_not_available, "predict(attention)",
+                      std::string("attention kernel '") + std::string(name(a.kernel)) + "' does not run on '" +
+                          std::string(gpu.slug) + "' (" + std::string(gpu.architecture) + ")" +
+                          (a.kernel == attention_kernel::fa3 ? "; FlashAttention-3 needs Hopper (sm_90)" : ""));
+    const auto& ac = cal.attn(a.kernel);
+    if (!ac.available)
+        detail::raise(errc::no_calibration, "predict(attention)",
+                      std::string("calibration '") + std::string(cal.profile) + "' for '" + std::string(gpu.slug) +
+                          "' has no constants for attention kernel '" + std::string(name(a.kernel)) + "'");
+    prediction<Real> p = detail::begin(c);
+    detail::weaken(p.compute_basis, ac.efficiency.from);
+    Real eta = ac.efficiency.value;
+    if (detail::to_double(ac.seq_half.value) > 0) {
+        detail::weaken(p.compute_basis, ac.seq_half.from);
+        const auto s = resolved(a);
+        Real sk = Real(static_cast<double>(s.seq_kv));
+        if (a.causal) sk = sk / Real(2);
+        eta = eta * sk / (sk + ac.seq_half.value);
+    }
+    if (a.direction == pass::backward) {
+        detail::weaken(p.compute_basis, ac.backward_ratio.from);
+        eta = eta * ac.backward_ratio.value;
+    }
+    if (!(detail::to_double(eta) > 0))
+        detail::raise(errc::no_calibration, "predict(attention)",
+                      "attention efficiency for kernel '" + std::string(name(a.kernel)) + "' is not positive");
+    p.compute_efficiency = eta;
+    p.compute_rate = gpu.peak_for(a.type) * eta;
+    p.compute_time = p.flops / p.compute_rate;
+    detail::set_memory_time(p, gpu, cal);
+    detail::weaken(p.overhead_basis, cal.launch_overhead.from);
+    if (materialises_scores(a.kernel)) {
+        // separate GEMM, softmax and GEMM kernels: their times add up
+        const Real kernels = a.direction == pass::forward ? Real(3) : Real(5);
+        p.overhead_time = cal.launch_overhead.value * kernels;
+        const seconds_t<Real> body = p.compute_time + p.memory_time;
+        p.time = body + p.overhead_time;
+        p.bound = p.overhead_time > body ? bound_kind::overhead
+                  : p.compute_time < p.memory_time ? bound_kind::memory
+                                                   : bound_kind::compute;
+        detail::set_basis(p);
+        return p;
+    }
+    p.overhead_time = cal.launch_overhead.value;
+    detail::finish(p, cal.combine_exponent.value);
+    return p;
+}
+
+// ---------------------------------------------------------------- convolution
+
+template <class Real>
+[[nodiscard]] constexpr prediction<Real> predict(const conv_op& cv, const basic_gpu_spec<Real>& gpu,
+                                                 const basic_calibration<Real>& cal) {
+    detail::check_calibration_for(gpu, cal);
+    const auto out = detail::conv_outputs(cv); // validates
+    const op_cost<Real> c = detail::conv_cost<Real>(cv, out);
+    const gemm_op g = detail::implicit_gemm_of(cv, out);
+    const compute_class cc = *compute_class_of(cv.type);
+    prediction<Real> p = detail::begin(c);
+    detail::weaken(p.compute_basis, cal.conv_relative_efficiency.from);
+    p.compute_efficiency = detail::gemm_eta(g, cc, gpu, cal, p.compute_basis) * cal.conv_relative_efficiency.value;
+    if (!(detail::to_double(p.compute_efficiency) > 0))
+        detail::raise(errc::no_calibration, "predict(conv)", "convolution efficiency is not positive");
+    p.compute_rate = gpu.peak_for(cv.type) * p.compute_efficiency;
+    p.compute_time = p.flops / p.compute_rate;
+    detail::set_memory_time(p, gpu, cal);
+    const Real kernels = cv.direction == pass::forward ? Real(1) : Real(2);
+    p.overhead_time = cal.gemm_overhead.value * kernels;
+    detail::weaken(p.overhead_basis, cal.gemm_overhead.from);
+    detail::finish(p, cal.combine_exponent.value);
+    return p;
+}
+
+// ---------------------------------------------------------------- pointwise
+
+template <class Real>
+[[nodiscard]] constexpr prediction<Real> predict(const pointwise_op& o, const basic_gpu_spec<Real>& gpu,
+                                                 const basic_calibration<Real>& cal) {
+    detail::check_calibration_for(gpu, cal);
+    const op_cost<Real> c = cost<Real>(o);
+    prediction<Real> p = detail::begin(c);
+    // pointwise arithmetic runs on the vector (non-tensor) FP32 pipe
+    const auto& eff = cal.gemm(compute_class::fp32);
+    detail::weaken(p.compute_basis, eff.from);
+    p.compute_efficiency = eff.value;
+    p.compute_rate = gpu.peak(compute_class::fp32) * eff.value;
+    if (!(detail::to_double(p.compute_rate.value()) > 0))
+        detail::raise(errc::no_calibration, "predict(pointwise)", "no positive FP32 vector rate");
+    p.compute_time = p.flops / p.compute_rate;
+    detail::set_memory_time(p, gpu, cal);
+    p.overhead_time = cal.launch_overhead.value;
+    detail::weaken(p.overhead_basis, cal.launch_overhead.from);
+    detail::finish(p, cal.combine_exponent.value);
+    return p;
+}
+
+// ---------------------------------------------------------------- copies
+
+template <class Real>
+[[nodiscard]] constexpr prediction<Real> predict(const copy_op& cp, const basic_gpu_spec<Real>& gpu,
+                                                 const basic_calibration<Real>& cal) {
+    detail::check_calibration_for(gpu, cal);
+    const op_cost<Real> c = cost<Real>(cp);
+    prediction<Real> p;
+    const bytes_t<Real> payload = c.bytes_read;
+    p.overhead_time = cal.launch_overhead.value;
+    detail::weaken(p.overhead_basis, cal.launch_overhead.from);
+    switch (cp.kind) {
+    case copy_kind::device_local:
+        p.bytes = c.bytes();
+        p.memory_bandwidth = detail::memory_bandwidth(p.bytes, gpu, cal, p.memory_basis);
+        break;
+    case copy_kind::host_to_device:
+    case copy_kind::device_to_host: {
+        p.bytes = payload;
+        detail::weaken(p.memory_basis, cal.pcie_efficiency.from);
+        Real eff = cal.pcie_efficiency.value;
+        if (!cp.pinned) {
+            detail::weaken(p.memory_basis, cal.pageable_factor.from);
+            eff = eff * cal.pageable_factor.value;
+        }
+        p.memory_bandwidth = gpu.pcie_bandwidth * eff;
+        break;
+    }
+    case copy_kind::device_peer:
+        p.bytes = payload;
+        if (gpu.nvlink_bandwidth.value() > Real(0)) {
+            detail::weaken(p.memory_basis, cal.nvlink_efficiency.from);
+            p.memory_bandwidth = gpu.nvlink_bandwidth * cal.nvlink_efficiency.value;
+        } else {
+            detail::weaken(p.memory_basis, cal.pcie_efficiency.from);
+            p.memory_bandwidth = gpu.pcie_bandwidth * cal.pcie_efficiency.value;
+        }
+        break;
+    }
+    if (!(detail::to_double(p.memory_bandwidth.value()) > 0))
+        detail::raise(errc::no_calibration, "predict(copy)", "the copy's link has no positive bandwidth");
+    p.memory_time = p.bytes / p.memory_bandwidth;
+    detail::finish(p, cal.combine_exponent.value);
+    return p;
+}
+
+// ---------------------------------------------------------------- collectives
+
+/// alpha-beta model: t = latency + buffer * bus_factor / (link rate * efficiency).
+template <class Real>
+[[nodiscard]] constexpr prediction<Real> predict(const collective_op& co, const basic_gpu_spec<Real>& gpu,
+                                                 const basic_calibration<Real>& cal) {
+    detail::check_calibration_for(gpu, cal);
+    const op_cost<Real> c = cost<Real>(co);
+    prediction<Real> p;
+    p.flops = c.flops;
+    p.bytes = c.bytes_written; // on the wire, per rank
+    bytes_per_second_t<Real> link{};
+    Real eff{};
+    switch (co.link) {
+    case link_kind::nvlink:
+        if (!(gpu.nvlink_bandwidth.value() > Real(0)))
+            detail::raise(errc::inconsistent, "predict(collective)",
+                          std::string("field 'link' is nvlink but GPU '") + std::string(gpu.slug) +
+                              "' has no NVLink; use link pcie");
+        link = gpu.nvlink_bandwidth;
+        if (co.kind == collective_kind::all_to_all) {
+            detail::weaken(p.memory_basis, cal.all_to_all_efficiency.from);
+            eff = cal.all_to_all_efficiency.value;
+        } else {
+            detail::weaken(p.memory_basis, cal.collective_efficiency.from);
+            eff = cal.collective_efficiency.value;
+        }
+        break;
+    case link_kind::pcie:
+        link = gpu.pcie_bandwidth;
+        detail::weaken(p.memory_basis, cal.pcie_collective_efficiency.from);
+        eff = cal.pcie_collective_efficiency.value;
+        break;
+    case link_kind::network:
+        link = bytes_per_second_t<Real>(Real(co.network_bandwidth_Bps));
+        detail::weaken(p.memory_basis, cal.network_collective_efficiency.from);
+        eff = cal.network_collective_efficiency.value;
+        break;
+    }
+    p.memory_bandwidth = link * eff;
+    if (!(detail::to_double(p.memory_bandwidth.value()) > 0))
+        detail::raise(errc::no_calibration, "predict(collective)", "the collective's link has no positive bandwidth");
+    p.memory_time = p.bytes / p.memory_bandwidth;
+    p.overhead_time = cal.collective_latency.value;
+    detail::weaken(p.overhead_basis, cal.collective_latency.from);
+    p.time = p.memory_time + p.overhead_time;
+    p.bound = bound_kind::communication;
+    detail::set_basis(p);
+    return p;
+}
+
+/// Any op.
+template <class Real>
+[[nodiscard]] constexpr prediction<Real> predict(const op& o, const basic_gpu_spec<Real>& gpu,
+                                                 const basic_calibration<Real>& cal) {
+    return std::visit([&](const auto& x) { return predict(x, gpu, cal); }, o);
+}
+
+} // namespace vidperf
