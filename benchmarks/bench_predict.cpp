@@ -1,0 +1,107 @@
+// Cost of one prediction: what a scheduler pays per placement decision.
+// Compare the rows of one run: BM_cost_gemm (FLOP/byte count only) is the
+// floor; BM_predict_* add the roofline with calibration lookups.
+#include <benchmark/benchmark.h>
+
+#include <vidperf/vidperf.hpp>
+
+namespace {
+
+using namespace vidperf;
+
+const gpu_spec& h100() { return find_gpu("h100-sxm5-80gb"); }
+const calibration& lit() { return *try_find_literature("h100-sxm5-80gb"); }
+
+void BM_cost_gemm(benchmark::State& state) {
+    gemm_op g{8192, 8192, 8192};
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(g);
+        auto c = cost(g);
+        benchmark::DoNotOptimize(c);
+        g.m += 1 - 2 * (g.m & 1); // vary the input so nothing is hoisted
+    }
+}
+BENCHMARK(BM_cost_gemm);
+
+void BM_predict_gemm_literature(benchmark::State& state) {
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    gemm_op g{8192, 8192, 8192};
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(g);
+        auto p = predict(g, gpu, cal);
+        benchmark::DoNotOptimize(p);
+        g.m += 1 - 2 * (g.m & 1);
+    }
+}
+BENCHMARK(BM_predict_gemm_literature);
+
+void BM_predict_gemm_datasheet(benchmark::State& state) {
+    const auto& gpu = h100();
+    gemm_op g{8192, 8192, 8192};
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(g);
+        auto p = predict(g, gpu, datasheet_calibration);
+        benchmark::DoNotOptimize(p);
+        g.m += 1 - 2 * (g.m & 1);
+    }
+}
+BENCHMARK(BM_predict_gemm_datasheet);
+
+void BM_predict_attention_literature(benchmark::State& state) {
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    attention_op a;
+    a.heads_q = 40;
+    a.seq_q = 75600;
+    a.head_dim = 128;
+    a.kernel = attention_kernel::fa3;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(a);
+        auto p = predict(a, gpu, cal);
+        benchmark::DoNotOptimize(p);
+        a.seq_q += 1 - 2 * (a.seq_q & 1);
+    }
+}
+BENCHMARK(BM_predict_attention_literature);
+
+void BM_predict_conv3d_literature(benchmark::State& state) {
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    conv_op c;
+    c.c_in = 512;
+    c.c_out = 512;
+    c.input = {21, 90, 160};
+    c.kernel = {3, 3, 3};
+    c.pad_before = {2, 1, 1};
+    c.pad_after = {0, 1, 1};
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(c);
+        auto p = predict(c, gpu, cal);
+        benchmark::DoNotOptimize(p);
+        c.c_out += 1 - 2 * (c.c_out & 1);
+    }
+}
+BENCHMARK(BM_predict_conv3d_literature);
+
+void BM_predict_op_variant(benchmark::State& state) {
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    op o = gemm_op{4096, 5120, 5120};
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(o);
+        auto p = predict(o, gpu, cal);
+        benchmark::DoNotOptimize(p);
+    }
+}
+BENCHMARK(BM_predict_op_variant);
+
+void BM_find_gpu_by_slug(benchmark::State& state) {
+    for (auto _ : state) {
+        auto g = try_find_gpu("h200-sxm-141gb");
+        benchmark::DoNotOptimize(g);
+    }
+}
+BENCHMARK(BM_find_gpu_by_slug);
+
+} // namespace
