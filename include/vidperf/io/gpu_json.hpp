@@ -5,7 +5,7 @@
 ///   { "schema": "vidperf.gpu/1", "base": "h100-sxm5-80gb",      // optional: start from a catalog entry
 ///     "slug": "my-h100-300w", "name": "H100 SXM5 at 300 W",
 ///     "vendor": "nvidia", "architecture": "hopper", "sm_version": 90, "sm_count": 132,
-///     "boost_clock_MHz": 1980,
+///     "boost_clock_MHz": 1830,
 ///     "dense_peak_TFLOPps": { "fp32": 66.9, "tf32": 494.7, "bf16": 989.4, "fp16": 989.4,
 ///                             "fp8": 1978.9, "int8": 1978.9, "int4": 0 },
 ///     "hbm_capacity_GB": 80, "hbm_bandwidth_GBps": 3350, "l2_size_MiB": 50,
