@@ -60,12 +60,12 @@ struct basic_calibration {
     std::string_view profile;  ///< "datasheet", "literature", "measured", or a user name
     std::string_view gpu_slug; ///< GPU it was made for; empty = any GPU (the datasheet ideal)
 
-    // --- GEMM: eta = gemm_efficiency[class] * wave(m, n, k) * min_dim / (min_dim + gemm_ramp_dim)
+    // --- GEMM: eta = gemm_efficiency[class] * wave(m, n, k) * k / (k + gemm_ramp_dim)
     std::array<calibrated<Real>, compute_class_count> gemm_efficiency{};
     calibrated<Real> gemm_tile_m{};     ///< CTA tile rows for wave quantisation; 0 = no quantisation
     calibrated<Real> gemm_tile_n{};     ///< CTA tile columns
     calibrated<Real> gemm_split_k_min_k{}; ///< split-K only when k / split >= this; 0 = no split-K
-    calibrated<Real> gemm_ramp_dim{};   ///< small-dimension ramp half-point (elements); 0 = none
+    calibrated<Real> gemm_ramp_dim{};   ///< k at which the per-tile fixed work halves efficiency; 0 = none
     calibrated<seconds_t<Real>> gemm_overhead{}; ///< fixed time per GEMM library call
 
     // --- memory: bandwidth by working-set size (L2-resident below l2_resident_lo, HBM above hi)

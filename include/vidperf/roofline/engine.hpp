@@ -117,6 +117,19 @@ template <class Real>
     return bytes_per_second_t<Real>(Real(1) / ((Real(1) - f) / l2 + f / hbm.value()));
 }
 
+/// Smallest tile edge a kernel can use: the MMA instruction granularity
+/// (mma.sync m16n8k16 / wgmma m64nNk16 with N down to 8; 16 covers both).
+inline constexpr std::int64_t mma_granularity = 16;
+
+/// Tile edge for one GEMM dimension: the calibrated tile, narrowed for a
+/// dimension smaller than it to the next power of two (libraries pick
+/// narrower tiles for skinny problems), never below mma_granularity.
+[[nodiscard]] constexpr std::int64_t tile_for(std::int64_t dim, std::int64_t tile) {
+    std::int64_t t = mma_granularity;
+    while (t < dim && t < tile) t *= 2;
+    return t < tile ? t : tile;
+}
+
 /// Wave-quantisation efficiency of a GEMM over the GPU's SMs: the useful
 /// work divided by the work of the padded tiles the SMs actually run,
 ///   eff = m n k batch / (waves * SMs * tile_m * tile_n * ceil(k / split)),
@@ -124,9 +137,11 @@ template <class Real>
 /// output tiles alone leave SMs idle. Time is non-decreasing in m, n, batch.
 template <class Real>
 [[nodiscard]] constexpr double wave_efficiency(const gemm_op& g, int sms, const basic_calibration<Real>& cal) {
-    const std::int64_t tm = as_count(cal.gemm_tile_m.value);
-    const std::int64_t tn = as_count(cal.gemm_tile_n.value);
-    if (tm <= 0 || tn <= 0 || sms <= 0) return 1.0;
+    const std::int64_t tm_cal = as_count(cal.gemm_tile_m.value);
+    const std::int64_t tn_cal = as_count(cal.gemm_tile_n.value);
+    if (tm_cal <= 0 || tn_cal <= 0 || sms <= 0) return 1.0;
+    const std::int64_t tm = tile_for(g.m, tm_cal);
+    const std::int64_t tn = tile_for(g.n, tn_cal);
     const std::int64_t tiles = ceil_div(g.m, tm) * ceil_div(g.n, tn) * g.batch;
     std::int64_t split = 1;
     const std::int64_t min_k = as_count(cal.gemm_split_k_min_k.value);
@@ -144,21 +159,19 @@ template <class Real>
     return useful / padded;
 }
 
-/// eta of a GEMM: class efficiency x wave quantisation x small-dimension ramp.
+/// eta of a GEMM: class efficiency x wave quantisation x k ramp.
 template <class Real>
 [[nodiscard]] constexpr Real gemm_eta(const gemm_op& g, compute_class cc, const basic_gpu_spec<Real>& gpu,
                                       const basic_calibration<Real>& cal, provenance_kind& basis) {
     const auto& eff = cal.gemm(cc);
     weaken(basis, eff.from);
     Real eta = eff.value * Real(wave_efficiency(g, gpu.sm_count, cal));
+    // fixed prologue/epilogue work per output tile against a k-loop of length k
     const Real ramp = cal.gemm_ramp_dim.value;
     if (to_double(ramp) > 0) {
         weaken(basis, cal.gemm_ramp_dim.from);
-        std::int64_t d = g.m;
-        if (g.n < d) d = g.n;
-        if (g.k < d) d = g.k;
-        const Real dd = Real(static_cast<double>(d));
-        eta = eta * dd / (dd + ramp);
+        const Real kk = Real(static_cast<double>(g.k));
+        eta = eta * kk / (kk + ramp);
     }
     if (!(to_double(eta) > 0))
         raise(errc::no_calibration, "predict(gemm)",
