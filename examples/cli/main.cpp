@@ -17,6 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include <vidperf/json.hpp>
+#include <vidperf/models/pipeline.hpp>
+#include <vidperf/models/planner.hpp>
+#include <vidperf/models/presets.hpp>
 
 namespace {
 
@@ -170,6 +173,210 @@ int list_calibration(const target& t, bool json) {
     return 0;
 }
 
+
+// ------------------------------------------------------------------ video models
+
+/// Workload flags shared by estimate and compare; unset values take the model's standard workload.
+struct video_flags {
+    extent width = 0, height = 0, frames = 0, steps = 0, batch = 1;
+    bool no_cfg = false;
+    std::string cfg;
+    std::string dtype_s = "bf16";
+    std::string offload = "none";
+    bool vae_tiling = false;
+    std::string attention = "fa2";
+};
+
+void add_video_flags(CLI::App* sc, video_flags& f) {
+    sc->add_option("--width", f.width, "frame width in pixels (default: the model's standard workload)");
+    sc->add_option("--height", f.height, "frame height in pixels");
+    sc->add_option("--frames", f.frames, "frames per video");
+    sc->add_option("--steps", f.steps, "denoising steps");
+    sc->add_option("--batch", f.batch, "videos generated together")->default_val(1);
+    sc->add_flag("--no-cfg", f.no_cfg, "no classifier-free guidance (one pass per step)");
+    sc->add_option("--cfg", f.cfg, "guidance passes: batched | sequential | off (default: the model's)");
+    sc->add_option("--dtype", f.dtype_s, "denoiser dtype: bf16 | fp16 | fp8 (fp8 weights and GEMMs)")
+        ->default_str("bf16");
+    sc->add_option("--offload", f.offload, "none | model | sequential")->default_str("none");
+    sc->add_flag("--vae-tiling", f.vae_tiling, "decode the VAE in spatial tiles (256 px)");
+    sc->add_option("--attention", f.attention, "fa2 | fa3 | cudnn | sdpa-math | sdpa-efficient | sage")
+        ->default_str("fa2");
+}
+
+struct video_job {
+    const model_spec* model = nullptr;
+    video_workload work;
+    inference_options inference;
+    pipeline_options pipeline;
+};
+
+video_job make_job(const std::string& model_slug, const video_flags& f) {
+    video_job j;
+    j.model = &find_model(model_slug);
+    j.work = j.model->standard;
+    if (f.width) j.work.width = f.width;
+    if (f.height) j.work.height = f.height;
+    if (f.frames) j.work.frames = f.frames;
+    if (f.steps) j.work.steps = f.steps;
+    j.work.batch = f.batch;
+    if (!f.cfg.empty()) {
+        if (f.cfg == "batched")
+            j.work.cfg = cfg_mode::batched;
+        else if (f.cfg == "sequential")
+            j.work.cfg = cfg_mode::sequential;
+        else if (f.cfg == "off")
+            j.work.cfg = cfg_mode::off;
+        else
+            detail::raise(errc::unknown_name, "--cfg", "unknown guidance mode '" + f.cfg + "'; known: batched sequential off");
+    }
+    if (f.no_cfg) j.work.cfg = cfg_mode::off;
+    const dtype d = *dtype_arg(f.dtype_s);
+    if (d != dtype::bf16 && d != dtype::fp16 && d != dtype::fp8_e4m3)
+        detail::raise(errc::dtype_not_supported, "--dtype", "field 'dtype' must be bf16, fp16 or fp8, got '" + f.dtype_s + "'");
+    j.work.compute = d;
+    j.work.weights = d;
+    bool found = false;
+    for (auto k : all_attention_kernels)
+        if (name(k) == f.attention) {
+            j.work.attention = k;
+            found = true;
+        }
+    if (!found)
+        detail::raise(errc::unknown_name, "--attention",
+                      "unknown attention kernel '" + f.attention + "'; known: fa2 fa3 cudnn sdpa-math sdpa-efficient sage");
+    if (f.offload == "none")
+        j.pipeline.offload = offload_policy::none;
+    else if (f.offload == "model")
+        j.pipeline.offload = offload_policy::model;
+    else if (f.offload == "sequential")
+        j.pipeline.offload = offload_policy::sequential;
+    else
+        detail::raise(errc::unknown_name, "--offload", "unknown offload policy '" + f.offload + "'; known: none model sequential");
+    j.inference.tiling = j.model->standard_tiling;
+    if (f.vae_tiling) j.inference.tiling = {true, 0, 32, 32};
+    return j;
+}
+
+nlohmann::json estimate_json(const video_job& j, const target& t, const latent_shape& lat, const pipeline_estimate& e) {
+    nlohmann::json stages = nlohmann::json::array();
+    for (const auto& s : e.stages)
+        stages.push_back({{"name", s.name},
+                          {"calls", s.calls},
+                          {"latency_s", s.latency.value()},
+                          {"transfer_s", s.transfer.value()},
+                          {"flops", s.work.value()},
+                          {"bytes", s.traffic.value()},
+                          {"bound", name(s.bound)},
+                          {"activations_bytes", s.activations.value()}});
+    nlohmann::json out = {
+        {"schema", "vidperf.estimate/1"},
+        {"model", j.model->slug},
+        {"gpu", t.gpu.spec.slug},
+        {"calibration", t.cal.cal.profile},
+        {"calibration_fell_back", t.fell_back},
+        {"workload",
+         {{"width", j.work.width},
+          {"height", j.work.height},
+          {"frames", j.work.frames},
+          {"steps", j.work.steps},
+          {"cfg", name(j.work.cfg)},
+          {"batch", j.work.batch},
+          {"dtype", name(j.work.compute)},
+          {"offload", name(j.pipeline.offload)},
+          {"attention", name(j.work.attention)},
+          {"vae_tiling", j.inference.tiling.enabled}}},
+        {"tokens", lat.tokens},
+        {"latency_s", e.latency.value()},
+        {"peak_memory_bytes", e.memory.allocator_peak.value()},
+        {"peak_device_bytes", e.memory.device_total.value()},
+        {"fits", e.fits},
+        {"stages", stages},
+        {"memory",
+         {{"weights_bytes", e.memory.weights.value()},
+          {"activations_bytes", e.memory.activations.value()},
+          {"workspace_bytes", e.memory.workspace.value()},
+          {"context_bytes", e.memory.context.value()},
+          {"peak_stage", e.memory.peak_stage}}}};
+    if (t.fell_back) out["calibration_note"] = t.note;
+    return out;
+}
+
+struct video_result {
+    target t;
+    latent_shape lat;
+    pipeline_estimate e;
+};
+
+video_result run_job(const video_job& j, const std::string& gpu, const std::string& cal) {
+    video_result r{resolve(gpu, cal), {}, {}};
+    r.lat = latents(j.model->latent, j.work, j.model->slug);
+    const auto stages = lower_inference(*j.model, j.work, j.inference);
+    r.e = estimate_pipeline(stages, r.t.gpu.spec, r.t.cal.cal, j.pipeline);
+    return r;
+}
+
+void print_estimate(const video_job& j, const video_result& r) {
+    const auto& w = j.work;
+    if (r.t.fell_back) fmt::print(stderr, "note: {}\n", r.t.note);
+    fmt::print("{} on {} ({} calibration)\n", j.model->name, r.t.gpu.spec.name, r.t.cal.cal.profile);
+    fmt::print("  workload: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, offload {}{}\n",
+               w.width, w.height, w.frames, w.steps, name(w.cfg), w.batch, name(w.compute), name(w.attention),
+               name(j.pipeline.offload), j.inference.tiling.enabled ? ", VAE tiling" : "");
+    fmt::print("  latent: {} x {} x {} -> {} tokens per video\n", r.lat.frames, r.lat.height, r.lat.width,
+               r.lat.tokens);
+    fmt::print("  {:<34} {:>7} {:>11} {:>8} {:>10} {:>11}\n", "stage", "calls", "time s", "share", "bound",
+               "act GB");
+    for (const auto& s : r.e.stages)
+        fmt::print("  {:<34} {:>7.0f} {:>11.2f} {:>7.1f}% {:>10} {:>11.2f}\n", s.name, s.calls, s.latency.value(),
+                   100.0 * s.latency.value() / r.e.latency.value(), name(s.bound), s.activations.value() / 1e9);
+    fmt::print("  total {:.1f} s ({:.1f} min)\n", r.e.latency.value(), r.e.latency.value() / 60);
+    const auto& m = r.e.memory;
+    fmt::print("  peak memory at {}: weights {:.1f} + activations {:.1f} + workspace {:.2f} GB = {:.1f} GB allocated; "
+               "{:.1f} GB on the device with context and allocator cache; {} in {:.0f} GB\n",
+               m.peak_stage, m.weights.value() / 1e9, m.activations.value() / 1e9, m.workspace.value() / 1e9,
+               m.allocator_peak.value() / 1e9, m.device_total.value() / 1e9, r.e.fits ? "fits" : "DOES NOT FIT",
+               r.t.gpu.spec.hbm_capacity.value() / 1e9);
+}
+
+int list_models(bool json) {
+    if (json) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& m : model_presets()) {
+            const auto s = lower_inference(m, m.standard);
+            double denoiser = 0;
+            for (const auto& st : s)
+                if (st.name == "denoiser") denoiser = st.parameters;
+            arr.push_back({{"slug", m.slug},
+                           {"name", m.name},
+                           {"task", m.task},
+                           {"family", name(m.denoiser.family)},
+                           {"denoiser_parameters", denoiser},
+                           {"standard",
+                            {{"width", m.standard.width},
+                             {"height", m.standard.height},
+                             {"frames", m.standard.frames},
+                             {"steps", m.standard.steps},
+                             {"cfg", name(m.standard.cfg)}}},
+                           {"source", m.source}});
+        }
+        std::cout << nlohmann::json{{"schema", "vidperf.models/1"}, {"models", arr}}.dump(2) << '\n';
+        return 0;
+    }
+    fmt::print("{:<17} {:<22} {:<5} {:<18} {:>9} {:>22}\n", "slug", "name", "task", "denoiser", "params",
+               "standard workload");
+    for (const auto& m : model_presets()) {
+        const auto s = lower_inference(m, m.standard);
+        double denoiser = 0;
+        for (const auto& st : s)
+            if (st.name == "denoiser") denoiser = st.parameters;
+        fmt::print("{:<17} {:<22} {:<5} {:<18} {:>8.2f}B {:>22}\n", m.slug, m.name.substr(0, 22), m.task,
+                   name(m.denoiser.family), denoiser / 1e9,
+                   fmt::format("{}x{}x{}, {} steps", m.standard.width, m.standard.height, m.standard.frames,
+                               m.standard.steps));
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -234,11 +441,129 @@ int main(int argc, char** argv) {
     op_copy->add_flag("--pageable", pageable, "host memory not pinned");
     common(op_copy);
 
+
+    auto* list_m = list->add_subcommand("models", "the model presets");
+    list_m->add_flag("--json", json, "JSON output");
+
+    std::string model_slug = "wan2.1-t2v-14b";
+    video_flags vf;
+    auto* est = app.add_subcommand("estimate", "time and memory of one video job on one GPU");
+    est->add_option("--model", model_slug, "model preset (vidperf list models)")->required();
+    est->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
+    est->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(est, vf);
+    est->add_flag("--json", json, "JSON output");
+
+    std::string gpus_arg = "a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb";
+    auto* cmp = app.add_subcommand("compare", "one video job on several GPUs, with speed-ups over the first");
+    cmp->add_option("--model", model_slug, "model preset")->default_str("wan2.1-t2v-14b");
+    cmp->add_option("--gpus", gpus_arg, "comma-separated GPU slugs or files")
+        ->default_str("a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb");
+    cmp->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(cmp, vf);
+    cmp->add_flag("--json", json, "JSON output");
+
+    auto* mf = app.add_subcommand("max-frames", "the largest frame count that fits on a GPU");
+    mf->add_option("--model", model_slug, "model preset")->required();
+    mf->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
+    mf->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(mf, vf);
+    mf->add_flag("--json", json, "JSON output");
+
     CLI11_PARSE(app, argc, argv);
 
     try {
         if (list_g->parsed()) return list_gpus(json);
         if (list_c->parsed()) return list_calibration(resolve(gpu_arg, cal_arg), json);
+        if (list_m->parsed()) return list_models(json);
+        if (est->parsed()) {
+            const video_job j = make_job(model_slug, vf);
+            const video_result r = run_job(j, gpu_arg, cal_arg);
+            if (json)
+                std::cout << estimate_json(j, r.t, r.lat, r.e).dump(2) << '\n';
+            else
+                print_estimate(j, r);
+            return 0;
+        }
+        if (mf->parsed()) {
+            video_job j = make_job(model_slug, vf);
+            const target t = resolve(gpu_arg, cal_arg);
+            const auto r = max_frames(*j.model, j.work, t.gpu.spec, t.cal.cal, j.pipeline, j.inference);
+            if (json) {
+                std::cout << nlohmann::json{{"schema", "vidperf.max-frames/1"},
+                                            {"model", j.model->slug},
+                                            {"gpu", t.gpu.spec.slug},
+                                            {"width", j.work.width},
+                                            {"height", j.work.height},
+                                            {"offload", name(j.pipeline.offload)},
+                                            {"max_frames", r.frames},
+                                            {"device_bytes_at_max", r.device_at_frames.value()},
+                                            {"next_frames", r.next_frames},
+                                            {"device_bytes_at_next", r.device_at_next.value()},
+                                            {"capacity_bytes", t.gpu.spec.hbm_capacity.value()}}
+                                 .dump(2)
+                          << '\n';
+                return 0;
+            }
+            if (r.frames == 0)
+                fmt::print("{} at {}x{} does not fit on {} even at {} frames ({:.1f} GB needed of {:.0f} GB); try "
+                           "--offload model\n",
+                           j.model->name, j.work.width, j.work.height, t.gpu.spec.name, r.next_frames,
+                           r.device_at_next.value() / 1e9, t.gpu.spec.hbm_capacity.value() / 1e9);
+            else
+                fmt::print("{} at {}x{} on {} (offload {}): at most {} frames ({:.1f} GB of {:.0f} GB); {} frames "
+                           "need {:.1f} GB\n",
+                           j.model->name, j.work.width, j.work.height, t.gpu.spec.name, name(j.pipeline.offload),
+                           r.frames, r.device_at_frames.value() / 1e9, t.gpu.spec.hbm_capacity.value() / 1e9,
+                           r.next_frames, r.device_at_next.value() / 1e9);
+            return 0;
+        }
+        if (cmp->parsed()) {
+            const video_job j = make_job(model_slug, vf);
+            std::vector<video_result> rows;
+            for (std::size_t pos = 0; pos <= gpus_arg.size();) {
+                const std::size_t comma = std::min(gpus_arg.find(',', pos), gpus_arg.size());
+                if (comma > pos) rows.push_back(run_job(j, gpus_arg.substr(pos, comma - pos), cal_arg));
+                pos = comma + 1;
+            }
+            if (rows.empty()) detail::raise(errc::unknown_gpu, "--gpus", "no GPU given");
+            if (json) {
+                nlohmann::json arr = nlohmann::json::array();
+                for (const auto& r : rows) {
+                    auto e = estimate_json(j, r.t, r.lat, r.e);
+                    e["speedup_vs_first"] = rows[0].e.latency.value() / r.e.latency.value();
+                    arr.push_back(std::move(e));
+                }
+                std::cout << nlohmann::json{{"schema", "vidperf.compare/1"}, {"results", arr}}.dump(2) << '\n';
+                return 0;
+            }
+            const auto& w = j.work;
+            fmt::print("{}: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, offload {}\n",
+                       j.model->name, w.width, w.height, w.frames, w.steps, name(w.cfg), w.batch, name(w.compute),
+                       name(w.attention), name(j.pipeline.offload));
+            fmt::print("  {:<17} {:<12} {:>10} {:>9} {:>10} {:>10} {:>11} {:>6} {:>9}\n", "gpu", "calibration",
+                       "total s", "min", "denoise s", "VAE s", "peak GB", "fits", "speed-up");
+            bool any_fallback = false;
+            for (const auto& r : rows) {
+                double den = 0, vae = 0;
+                for (const auto& s : r.e.stages) {
+                    if (s.name == "denoiser") den = s.latency.value();
+                    if (s.name == "vae_decode") vae = s.latency.value();
+                }
+                any_fallback = any_fallback || r.t.fell_back;
+                fmt::print("  {:<17} {:<12} {:>10.1f} {:>9.1f} {:>10.1f} {:>10.1f} {:>11.1f} {:>6} {:>8.2f}x\n",
+                           r.t.gpu.spec.slug, std::string(r.t.cal.cal.profile) + (r.t.fell_back ? "*" : ""),
+                           r.e.latency.value(), r.e.latency.value() / 60, den, vae,
+                           r.e.memory.device_total.value() / 1e9, r.e.fits ? "yes" : "NO",
+                           rows[0].e.latency.value() / r.e.latency.value());
+            }
+            if (any_fallback)
+                fmt::print("  * no literature calibration for this GPU: datasheet ideal used (optimistic)\n");
+            return 0;
+        }
 
         // the op and its shape description
         vidperf::op the_op;

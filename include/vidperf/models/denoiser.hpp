@@ -1,0 +1,314 @@
+#pragma once
+/// \file
+/// Denoiser backbones lowered to ops. Each family describes one block of the
+/// published architecture as linear layers, attention calls, norms and
+/// elementwise kernels; stage_builder turns that into both the op list and
+/// the parameter count.
+///
+/// Families:
+///  - dit_cross: DiT with full 3-D self-attention over video tokens and
+///    cross-attention to the text (Wan 2.x, LTX-Video);
+///  - mmdit_joint: one stream of [text; video] tokens with joint attention and
+///    shared weights, separate adaptive norms (CogVideoX);
+///  - mmdit_dual_single: dual-stream blocks (separate text and video weights,
+///    joint attention) followed by single-stream blocks with parallel
+///    attention and MLP (HunyuanVideo, Open-Sora 2.0);
+///  - mmdit_asymmetric: dual-stream blocks whose text stream is narrower than
+///    the video stream (Mochi 1).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/models/stage.hpp>
+#include <vidperf/models/workload.hpp>
+#include <vidperf/ops/ops.hpp>
+
+namespace vidperf {
+
+enum class denoiser_family : std::uint8_t { dit_cross, mmdit_joint, mmdit_dual_single, mmdit_asymmetric };
+
+[[nodiscard]] constexpr std::string_view name(denoiser_family f) noexcept {
+    switch (f) {
+    case denoiser_family::dit_cross: return "dit-cross";
+    case denoiser_family::mmdit_joint: return "mmdit-joint";
+    case denoiser_family::mmdit_dual_single: return "mmdit-dual-single";
+    case denoiser_family::mmdit_asymmetric: return "mmdit-asymmetric";
+    }
+    return "?";
+}
+
+enum class mlp_kind : std::uint8_t { gelu, swiglu };
+
+struct denoiser_spec {
+    denoiser_family family = denoiser_family::dit_cross;
+    extent layers = 0;        ///< cross / joint / dual-stream blocks
+    extent single_layers = 0; ///< single-stream blocks (mmdit_dual_single)
+    extent hidden = 0;        ///< video-stream width D
+    extent text_hidden = 0;   ///< text-stream width inside blocks (mmdit_asymmetric); 0 = hidden
+    extent heads = 0;
+    extent head_dim = 0;
+    extent ffn = 0;           ///< video MLP inner width
+    extent text_ffn = 0;      ///< text MLP inner width (mmdit_asymmetric); 0 = ffn
+    mlp_kind mlp = mlp_kind::gelu;
+    extent in_channels = 16;  ///< latent channels into the patch embedding (with I2V condition channels)
+    extent out_channels = 16;
+    extent text_dim = 4096;   ///< text-encoder output width
+    extent text_tokens = 512; ///< text sequence length the denoiser sees
+    extent image_tokens = 0;  ///< extra image-conditioning tokens for cross-attention (Wan I2V: CLIP)
+    extent image_dim = 0;
+    extent refiner_layers = 0;  ///< text token-refiner blocks before the DiT (HunyuanVideo)
+    extent pooled_dim = 0;      ///< pooled text vector added to the timestep embedding (CLIP-L: 768); 0 = none
+    bool guidance_embed = false; ///< guidance-distilled: an embedding of the guidance scale
+    extent time_freq_dim = 256; ///< sinusoidal timestep features
+    extent time_embed_dim = 0;  ///< width of the timestep embedding; 0 = hidden
+    bool qk_norm = true;
+};
+
+namespace detail {
+
+/// adaLN modulation and residual/gate arithmetic around one sub-block of `tokens` x `dim`.
+inline void modulated_residual(stage_builder& b, extent tokens, extent dim) {
+    b.elementwise(tokens * dim, 3, 1, 2); // x * (1 + scale) + shift
+    b.elementwise(tokens * dim, 3, 1, 2); // x + gate * y
+}
+
+inline void mlp(stage_builder& b, extent tokens, extent dim, extent inner, mlp_kind kind) {
+    if (kind == mlp_kind::swiglu) {
+        b.linear(tokens, dim, inner, false); // gate
+        b.linear(tokens, dim, inner, false); // up
+        b.elementwise(tokens * inner, 2, 1, 5); // silu(gate) * up
+        b.linear(tokens, inner, dim, false);
+    } else {
+        b.linear(tokens, dim, inner, true);
+        b.elementwise(tokens * inner, 1, 1, 8); // GELU (tanh approximation)
+        b.linear(tokens, inner, dim, true);
+    }
+}
+
+inline attention_op make_attention(extent batch, extent heads, extent seq_q, extent seq_kv, extent head_dim,
+                                   attention_kernel kernel) {
+    attention_op a;
+    a.batch = batch;
+    a.heads_q = heads;
+    a.seq_q = seq_q;
+    a.seq_kv = seq_kv;
+    a.head_dim = head_dim;
+    a.kernel = kernel;
+    return a;
+}
+
+/// Timestep embedding MLP (sinusoid -> hidden -> hidden) per video.
+inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent videos) {
+    const extent t = s.time_embed_dim ? s.time_embed_dim : s.hidden;
+    b.linear(videos, s.time_freq_dim, t);
+    b.elementwise(videos * t);
+    b.linear(videos, t, t);
+}
+
+} // namespace detail
+
+/// One denoiser call (one step, one CFG pass or both when batched) as ops.
+/// `videos` is the batch the call runs on (batch x 2 with batched CFG).
+[[nodiscard]] inline stage lower_denoiser(const denoiser_spec& s, const latent_rule& rule, const latent_shape& lat,
+                                          extent videos, const video_workload& w, double calls) {
+    const std::string where = "lower_denoiser";
+    detail::require_positive(static_cast<double>(s.layers), where, "layers");
+    detail::require_positive(static_cast<double>(s.hidden), where, "hidden");
+    detail::require_positive(static_cast<double>(s.heads), where, "heads");
+    const extent D = s.hidden;
+    const extent H = s.heads;
+    const extent hd = s.head_dim ? s.head_dim : D / H;
+    const extent A = H * hd; // attention width
+    const extent N = lat.tokens;
+    const extent L = s.text_tokens;
+    const extent NV = videos * N; // video rows in every GEMM
+    const extent LV = videos * L;
+    const extent patch = rule.patch_t * rule.patch_h * rule.patch_w;
+    const extent patch_in = s.in_channels * patch; // patch embedding: a GEMM over tokens
+    const extent patch_out = s.out_channels * patch;
+    const attention_kernel k = w.attention;
+
+    stage_builder b("denoiser", "denoiser", w.compute, w.weights);
+    detail::time_embedding(b, s, videos);
+
+    switch (s.family) {
+    case denoiser_family::dit_cross: {
+        // patch embedding (Conv3d with kernel = stride = patch: a GEMM over tokens)
+        b.linear(NV, patch_in, D);
+        // text embedding MLP: text_dim -> D -> D
+        b.linear(LV, s.text_dim, D);
+        b.elementwise(LV * D);
+        b.linear(LV, D, D);
+        b.linear(videos, D, 6 * D); // time projection to the 6 modulation vectors
+        if (s.image_tokens > 0) {   // CLIP image tokens through an MLP projector
+            const extent IV = videos * s.image_tokens;
+            b.norm(pointwise_kind::layernorm, IV, s.image_dim, 2);
+            b.linear(IV, s.image_dim, s.image_dim);
+            b.elementwise(IV * s.image_dim);
+            b.linear(IV, s.image_dim, D);
+            b.norm(pointwise_kind::layernorm, IV, D, 2);
+        }
+        b.begin_repeat(static_cast<double>(s.layers));
+        b.parameters(6.0 * static_cast<double>(D)); // per-block modulation table
+        // self-attention
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        detail::modulated_residual(b, NV, D);
+        b.linear(NV, D, A);
+        b.linear(NV, D, A);
+        b.linear(NV, D, A);
+        if (s.qk_norm) {
+            b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+            b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+        }
+        b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on q and k
+        b.attention(detail::make_attention(videos, H, N, N, hd, k));
+        b.linear(NV, A, D);
+        // cross-attention to the text (and image) tokens
+        b.norm(pointwise_kind::layernorm, NV, D, 2);
+        b.linear(NV, D, A);
+        b.linear(LV, D, A);
+        b.linear(LV, D, A);
+        if (s.qk_norm) {
+            b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+            b.norm(pointwise_kind::rmsnorm, LV, A, 1);
+        }
+        b.attention(detail::make_attention(videos, H, N, L, hd, k));
+        if (s.image_tokens > 0) {
+            const extent IV = videos * s.image_tokens;
+            b.linear(IV, D, A);
+            b.linear(IV, D, A);
+            if (s.qk_norm) b.norm(pointwise_kind::rmsnorm, IV, A, 1);
+            b.attention(detail::make_attention(videos, H, N, s.image_tokens, hd, k));
+            b.elementwise(NV * A, 2, 1, 1); // add the two attention outputs
+        }
+        b.linear(NV, A, D);
+        b.elementwise(NV * D, 2, 1, 1); // residual
+        // MLP
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        detail::modulated_residual(b, NV, D);
+        detail::mlp(b, NV, D, s.ffn, s.mlp);
+        b.end_repeat();
+        // output head
+        b.parameters(2.0 * static_cast<double>(D));
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        b.linear(NV, D, patch_out);
+        b.resident(static_cast<double>(NV + LV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
+        break;
+    }
+    case denoiser_family::mmdit_joint: {
+        const extent J = N + L;
+        const extent JV = videos * J;
+        const extent te = s.time_embed_dim ? s.time_embed_dim : D;
+        b.linear(NV, patch_in, D);
+        b.linear(LV, s.text_dim, D);   // text projection
+        b.begin_repeat(static_cast<double>(s.layers));
+        // norm1 and norm2: LayerNormZero, each a linear(time_embed -> 6 D) on the timestep embedding
+        for (int i = 0; i < 2; ++i) {
+            b.linear(videos, te, 6 * D);
+            b.norm(pointwise_kind::layernorm, JV, D, 2);
+            detail::modulated_residual(b, JV, D);
+        }
+        b.linear(JV, D, A);
+        b.linear(JV, D, A);
+        b.linear(JV, D, A);
+        if (s.qk_norm) { // per-head LayerNorm on q and k: weight and bias of head_dim each
+            b.norm(pointwise_kind::layernorm, JV, A, 0);
+            b.norm(pointwise_kind::layernorm, JV, A, 0);
+            b.parameters(4.0 * static_cast<double>(hd));
+        }
+        b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on the video part
+        b.attention(detail::make_attention(videos, H, J, J, hd, k));
+        b.linear(JV, A, D);
+        detail::mlp(b, JV, D, s.ffn, s.mlp);
+        b.end_repeat();
+        b.norm(pointwise_kind::layernorm, NV, D, 2);
+        b.linear(videos, te, 2 * D);
+        b.linear(NV, D, patch_out);
+        b.resident(static_cast<double>(JV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
+        break;
+    }
+    case denoiser_family::mmdit_dual_single:
+    case denoiser_family::mmdit_asymmetric: {
+        const bool asym = s.family == denoiser_family::mmdit_asymmetric;
+        const extent T = asym && s.text_hidden ? s.text_hidden : D;
+        const extent TF = asym && s.text_ffn ? s.text_ffn : s.ffn;
+        const extent J = N + L;
+        const extent JV = videos * J;
+        const extent te = s.time_embed_dim ? s.time_embed_dim : D;
+        b.linear(NV, patch_in, D);
+        b.linear(LV, s.text_dim, T);
+        if (s.pooled_dim > 0) { // pooled text vector MLP into the timestep embedding
+            b.linear(videos, s.pooled_dim, te);
+            b.linear(videos, te, te);
+        }
+        if (s.guidance_embed) {
+            b.linear(videos, s.time_freq_dim, te);
+            b.linear(videos, te, te);
+        }
+        if (s.refiner_layers > 0) { // self-attention refiner blocks on the text tokens
+            b.linear(videos, te, T); // refiner timestep conditioning
+            b.begin_repeat(static_cast<double>(s.refiner_layers));
+            b.norm(pointwise_kind::layernorm, LV, T, 2);
+            b.linear(LV, T, 3 * T);
+            b.attention(detail::make_attention(videos, H, L, L, T / H, k));
+            b.linear(LV, T, T);
+            b.norm(pointwise_kind::layernorm, LV, T, 2);
+            detail::mlp(b, LV, T, 4 * T, mlp_kind::gelu);
+            b.linear(videos, te, 2 * T); // adaLN gate
+            b.end_repeat();
+        }
+        b.begin_repeat(static_cast<double>(s.layers));
+        // video stream
+        b.linear(videos, te, (asym ? 4 : 6) * D); // modulation
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        detail::modulated_residual(b, NV, D);
+        b.linear(NV, D, 3 * A);
+        // text stream
+        b.linear(videos, te, (asym ? 4 : 6) * T);
+        b.norm(pointwise_kind::layernorm, LV, T, 0);
+        detail::modulated_residual(b, LV, T);
+        b.linear(LV, T, 3 * A);
+        if (s.qk_norm) {
+            b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+            b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+            b.parameters(4.0 * static_cast<double>(hd)); // q, k norms per stream
+        }
+        b.elementwise(2 * NV * A, 2, 1, 3);
+        b.attention(detail::make_attention(videos, H, J, J, hd, k));
+        b.linear(NV, A, D);
+        b.linear(LV, A, T);
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        detail::mlp(b, NV, D, s.ffn, s.mlp);
+        b.norm(pointwise_kind::layernorm, LV, T, 0);
+        detail::mlp(b, LV, T, TF, s.mlp);
+        b.end_repeat();
+        if (s.single_layers > 0) {
+            b.begin_repeat(static_cast<double>(s.single_layers));
+            b.linear(videos, te, 3 * D);
+            b.norm(pointwise_kind::layernorm, JV, D, 0);
+            detail::modulated_residual(b, JV, D);
+            b.linear(JV, D, 3 * A + s.ffn); // qkv and MLP-in in one GEMM
+            if (s.qk_norm) {
+                b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+                b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+                b.parameters(2.0 * static_cast<double>(hd));
+            }
+            b.elementwise(2 * NV * A, 2, 1, 3);
+            b.attention(detail::make_attention(videos, H, J, J, hd, k));
+            b.elementwise(JV * s.ffn, 1, 1, 8);
+            b.linear(JV, A + s.ffn, D); // attention out and MLP-out in one GEMM
+            b.end_repeat();
+        }
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        b.linear(videos, te, 2 * D);
+        b.linear(NV, D, patch_out);
+        b.resident(static_cast<double>(JV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
+        break;
+    }
+    }
+    return b.finish(calls);
+}
+
+} // namespace vidperf

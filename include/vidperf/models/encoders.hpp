@@ -1,0 +1,137 @@
+#pragma once
+/// \file
+/// Text and image encoders lowered to ops: T5 / umT5 encoders, CLIP text and
+/// vision towers, and decoder-only LLMs used as text encoders (the Llama-class
+/// encoder of HunyuanVideo). One description, one op list, one parameter count.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/models/stage.hpp>
+#include <vidperf/models/workload.hpp>
+
+namespace vidperf {
+
+enum class encoder_kind : std::uint8_t {
+    t5,          ///< T5 v1.1 / umT5 encoder: RMSNorm, gated-GELU FFN, no biases, relative position bias
+    llama,       ///< decoder-only LLM run as an encoder: RMSNorm, SwiGLU, GQA, RoPE, no biases
+    clip_text,   ///< CLIP text tower: LayerNorm, GELU MLP, biases, learned positions
+    clip_vision, ///< CLIP / ViT vision tower on one image
+};
+
+[[nodiscard]] constexpr std::string_view name(encoder_kind k) noexcept {
+    switch (k) {
+    case encoder_kind::t5: return "t5";
+    case encoder_kind::llama: return "llama";
+    case encoder_kind::clip_text: return "clip-text";
+    case encoder_kind::clip_vision: return "clip-vision";
+    }
+    return "?";
+}
+
+struct encoder_spec {
+    encoder_kind kind = encoder_kind::t5;
+    std::string_view name; ///< e.g. "umt5-xxl-encoder"
+    extent layers = 0;     ///< layers stored in the checkpoint
+    extent run_layers = 0; ///< layers actually run (an LLM read at an earlier layer); 0 = layers
+    extent d_model = 0;
+    extent heads = 0;
+    extent kv_heads = 0; ///< 0 = heads
+    extent head_dim = 0; ///< 0 = d_model / heads
+    extent d_ff = 0;
+    extent vocab = 0;        ///< text: vocabulary; vision: 0
+    extent tokens = 0;       ///< text tokens per prompt, or image tokens (patches + class)
+    extent patch = 0;        ///< vision: patch size
+    extent image_size = 0;   ///< vision: input resolution
+    extent relative_buckets = 0; ///< T5: relative-attention buckets
+    bool per_layer_bias = false; ///< umT5: a relative bias table in every layer (T5: first layer only)
+};
+
+/// One call of an encoder on `prompts` sequences.
+[[nodiscard]] inline stage lower_encoder(const encoder_spec& e, extent prompts, dtype compute, dtype weights,
+                                         std::string stage_name, double calls) {
+    const std::string where = "lower_encoder(" + std::string(e.name) + ")";
+    detail::require_positive(static_cast<double>(e.layers), where, "layers");
+    detail::require_positive(static_cast<double>(e.d_model), where, "d_model");
+    detail::require_positive(static_cast<double>(e.heads), where, "heads");
+    detail::require_positive(static_cast<double>(e.tokens), where, "tokens");
+    const extent D = e.d_model;
+    const extent hd = e.head_dim ? e.head_dim : D / e.heads;
+    const extent kvh = e.kv_heads ? e.kv_heads : e.heads;
+    const extent A = e.heads * hd;
+    const extent KV = kvh * hd;
+    const extent S = e.tokens;
+    const extent R = prompts * S;
+    const extent run = e.run_layers ? e.run_layers : e.layers;
+    const bool bias = e.kind == encoder_kind::clip_text || e.kind == encoder_kind::clip_vision;
+    const pointwise_kind norm = bias ? pointwise_kind::layernorm : pointwise_kind::rmsnorm;
+    const int affine = bias ? 2 : 1;
+
+    stage_builder b(std::move(stage_name), std::string(e.name), compute, weights);
+    if (e.kind == encoder_kind::clip_vision) {
+        b.linear(prompts * (S - 1), 3 * e.patch * e.patch, D, false); // patch embedding
+        b.parameters(static_cast<double>(D) + static_cast<double>(S) * static_cast<double>(D)); // class token, positions
+        b.norm(norm, R, D, affine); // pre-norm
+    } else {
+        b.parameters(static_cast<double>(e.vocab) * static_cast<double>(D)); // token embedding (a gather)
+        if (e.kind == encoder_kind::clip_text) b.parameters(static_cast<double>(S) * static_cast<double>(D));
+        b.elementwise(R * D, 0, 1, 0);
+    }
+    if (e.kind == encoder_kind::t5 && !e.per_layer_bias)
+        b.parameters(static_cast<double>(e.relative_buckets) * static_cast<double>(e.heads));
+
+    // Layers stored but not run still count as parameters (they are loaded).
+    if (run < e.layers) {
+        stage_builder unused("", "", compute, weights);
+        unused.begin_repeat(static_cast<double>(e.layers - run));
+        unused.linear(1, D, A, bias);
+        unused.linear(1, D, KV, bias);
+        unused.linear(1, D, KV, bias);
+        unused.linear(1, A, D, bias);
+        unused.linear(1, D, e.d_ff, bias);
+        if (e.kind != encoder_kind::clip_text && e.kind != encoder_kind::clip_vision) unused.linear(1, D, e.d_ff, false);
+        unused.linear(1, e.d_ff, D, bias);
+        unused.parameters(2.0 * affine * static_cast<double>(D));
+        b.parameters(unused.parameter_count());
+    }
+
+    b.begin_repeat(static_cast<double>(run));
+    b.norm(norm, R, D, affine);
+    b.linear(R, D, A, bias);
+    b.linear(R, D, KV, bias);
+    b.linear(R, D, KV, bias);
+    if (e.kind == encoder_kind::t5 && e.per_layer_bias)
+        b.parameters(static_cast<double>(e.relative_buckets) * static_cast<double>(e.heads));
+    if (e.kind == encoder_kind::llama) b.elementwise(prompts * S * (A + KV), 2, 1, 3); // RoPE
+    attention_op a;
+    a.batch = prompts;
+    a.heads_q = e.heads;
+    a.heads_kv = kvh;
+    a.seq_q = S;
+    a.head_dim = hd;
+    a.causal = e.kind == encoder_kind::llama || e.kind == encoder_kind::clip_text;
+    // T5's additive position bias needs a kernel that takes a bias: PyTorch SDPA memory-efficient
+    a.kernel = e.kind == encoder_kind::t5 ? attention_kernel::sdpa_efficient : attention_kernel::fa2;
+    b.attention(a);
+    b.linear(R, A, D, bias);
+    b.elementwise(R * D, 2, 1, 1); // residual
+    b.norm(norm, R, D, affine);
+    if (e.kind == encoder_kind::t5 || e.kind == encoder_kind::llama) {
+        b.linear(R, D, e.d_ff, false);
+        b.linear(R, D, e.d_ff, false);
+        b.elementwise(R * e.d_ff, 2, 1, 8); // act(gate) * up
+    } else {
+        b.linear(R, D, e.d_ff, true);
+        b.elementwise(R * e.d_ff, 1, 1, 8);
+    }
+    b.linear(R, e.d_ff, D, bias);
+    b.elementwise(R * D, 2, 1, 1);
+    b.end_repeat();
+    b.norm(norm, R, D, affine); // final norm
+    b.resident(static_cast<double>(R) * static_cast<double>(D) * size_bytes(compute) * 2.0);
+    return b.finish(calls);
+}
+
+} // namespace vidperf

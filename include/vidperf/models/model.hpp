@@ -1,0 +1,84 @@
+#pragma once
+/// \file
+/// A video model: its encoders, denoiser, VAE, latent rule and standard
+/// workload; and the lowering of a whole inference job into stages.
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/models/denoiser.hpp>
+#include <vidperf/models/encoders.hpp>
+#include <vidperf/models/stage.hpp>
+#include <vidperf/models/vae.hpp>
+#include <vidperf/models/workload.hpp>
+
+namespace vidperf {
+
+/// A published parameter count and where it was published.
+struct published_count {
+    double parameters = 0; ///< 0 = not published
+    std::string_view source;
+};
+
+struct model_spec {
+    std::string_view slug;
+    std::string_view name;
+    std::string_view task; ///< "t2v", "i2v", "ti2v"
+    std::string_view source;
+    latent_rule latent;
+    denoiser_spec denoiser;
+    std::array<encoder_spec, 2> text_encoders{};
+    int text_encoder_count = 1;
+    encoder_spec image_encoder{};
+    bool has_image_encoder = false;
+    vae_spec vae;
+    video_workload standard; ///< the workload the model's own documentation uses
+    vae_tiling standard_tiling{}; ///< VAE tiling the model's reference pipeline turns on by default
+    published_count denoiser_params;
+    published_count text_encoder_params; ///< all text encoders together
+    published_count vae_params;
+};
+
+struct inference_options {
+    vae_tiling tiling{};
+};
+
+/// The stages of one inference job, in execution order.
+[[nodiscard]] inline std::vector<stage> lower_inference(const model_spec& m, const video_workload& w,
+                                                        const inference_options& opt = {}) {
+    validate(w, m.slug);
+    const latent_shape lat = latents(m.latent, w, m.slug);
+    const extent passes = cfg_passes(w.cfg);
+    std::vector<stage> stages;
+    // prompts: the positive prompt, and the negative one when guidance is on
+    const extent prompts = w.batch * passes;
+    for (int i = 0; i < m.text_encoder_count; ++i) {
+        const auto& e = m.text_encoders[static_cast<std::size_t>(i)];
+        stages.push_back(lower_encoder(e, prompts, w.compute, w.compute,
+                                       m.text_encoder_count > 1 ? "text_encoder_" + std::string(e.name)
+                                                                : std::string("text_encoder"),
+                                       1));
+    }
+    if (m.has_image_encoder)
+        stages.push_back(lower_encoder(m.image_encoder, w.batch, w.compute, w.compute, "image_encoder", 1));
+
+    const extent videos = w.cfg == cfg_mode::batched ? w.batch * 2 : w.batch;
+    const double calls = static_cast<double>(w.steps) * (w.cfg == cfg_mode::sequential ? 2.0 : 1.0);
+    stages.push_back(lower_denoiser(m.denoiser, m.latent, lat, videos, w, calls));
+
+    // scheduler update per step: guidance combine and the solver's axpy on the latents
+    {
+        stage_builder b("scheduler", "none", dtype::fp32, dtype::fp32);
+        const extent elems = w.batch * m.vae.latent_channels * lat.frames * lat.height * lat.width;
+        if (w.cfg != cfg_mode::off) b.elementwise(elems, 2, 1, 3);
+        b.elementwise(elems, 2, 1, 2);
+        stages.push_back(b.finish(static_cast<double>(w.steps)));
+    }
+    stages.push_back(lower_vae_decode(m.vae, lat, w.batch, w.compute, opt.tiling));
+    return stages;
+}
+
+} // namespace vidperf

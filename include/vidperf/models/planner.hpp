@@ -1,0 +1,91 @@
+#pragma once
+/// \file
+/// Inverse questions: the largest frame count that fits on a GPU. Device
+/// memory is non-decreasing in the frame count, so the boundary is the root
+/// of  g(k) = device_total(F(k)) - capacity  over the index k of valid frame
+/// counts F(k) = step * k + 1, linearly interpolated between integers and
+/// solved with Boost.Math's TOMS 748 after bracketing; the answer is snapped
+/// to the valid frame count below the root and checked on both sides.
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include <boost/math/tools/roots.hpp>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/hardware/gpu_spec.hpp>
+#include <vidperf/models/model.hpp>
+#include <vidperf/models/pipeline.hpp>
+#include <vidperf/roofline/calibration.hpp>
+
+namespace vidperf {
+
+struct max_frames_result {
+    extent frames = 0;       ///< largest valid frame count that fits; 0 = not even the smallest
+    extent next_frames = 0;  ///< the next valid count (does not fit)
+    bytes device_at_frames{};
+    bytes device_at_next{};
+    int iterations = 0;      ///< root-finder iterations
+};
+
+/// Largest valid frame count of `m` at the width and height of `w` that fits in `gpu`'s memory.
+/// `limit_frames` bounds the search (a model past it is reported as fitting up to the limit).
+[[nodiscard]] inline max_frames_result max_frames(const model_spec& m, const video_workload& w, const gpu_spec& gpu,
+                                                  const calibration& cal, const pipeline_options& po = {},
+                                                  const inference_options& io = {}, extent limit_frames = 4097) {
+    const extent step = frame_step(m.latent);
+    const extent offset = m.latent.causal ? 1 : 0;
+    auto frames_of = [&](extent k) { return step * k + offset; };
+    auto device = [&](extent k) {
+        video_workload x = w;
+        x.frames = frames_of(k);
+        return estimate_pipeline(lower_inference(m, x, io), gpu, cal, po).memory.device_total;
+    };
+    const double cap = gpu.hbm_capacity.value();
+    auto g_int = [&](extent k) { return device(k).value() - cap; };
+
+    max_frames_result r;
+    extent k_lo = m.latent.causal ? 0 : 1;
+    while (frames_of(k_lo) < m.latent.min_frames) ++k_lo;
+    if (g_int(k_lo) > 0) { // not even the shortest clip fits
+        r.next_frames = frames_of(k_lo);
+        r.device_at_next = device(k_lo);
+        return r;
+    }
+    const extent k_max = (limit_frames - offset) / step;
+    // bracket: double k until it no longer fits
+    extent k_hi = k_lo + 1;
+    while (k_hi < k_max && g_int(k_hi) <= 0) {
+        k_lo = k_hi;
+        k_hi = k_hi * 2 > k_max ? k_max : k_hi * 2;
+    }
+    if (g_int(k_hi) <= 0) { // fits up to the limit
+        r.frames = frames_of(k_hi);
+        r.device_at_frames = device(k_hi);
+        return r;
+    }
+    // g on reals: linear between integer indices
+    auto g = [&](double x) {
+        const auto k0 = static_cast<extent>(std::floor(x));
+        const double f = x - static_cast<double>(k0);
+        const double a = g_int(k0);
+        return f == 0.0 ? a : a + f * (g_int(k0 + 1) - a);
+    };
+    boost::uintmax_t iters = 64;
+    const auto root = boost::math::tools::toms748_solve(
+        g, static_cast<double>(k_lo), static_cast<double>(k_hi), boost::math::tools::eps_tolerance<double>(20),
+        iters);
+    extent k = static_cast<extent>(std::floor((root.first + root.second) / 2));
+    // snap: the largest k that fits (interpolation can land one index off)
+    while (k > k_lo && g_int(k) > 0) --k;
+    while (k + 1 < k_hi && g_int(k + 1) <= 0) ++k;
+    r.frames = frames_of(k);
+    r.next_frames = frames_of(k + 1);
+    r.device_at_frames = device(k);
+    r.device_at_next = device(k + 1);
+    r.iterations = static_cast<int>(iters);
+    return r;
+}
+
+} // namespace vidperf

@@ -1,0 +1,441 @@
+#pragma once
+/// \file
+/// Model presets built from the models' published configurations. Each field
+/// group cites the configuration it was read from (docs/presets-sources.md
+/// has the full table with repository paths and commits).
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/hardware/catalog.hpp>
+#include <vidperf/models/model.hpp>
+
+namespace vidperf {
+
+namespace presets_detail {
+
+// ---- encoders
+[[nodiscard]] constexpr encoder_spec umt5_xxl(extent tokens) {
+    // google/umt5-xxl encoder (Wan 2.x text encoder): 24 layers, d_model 4096, 64 heads x 64,
+    // gated-GELU d_ff 10240, vocab 256384, relative-position bias in every layer (32 buckets)
+    encoder_spec e;
+    e.kind = encoder_kind::t5;
+    e.name = "umt5-xxl-encoder";
+    e.layers = 24;
+    e.d_model = 4096;
+    e.heads = 64;
+    e.head_dim = 64;
+    e.d_ff = 10240;
+    e.vocab = 256384;
+    e.tokens = tokens;
+    e.relative_buckets = 32;
+    e.per_layer_bias = true;
+    return e;
+}
+
+[[nodiscard]] constexpr encoder_spec t5_xxl(extent tokens) {
+    // google/t5-v1_1-xxl encoder: as umT5-XXL but vocab 32128 and one shared relative bias table
+    encoder_spec e = umt5_xxl(tokens);
+    e.name = "t5-v1.1-xxl-encoder";
+    e.vocab = 32128;
+    e.per_layer_bias = false;
+    return e;
+}
+
+[[nodiscard]] constexpr encoder_spec clip_l_text() {
+    // openai/clip-vit-large-patch14 text tower: 12 layers, width 768, 12 heads, MLP 3072, vocab 49408, 77 tokens
+    encoder_spec e;
+    e.kind = encoder_kind::clip_text;
+    e.name = "clip-vit-l-14-text";
+    e.layers = 12;
+    e.d_model = 768;
+    e.heads = 12;
+    e.d_ff = 3072;
+    e.vocab = 49408;
+    e.tokens = 77;
+    return e;
+}
+
+[[nodiscard]] constexpr encoder_spec llava_llama3_8b() {
+    // xtuner/llava-llama-3-8b-v1_1 language model (HunyuanVideo's text encoder): Llama-3-8B, 32 layers,
+    // hidden 4096, 32 heads, 8 KV heads, SwiGLU 14336, vocab 128256; HunyuanVideo reads the hidden state
+    // two layers before the last (hidden_state_skip_layer = 2), text_len 256
+    encoder_spec e;
+    e.kind = encoder_kind::llama;
+    e.name = "llava-llama-3-8b";
+    e.layers = 32;
+    e.run_layers = 30;
+    e.d_model = 4096;
+    e.heads = 32;
+    e.kv_heads = 8;
+    e.d_ff = 14336;
+    e.vocab = 128256;
+    e.tokens = 256;
+    return e;
+}
+
+[[nodiscard]] constexpr encoder_spec clip_h_vision() {
+    // open-clip xlm-roberta-large-vit-huge-14 vision tower (Wan I2V): 32 layers, width 1280, 16 heads,
+    // MLP 5120, patch 14 at 224 px: 256 patches + class token
+    encoder_spec e;
+    e.kind = encoder_kind::clip_vision;
+    e.name = "clip-vit-h-14-vision";
+    e.layers = 32;
+    e.d_model = 1280;
+    e.heads = 16;
+    e.d_ff = 5120;
+    e.tokens = 257;
+    e.patch = 14;
+    e.image_size = 224;
+    return e;
+}
+
+// ---- VAEs
+[[nodiscard]] constexpr vae_spec wan21_vae() {
+    // Wan-VAE (Wan2.1 wan/modules/vae.py): z 16, dim 96, dim_mult [1,2,4,4], 2 res blocks,
+    // temporal down-sampling [False, True, True]; decoder widths 384,384,384,192,96, up-samplers halve
+    vae_spec v;
+    v.name = "wan2.1-vae";
+    v.latent_channels = 16;
+    v.levels = 4;
+    v.channels = {384, 384, 384, 192, 96};
+    v.temporal_up = {true, true, false, false};
+    v.spatial_up = {true, true, true, false};
+    v.res_blocks = 2;
+    v.upsample_halves = true;
+    v.temporal_compression = 4;
+    v.spatial_compression = 8;
+    v.temporal_chunk = 1; // decode() runs one latent frame at a time through a causal feature cache
+    return v;
+}
+
+[[nodiscard]] constexpr vae_spec hunyuan_vae() {
+    // HunyuanVideo 3D causal VAE (diffusers AutoencoderKLHunyuanVideo defaults): z 16,
+    // block_out_channels (128, 256, 512, 512), 2 layers per block, 4x temporal, 8x spatial
+    vae_spec v;
+    v.name = "hunyuanvideo-vae";
+    v.latent_channels = 16;
+    v.levels = 4;
+    v.channels = {512, 512, 512, 256, 128};
+    v.temporal_up = {true, true, false, false};
+    v.spatial_up = {true, true, true, false};
+    v.res_blocks = 2;
+    return v;
+}
+
+[[nodiscard]] constexpr vae_spec cogvideox_vae() {
+    // CogVideoX 3D causal VAE (diffusers AutoencoderKLCogVideoX defaults): z 16,
+    // block_out_channels (128, 256, 256, 512), 3 layers per block, 4x temporal, 8x spatial
+    vae_spec v;
+    v.name = "cogvideox-vae";
+    v.temporal_chunk = 2; // diffusers decodes num_latent_frames_batch_size = 2 latent frames at a time
+    v.latent_channels = 16;
+    v.levels = 4;
+    v.channels = {512, 512, 256, 256, 128};
+    v.temporal_up = {true, true, false, false};
+    v.spatial_up = {true, true, true, false};
+    v.res_blocks = 3;
+    return v;
+}
+
+[[nodiscard]] constexpr vae_spec mochi_vae() {
+    // Mochi 1 VAE decoder (genmoai/mochi): z 12, widths 768, 512, 256, 128; 6x temporal
+    // (up-sampling by 3 then 2 then 1 is approximated here as two 2x steps and one more step), 8x spatial
+    vae_spec v;
+    v.name = "mochi-vae";
+    v.latent_channels = 12;
+    v.levels = 3;
+    v.channels = {768, 512, 256, 128, 128};
+    v.temporal_up = {true, true, false, false};
+    v.spatial_up = {true, true, true, false};
+    v.res_blocks = 3;
+    v.mid_attention = false;
+    v.temporal_compression = 6;
+    v.spatial_compression = 8;
+    return v;
+}
+
+[[nodiscard]] constexpr vae_spec ltx_vae() {
+    // LTX-Video VAE (Lightricks/LTX-Video): 128 latent channels, 8x temporal, 32x spatial
+    vae_spec v;
+    v.name = "ltx-video-vae";
+    v.latent_channels = 128;
+    v.levels = 4;
+    v.channels = {512, 512, 256, 128, 128};
+    v.temporal_up = {true, true, true, false};
+    v.spatial_up = {true, true, true, true};
+    v.res_blocks = 3;
+    v.mid_attention = false;
+    v.temporal_compression = 8;
+    v.spatial_compression = 32;
+    return v;
+}
+
+[[nodiscard]] constexpr latent_rule rule(extent tc, extent sc, extent pt, extent ps, extent multiple) {
+    latent_rule r;
+    r.temporal_compression = tc;
+    r.spatial_compression = sc;
+    r.patch_t = pt;
+    r.patch_h = ps;
+    r.patch_w = ps;
+    r.causal = true;
+    r.size_multiple = multiple;
+    return r;
+}
+
+[[nodiscard]] constexpr video_workload workload(extent w, extent h, extent f, extent steps, cfg_mode cfg) {
+    video_workload v;
+    v.width = w;
+    v.height = h;
+    v.frames = f;
+    v.steps = steps;
+    v.cfg = cfg;
+    return v;
+}
+
+[[nodiscard]] constexpr denoiser_spec wan_dit(extent layers, extent hidden, extent heads, extent ffn, extent in,
+                                              extent out) {
+    denoiser_spec d;
+    d.family = denoiser_family::dit_cross;
+    d.layers = layers;
+    d.hidden = hidden;
+    d.heads = heads;
+    d.head_dim = 128;
+    d.ffn = ffn;
+    d.in_channels = in;
+    d.out_channels = out;
+    d.text_dim = 4096;
+    d.text_tokens = 512;
+    return d;
+}
+
+inline constexpr std::string_view wan21_src =
+    "Wan-Video/Wan2.1 wan/configs (t2v_1_3B, t2v_14B, i2v_14B), wan/modules/model.py; Wan2.1 README. "
+    "Guidance runs as two model calls per step (wan/text2video.py): cfg sequential";
+
+[[nodiscard]] constexpr model_spec wan(std::string_view slug, std::string_view name, std::string_view task,
+                                       denoiser_spec d, video_workload std_w) {
+    model_spec m;
+    m.slug = slug;
+    m.name = name;
+    m.task = task;
+    m.source = wan21_src;
+    m.latent = rule(4, 8, 1, 2, 16);
+    m.denoiser = d;
+    m.text_encoders[0] = umt5_xxl(512);
+    m.vae = wan21_vae();
+    m.standard = std_w;
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_wan21_i2v_14b() {
+    denoiser_spec d = wan_dit(40, 5120, 40, 13824, 36, 16); // 16 noise + 4 mask + 16 condition channels
+    d.image_tokens = 257;
+    d.image_dim = 1280;
+    model_spec m = wan("wan2.1-i2v-14b", "Wan2.1-I2V-14B-720P", "i2v", d,
+                       workload(1280, 720, 81, 40, cfg_mode::sequential));
+    m.image_encoder = clip_h_vision();
+    m.has_image_encoder = true;
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_wan22_ti2v_5b() {
+    model_spec m = wan("wan2.2-ti2v-5b", "Wan2.2-TI2V-5B", "ti2v", wan_dit(30, 3072, 24, 14336, 48, 48),
+                       workload(1280, 704, 121, 50, cfg_mode::sequential));
+    m.source = "Wan-Video/Wan2.2 wan/configs/wan_ti2v_5B.py; Wan2.2 README (720P = 1280x704, 121 frames)";
+    m.latent = rule(4, 16, 1, 2, 32);
+    m.vae = wan21_vae();
+    m.vae.name = "wan2.2-vae";
+    m.vae.latent_channels = 48;
+    m.vae.channels = {640, 640, 640, 320, 160}; // dim 160, dim_mult [1, 2, 4, 4]
+    m.vae.spatial_up = {true, true, true, true};
+    m.vae.spatial_compression = 16;
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_cogvideox(std::string_view slug, std::string_view name, extent layers,
+                                                  extent hidden, extent heads, bool qk_norm, extent width,
+                                                  extent height, extent frames, extent patch_t) {
+    denoiser_spec d;
+    d.family = denoiser_family::mmdit_joint;
+    d.layers = layers;
+    d.hidden = hidden;
+    d.heads = heads;
+    d.head_dim = 64;
+    d.ffn = 4 * hidden;
+    d.in_channels = 16;
+    d.out_channels = 16;
+    d.text_dim = 4096;
+    d.text_tokens = 226;
+    d.time_embed_dim = 512;
+    d.qk_norm = qk_norm;
+    model_spec m;
+    m.slug = slug;
+    m.name = name;
+    m.task = "t2v";
+    m.source = "THUDM/CogVideo and diffusers CogVideoXTransformer3DModel configs (transformer/config.json)";
+    m.latent = rule(4, 8, patch_t, 2, 16);
+    m.denoiser = d;
+    m.text_encoders[0] = t5_xxl(226);
+    m.vae = cogvideox_vae();
+    m.standard = workload(width, height, frames, 50, cfg_mode::batched);
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_hunyuanvideo() {
+    denoiser_spec d;
+    d.family = denoiser_family::mmdit_dual_single;
+    d.layers = 20;
+    d.single_layers = 40;
+    d.hidden = 3072;
+    d.heads = 24;
+    d.head_dim = 128;
+    d.ffn = 4 * 3072;
+    d.in_channels = 16;
+    d.out_channels = 16;
+    d.text_dim = 4096;
+    d.text_tokens = 256;
+    d.refiner_layers = 2;
+    d.pooled_dim = 768;
+    d.guidance_embed = true;
+    model_spec m;
+    m.slug = "hunyuanvideo";
+    m.name = "HunyuanVideo (13B)";
+    m.task = "t2v";
+    m.source = "Tencent/HunyuanVideo hyvideo/modules/models.py (HYVideo-T/2-cfgdistill) and README";
+    m.latent = rule(4, 8, 1, 2, 16);
+    m.denoiser = d;
+    m.text_encoders[0] = llava_llama3_8b();
+    m.text_encoders[1] = clip_l_text();
+    m.text_encoder_count = 2;
+    m.vae = hunyuan_vae();
+    m.standard = workload(1280, 720, 129, 50, cfg_mode::off); // guidance-distilled: one pass per step
+    // sample_video.py decodes with the VAE's tiling on (256-px spatial, 64-frame temporal tiles)
+    m.standard_tiling = {true, 16, 32, 32};
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_mochi() {
+    denoiser_spec d;
+    d.family = denoiser_family::mmdit_asymmetric;
+    d.layers = 48;
+    d.hidden = 3072;
+    d.text_hidden = 1536;
+    d.heads = 24;
+    d.head_dim = 128;
+    d.ffn = 8192;      // SwiGLU, int(2 * 4 * 3072 / 3)
+    d.text_ffn = 4096; // SwiGLU, int(2 * 4 * 1536 / 3)
+    d.mlp = mlp_kind::swiglu;
+    d.in_channels = 12;
+    d.out_channels = 12;
+    d.text_dim = 4096;
+    d.text_tokens = 256;
+    model_spec m;
+    m.slug = "mochi-1";
+    m.name = "Mochi 1 preview (10B)";
+    m.task = "t2v";
+    m.source = "genmoai/mochi src/genmo/mochi_preview/dit/joint_model/asymm_models_joint.py and README";
+    m.latent = rule(6, 8, 1, 2, 16);
+    m.denoiser = d;
+    m.text_encoders[0] = t5_xxl(256);
+    m.vae = mochi_vae();
+    m.standard = workload(848, 480, 163, 64, cfg_mode::batched);
+    m.standard_tiling = {true, 0, 30, 53}; // the reference decoder works on 2x2 spatial tiles
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_ltx_video() {
+    denoiser_spec d;
+    d.family = denoiser_family::dit_cross;
+    d.layers = 28;
+    d.hidden = 2048;
+    d.heads = 32;
+    d.head_dim = 64;
+    d.ffn = 8192;
+    d.in_channels = 128;
+    d.out_channels = 128;
+    d.text_dim = 4096;
+    d.text_tokens = 128;
+    model_spec m;
+    m.slug = "ltx-video";
+    m.name = "LTX-Video 0.9 (2B)";
+    m.task = "t2v";
+    m.source = "Lightricks/LTX-Video configs and diffusers LTXVideoTransformer3DModel defaults";
+    m.latent = rule(8, 32, 1, 1, 32);
+    m.denoiser = d;
+    m.text_encoders[0] = t5_xxl(128);
+    m.vae = ltx_vae();
+    m.standard = workload(768, 512, 121, 50, cfg_mode::batched);
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_open_sora_2() {
+    denoiser_spec d;
+    d.family = denoiser_family::mmdit_dual_single;
+    d.layers = 19;
+    d.single_layers = 38;
+    d.hidden = 3072;
+    d.heads = 24;
+    d.head_dim = 128;
+    d.ffn = 4 * 3072;
+    d.in_channels = 16;
+    d.out_channels = 16;
+    d.text_dim = 4096;
+    d.text_tokens = 512;
+    d.pooled_dim = 768;
+    model_spec m;
+    m.slug = "open-sora-2.0";
+    m.name = "Open-Sora 2.0 (11B)";
+    m.task = "t2v";
+    m.source = "hpcaitech/Open-Sora v2 configs (MMDiT, Flux-style double/single blocks) and README";
+    m.latent = rule(4, 8, 1, 2, 16);
+    m.denoiser = d;
+    m.text_encoders[0] = t5_xxl(512);
+    m.text_encoders[1] = clip_l_text();
+    m.text_encoder_count = 2;
+    m.vae = hunyuan_vae();
+    m.standard = workload(768, 768, 129, 50, cfg_mode::batched);
+    m.standard_tiling = {true, 16, 32, 32};
+    return m;
+}
+
+} // namespace presets_detail
+
+/// The built-in model presets.
+inline const std::vector<model_spec>& model_presets() {
+    using namespace presets_detail;
+    static const std::vector<model_spec> presets = [] {
+        std::vector<model_spec> v;
+        v.push_back(wan("wan2.1-t2v-1.3b", "Wan2.1-T2V-1.3B", "t2v", wan_dit(30, 1536, 12, 8960, 16, 16),
+                        workload(832, 480, 81, 50, cfg_mode::sequential)));
+        v.push_back(wan("wan2.1-t2v-14b", "Wan2.1-T2V-14B", "t2v", wan_dit(40, 5120, 40, 13824, 16, 16),
+                        workload(1280, 720, 81, 50, cfg_mode::sequential)));
+        v.push_back(make_wan21_i2v_14b());
+        v.push_back(make_wan22_ti2v_5b());
+        v.push_back(make_cogvideox("cogvideox-2b", "CogVideoX-2B", 30, 1920, 30, false, 720, 480, 49, 1));
+        v.push_back(make_cogvideox("cogvideox-5b", "CogVideoX-5B", 42, 3072, 48, true, 720, 480, 49, 1));
+        v.push_back(make_cogvideox("cogvideox1.5-5b", "CogVideoX1.5-5B", 42, 3072, 48, true, 1360, 768, 81, 2));
+        v.push_back(make_hunyuanvideo());
+        v.push_back(make_mochi());
+        v.push_back(make_ltx_video());
+        v.push_back(make_open_sora_2());
+        return v;
+    }();
+    return presets;
+}
+
+/// The preset for `slug`; an unknown slug raises `not_found` listing the closest.
+[[nodiscard]] inline const model_spec& find_model(std::string_view slug) {
+    for (const auto& m : model_presets())
+        if (m.slug == slug) return m;
+    std::vector<std::string_view> slugs;
+    for (const auto& m : model_presets()) slugs.push_back(m.slug);
+    detail::raise(errc::unknown_name, "find_model",
+                  "unknown model '" + std::string(slug) + "'; closest: " + detail::closest_names(slug, slugs) +
+                      " (vidperf list models shows all)");
+}
+
+} // namespace vidperf

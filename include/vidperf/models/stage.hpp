@@ -1,0 +1,143 @@
+#pragma once
+/// \file
+/// A pipeline stage as the models emit it: the ops one call of the stage
+/// runs (with repeat counts), the weights of the module it belongs to, and the
+/// activations it keeps alive. A model never computes time; the roofline
+/// engine prices the ops (pipeline.hpp).
+///
+/// stage_builder counts parameters and emits ops from the same description
+/// (a linear layer is both d_in*d_out weights and a GEMM over the tokens), so
+/// a preset's parameter count and its FLOPs cannot drift apart.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <vidperf/core/dtype.hpp>
+#include <vidperf/core/quantity.hpp>
+#include <vidperf/ops/cost.hpp>
+#include <vidperf/ops/ops.hpp>
+
+namespace vidperf {
+
+/// One op and how many times one call of its stage runs it.
+struct op_use {
+    vidperf::op op;
+    double count = 1;
+};
+
+struct stage {
+    std::string name;   ///< "text_encoder", "denoiser", "vae_decode", ...
+    std::string module; ///< whose weights it uses (stages may share a module)
+    std::vector<op_use> ops;
+    double calls = 1;          ///< calls per job (e.g. steps x sequential CFG passes)
+    double parameters = 0;     ///< parameter count of the module
+    bytes weight_bytes{};      ///< the module's weights as stored
+    bytes activation_bytes{};  ///< peak live activations while one call runs
+};
+
+/// Emits ops and counts parameters of one module from layer descriptions.
+class stage_builder {
+public:
+    stage_builder(std::string name, std::string module, dtype compute, dtype weights)
+        : m_compute(compute), m_weights(weights) {
+        m_stage.name = std::move(name);
+        m_stage.module = std::move(module);
+    }
+
+    /// Everything added until the matching end_repeat() runs `times` times
+    /// (identical layers): ops are counted `times` over, parameters too.
+    void begin_repeat(double times) { m_repeat = times; }
+    void end_repeat() { m_repeat = 1; }
+
+    /// y[tokens, out] = x[tokens, in] W[in, out] (+ b): a GEMM and in*out (+out) parameters.
+    void linear(extent tokens, extent in, extent out, bool bias = true) {
+        m_params += m_repeat * (static_cast<double>(in) * static_cast<double>(out) + (bias ? static_cast<double>(out) : 0));
+        gemm_op g;
+        g.m = tokens;
+        g.n = out;
+        g.k = in;
+        g.a = m_compute;
+        g.b = m_weights;
+        g.c = m_compute;
+        g.shared_b = true;
+        add(g);
+        note_transient(static_cast<double>(tokens) * static_cast<double>(in + out) * size_bytes(m_compute));
+    }
+
+    /// Parameters that run no GEMM of their own here (embedding tables, modulation tables).
+    void parameters(double count) { m_params += m_repeat * count; }
+
+    void attention(attention_op a) {
+        a.type = m_compute;
+        add(a);
+        const auto s = resolved(a);
+        const double q = static_cast<double>(a.batch * a.heads_q * a.seq_q * a.head_dim);
+        const double kv = static_cast<double>(a.batch * s.heads_kv * s.seq_kv * (a.head_dim + s.head_dim_v));
+        double live = (2 * q + kv) * size_bytes(m_compute); // Q, K, V in; O out
+        if (materialises_scores(a.kernel)) // the score matrix and its softmax are held at once
+            live += 2.0 * static_cast<double>(a.batch * a.heads_q * a.seq_q * s.seq_kv) * size_bytes(m_compute);
+        note_transient(live);
+    }
+
+    /// A normalisation over `tokens` rows of `dim`, with `affine` parameters per channel (0, 1 or 2 vectors).
+    void norm(pointwise_kind kind, extent tokens, extent dim, int affine) {
+        m_params += m_repeat * static_cast<double>(affine) * static_cast<double>(dim);
+        pointwise_op p;
+        p.kind = kind;
+        p.elements = tokens * dim;
+        p.param_elements = affine * dim;
+        p.type = m_compute;
+        add(p);
+    }
+
+    /// An elementwise kernel (activation, residual add, gate, RoPE, modulation).
+    void elementwise(extent elements, int inputs = 1, int outputs = 1, double flops_per_element = 1) {
+        pointwise_op p;
+        p.kind = pointwise_kind::elementwise;
+        p.elements = elements;
+        p.inputs = inputs;
+        p.outputs = outputs;
+        p.flops_per_element = flops_per_element;
+        p.type = m_compute;
+        add(p);
+    }
+
+    void conv(conv_op c, bool bias = true) {
+        c.type = m_compute;
+        const double w = static_cast<double>(c.c_out) * static_cast<double>(c.c_in / c.groups) *
+                         static_cast<double>(c.kernel[0] * c.kernel[1] * c.kernel[2]);
+        m_params += m_repeat * (w + (bias ? static_cast<double>(c.c_out) : 0));
+        const auto k = cost(c);
+        add(c);
+        note_transient(k.bytes().value() - w * size_bytes(m_compute));
+    }
+
+    /// Activations that stay alive for the whole call (residual streams, skip connections).
+    void resident(double bytes_alive) { m_resident = bytes_alive > m_resident ? bytes_alive : m_resident; }
+
+    [[nodiscard]] double parameter_count() const { return m_params; }
+
+    /// The stage; `weight_dtype_bytes` overrides the bytes per weight (e.g. quantised weights).
+    [[nodiscard]] stage finish(double calls) {
+        m_stage.calls = calls;
+        m_stage.parameters = m_params;
+        m_stage.weight_bytes = bytes(m_params * size_bytes(m_weights));
+        m_stage.activation_bytes = bytes(m_resident + m_transient);
+        return std::move(m_stage);
+    }
+
+private:
+    void add(vidperf::op o) { m_stage.ops.push_back({std::move(o), m_repeat}); }
+    void note_transient(double b) { m_transient = b > m_transient ? b : m_transient; }
+
+    stage m_stage;
+    dtype m_compute;
+    dtype m_weights;
+    double m_repeat = 1;
+    double m_params = 0;
+    double m_resident = 0;
+    double m_transient = 0;
+};
+
+} // namespace vidperf

@@ -1,0 +1,146 @@
+#pragma once
+/// \file
+/// What a user asks a video model to make, and the latent-token arithmetic
+/// that turns it into the denoiser's sequence length:
+///   latent frames  T = 1 + (F - 1) / t_c   (causal VAEs keep the first frame)
+///   latent size    h = H / s_c, w = W / s_c
+///   tokens         N = (T / p_t) * (h / p_h) * (w / p_w)
+/// A frame count or size the model cannot take is an error that names the
+/// nearest valid values.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <vidperf/core/dtype.hpp>
+#include <vidperf/core/error.hpp>
+#include <vidperf/ops/ops.hpp>
+
+namespace vidperf {
+
+/// Classifier-free guidance: off (guidance-distilled models), the conditional
+/// and unconditional passes batched together, or run one after the other.
+enum class cfg_mode : std::uint8_t { off, batched, sequential };
+
+[[nodiscard]] constexpr std::string_view name(cfg_mode c) noexcept {
+    switch (c) {
+    case cfg_mode::off: return "off";
+    case cfg_mode::batched: return "batched";
+    case cfg_mode::sequential: return "sequential";
+    }
+    return "?";
+}
+
+/// Number of denoiser passes per step per video (2 with guidance, 1 without).
+[[nodiscard]] constexpr extent cfg_passes(cfg_mode c) noexcept { return c == cfg_mode::off ? 1 : 2; }
+
+struct video_workload {
+    extent width = 0;
+    extent height = 0;
+    extent frames = 0;
+    extent steps = 0;
+    cfg_mode cfg = cfg_mode::batched;
+    extent batch = 1;                          ///< videos generated together
+    dtype weights = dtype::bf16;               ///< denoiser weight storage (bf16, fp16, fp8, int8, nf4)
+    dtype compute = dtype::bf16;               ///< activations and GEMM inputs
+    attention_kernel attention = attention_kernel::fa2;
+};
+
+/// How a model's VAE and patchifier turn frames and pixels into tokens, and
+/// which frame counts and sizes it accepts.
+struct latent_rule {
+    extent temporal_compression = 4; ///< t_c
+    extent spatial_compression = 8;  ///< s_c
+    extent patch_t = 1;
+    extent patch_h = 2;
+    extent patch_w = 2;
+    bool causal = true;       ///< first frame kept: T = 1 + (F-1)/t_c; else T = F/t_c
+    extent size_multiple = 16; ///< H and W must be multiples of this
+    extent min_frames = 1;
+};
+
+struct latent_shape {
+    extent frames = 0; ///< latent frames T
+    extent height = 0; ///< latent h
+    extent width = 0;  ///< latent w
+    extent tokens = 0; ///< per video, after patchify
+};
+
+namespace detail {
+[[nodiscard]] constexpr extent round_to_multiple(extent v, extent m) { return ((v + m / 2) / m) * m; }
+} // namespace detail
+
+/// Frames in the step of valid frame counts: causal VAEs take F = t_c * p_t * k + 1.
+[[nodiscard]] constexpr extent frame_step(const latent_rule& r) noexcept {
+    return r.temporal_compression * r.patch_t;
+}
+
+/// True when the model can take `frames` frames.
+[[nodiscard]] constexpr bool valid_frames(const latent_rule& r, extent frames) noexcept {
+    if (frames < r.min_frames) return false;
+    const extent step = frame_step(r);
+    return r.causal ? (frames - 1) % step == 0 : frames % step == 0;
+}
+
+/// The valid frame counts just below and above `frames` (equal when valid).
+struct frame_neighbours {
+    extent below = 0;
+    extent above = 0;
+};
+[[nodiscard]] constexpr frame_neighbours nearest_valid_frames(const latent_rule& r, extent frames) noexcept {
+    const extent step = frame_step(r);
+    const extent offset = r.causal ? 1 : 0;
+    extent k = (frames - offset) / step;
+    if (k < 0) k = 0;
+    extent below = k * step + offset;
+    if (below < r.min_frames) below = r.min_frames;
+    extent above = below;
+    while (above < frames) above += step;
+    if (below > frames) below = above;
+    return {below, above};
+}
+
+/// Latent shape and token count of one video; raises when the workload is not one the model takes.
+[[nodiscard]] inline latent_shape latents(const latent_rule& r, const video_workload& w, std::string_view model) {
+    const std::string where = "model '" + std::string(model) + "'";
+    detail::require_positive(static_cast<double>(w.width), where, "width");
+    detail::require_positive(static_cast<double>(w.height), where, "height");
+    detail::require_positive(static_cast<double>(w.frames), where, "frames");
+    if (!valid_frames(r, w.frames)) {
+        const auto n = nearest_valid_frames(r, w.frames);
+        const std::string rule = r.causal ? "F = " + std::to_string(frame_step(r)) + "k + 1"
+                                          : "F = " + std::to_string(frame_step(r)) + "k";
+        detail::raise(errc::out_of_range, where,
+                      "field 'frames' = " + std::to_string(w.frames) + " is not a frame count the model takes (" +
+                          rule + (r.min_frames > 1 ? ", at least " + std::to_string(r.min_frames) : "") +
+                          "); nearest valid: " + std::to_string(n.below) +
+                          (n.above != n.below ? " or " + std::to_string(n.above) : ""));
+    }
+    for (auto [value, field] : {std::pair<extent, std::string_view>{w.width, "width"}, {w.height, "height"}}) {
+        if (value % r.size_multiple != 0) {
+            const extent lo = (value / r.size_multiple) * r.size_multiple;
+            detail::raise(errc::out_of_range, where,
+                          "field '" + std::string(field) + "' = " + std::to_string(value) + " must be a multiple of " +
+                              std::to_string(r.size_multiple) + "; nearest valid: " +
+                              (lo > 0 ? std::to_string(lo) + " or " : "") + std::to_string(lo + r.size_multiple));
+        }
+    }
+    latent_shape s;
+    s.frames = r.causal ? 1 + (w.frames - 1) / r.temporal_compression : w.frames / r.temporal_compression;
+    s.height = w.height / r.spatial_compression;
+    s.width = w.width / r.spatial_compression;
+    s.tokens = ((s.frames + r.patch_t - 1) / r.patch_t) * (s.height / r.patch_h) * (s.width / r.patch_w);
+    return s;
+}
+
+/// Checks the non-shape fields of a workload.
+inline void validate(const video_workload& w, std::string_view model) {
+    const std::string where = "model '" + std::string(model) + "'";
+    detail::require_positive(static_cast<double>(w.steps), where, "steps");
+    detail::require_positive(static_cast<double>(w.batch), where, "batch");
+    if (!compute_class_of(w.compute))
+        detail::raise(errc::dtype_not_supported, where,
+                      "field 'compute' dtype '" + std::string(name(w.compute)) + "' is a storage-only format");
+}
+
+} // namespace vidperf

@@ -1,0 +1,177 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <vidperf/models/pipeline.hpp>
+#include <vidperf/models/planner.hpp>
+#include <vidperf/models/presets.hpp>
+#include <vidperf/vidperf.hpp>
+
+using namespace vidperf;
+
+namespace {
+pipeline_estimate run(const model_spec& m, const video_workload& w, std::string_view gpu = "h100-sxm5-80gb",
+                      offload_policy off = offload_policy::none, vae_tiling tiling = {}) {
+    inference_options io;
+    io.tiling = tiling;
+    pipeline_options po;
+    po.offload = off;
+    return estimate_pipeline(lower_inference(m, w, io), find_gpu(gpu), *builtin_calibration("literature", gpu).cal,
+                             po);
+}
+double denoiser_params(const model_spec& m) {
+    for (const auto& s : lower_inference(m, m.standard))
+        if (s.name == "denoiser") return s.parameters;
+    return 0;
+}
+} // namespace
+
+TEST_CASE("latent token counts of each preset at its standard workload, by hand") {
+    // (1 + (F-1)/t_c) * (H/s_c/p) * (W/s_c/p)
+    const std::pair<const char*, extent> expected[] = {
+        {"wan2.1-t2v-1.3b", 21 * 30 * 52},  // 832x480x81
+        {"wan2.1-t2v-14b", 21 * 45 * 80},   // 1280x720x81
+        {"wan2.1-i2v-14b", 21 * 45 * 80},
+        {"wan2.2-ti2v-5b", 31 * 22 * 40},   // 1280x704x121, 16x VAE, patch 2
+        {"cogvideox-2b", 13 * 30 * 45},     // 720x480x49
+        {"cogvideox-5b", 13 * 30 * 45},
+        {"cogvideox1.5-5b", 11 * 48 * 85},  // 1360x768x81: 21 latent frames in pairs (padded to 22)
+        {"hunyuanvideo", 33 * 45 * 80},     // 1280x720x129
+        {"mochi-1", 28 * 30 * 53},          // 848x480x163, 6x temporal
+        {"ltx-video", 16 * 16 * 24},        // 768x512x121, 8x temporal, 32x spatial, patch 1
+        {"open-sora-2.0", 33 * 48 * 48},    // 768x768x129
+    };
+    for (const auto& [slug, tokens] : expected) {
+        CAPTURE(slug);
+        const auto& m = find_model(slug);
+        CHECK(latents(m.latent, m.standard, m.slug).tokens == tokens);
+    }
+}
+
+TEST_CASE("frame counts and sizes a model cannot take are errors naming the nearest valid values") {
+    const auto& wan = find_model("wan2.1-t2v-14b");
+    video_workload w = wan.standard;
+    w.frames = 80;
+    CHECK_THROWS_WITH_AS((void)latents(wan.latent, w, wan.slug), doctest::Contains("nearest valid: 77 or 81"),
+                         invalid_argument);
+    w.frames = 81;
+    w.width = 1270;
+    CHECK_THROWS_WITH_AS((void)latents(wan.latent, w, wan.slug), doctest::Contains("1264 or 1280"), invalid_argument);
+    const auto& mochi = find_model("mochi-1");
+    w = mochi.standard;
+    w.frames = 160;
+    CHECK_THROWS_WITH_AS((void)latents(mochi.latent, w, mochi.slug), doctest::Contains("157 or 163"),
+                         invalid_argument);
+    CHECK_THROWS_WITH_AS((void)find_model("wan2.1-t2v-13b"), doctest::Contains("wan2.1-t2v-1.3b"), not_found);
+    w = wan.standard;
+    w.steps = 0;
+    CHECK_THROWS_AS((void)lower_inference(wan, w), invalid_argument);
+}
+
+TEST_CASE("denoiser parameter counts from the lowered architecture") {
+    // Counted from the blocks the lowering emits; checked against the published size class.
+    CHECK(denoiser_params(find_model("wan2.1-t2v-14b")) == doctest::Approx(14.0e9).epsilon(0.03));
+    CHECK(denoiser_params(find_model("hunyuanvideo")) == doctest::Approx(12.8e9).epsilon(0.03));
+    CHECK(denoiser_params(find_model("mochi-1")) == doctest::Approx(10.0e9).epsilon(0.03));
+    CHECK(denoiser_params(find_model("wan2.2-ti2v-5b")) == doctest::Approx(5.0e9).epsilon(0.03));
+}
+
+TEST_CASE("more frames, pixels, steps or batch never predict less time or memory") {
+    for (const auto& m : model_presets()) {
+        CAPTURE(m.slug);
+        const auto base = run(m, m.standard);
+        auto check_more = [&](video_workload w) {
+            const auto e = run(m, w);
+            CHECK(e.latency >= base.latency);
+            CHECK(e.memory.allocator_peak >= base.memory.allocator_peak);
+        };
+        video_workload w = m.standard;
+        w.steps += 10;
+        check_more(w);
+        w = m.standard;
+        w.batch = 2;
+        check_more(w);
+        w = m.standard;
+        w.frames += frame_step(m.latent);
+        check_more(w);
+        w = m.standard;
+        w.width += 2 * m.latent.size_multiple;
+        check_more(w);
+    }
+}
+
+TEST_CASE("a GPU better on every spec never predicts slower; guidance off halves the denoiser") {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const auto stages = lower_inference(m, m.standard);
+    const auto h100 = estimate_pipeline(stages, find_gpu("h100-sxm5-80gb"), datasheet_calibration, {});
+    const auto h200 = estimate_pipeline(stages, find_gpu("h200-sxm-141gb"), datasheet_calibration, {});
+    CHECK(h200.latency <= h100.latency);
+    video_workload off = m.standard;
+    off.cfg = cfg_mode::off;
+    const auto one = run(m, off);
+    const auto two = run(m, m.standard);
+    double d1 = 0, d2 = 0;
+    for (const auto& s : one.stages)
+        if (s.name == "denoiser") d1 = s.latency.value();
+    for (const auto& s : two.stages)
+        if (s.name == "denoiser") d2 = s.latency.value();
+    CHECK(d2 == doctest::Approx(2 * d1).epsilon(0.001));
+}
+
+TEST_CASE("offload trades memory for transfer time; peak is the max over stages, not the sum") {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const auto none = run(m, m.standard);
+    const auto model = run(m, m.standard, "h100-sxm5-80gb", offload_policy::model);
+    const auto seq = run(m, m.standard, "h100-sxm5-80gb", offload_policy::sequential);
+    CHECK(model.memory.allocator_peak < none.memory.allocator_peak);
+    CHECK(seq.memory.allocator_peak < model.memory.allocator_peak);
+    CHECK(model.latency > none.latency);
+    CHECK(seq.latency > model.latency);
+    double sum = 0;
+    for (const auto& s : lower_inference(m, m.standard)) sum += s.activation_bytes.value();
+    CHECK(none.memory.activations.value() < sum);
+    CHECK(none.memory.device_total > none.memory.allocator_peak);
+}
+
+TEST_CASE("VAE tiling lowers the decode peak without changing its work") {
+    const auto& m = find_model("cogvideox-5b");
+    const latent_shape lat = latents(m.latent, m.standard, m.slug);
+    const auto full = lower_vae_decode(m.vae, lat, 1, dtype::bf16, {});
+    const auto tiled = lower_vae_decode(m.vae, lat, 1, dtype::bf16, {true, 0, 16, 16});
+    CHECK(tiled.activation_bytes < full.activation_bytes);
+    double f1 = 0, f2 = 0;
+    for (const auto& u : full.ops) f1 += cost(u.op).flops.value() * u.count;
+    for (const auto& u : tiled.ops) f2 += cost(u.op).flops.value() * u.count;
+    CHECK(f1 == doctest::Approx(f2));
+}
+
+TEST_CASE("the attention kernel changes the answer; FA3 is refused off Hopper") {
+    const auto& m = find_model("hunyuanvideo");
+    video_workload w = m.standard;
+    w.attention = attention_kernel::fa3;
+    const auto fa3 = run(m, w);
+    w.attention = attention_kernel::fa2;
+    const auto fa2 = run(m, w);
+    CHECK(fa3.latency < fa2.latency);
+    w.attention = attention_kernel::fa3;
+    CHECK_THROWS_AS((void)run(m, w, "a100-sxm4-80gb"), unsupported);
+}
+
+TEST_CASE("the largest frame count that fits: it fits, the next valid count does not") {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const auto& gpu = find_gpu("a100-sxm4-40gb");
+    const auto& cal = *builtin_calibration("literature", gpu.slug).cal;
+    pipeline_options po;
+    po.offload = offload_policy::model;
+    const auto r = max_frames(m, m.standard, gpu, cal, po);
+    CAPTURE(r.frames);
+    REQUIRE(r.frames > 0);
+    CHECK(valid_frames(m.latent, r.frames));
+    CHECK(r.device_at_frames <= gpu.hbm_capacity);
+    CHECK(r.device_at_next > gpu.hbm_capacity);
+    CHECK(r.next_frames == r.frames + frame_step(m.latent));
+    // with everything resident on a 40 GB card even the shortest clip of the 14B model does not fit
+    const auto none = max_frames(m, m.standard, gpu, cal, {});
+    CHECK(none.frames == 0);
+    CHECK(none.device_at_next > gpu.hbm_capacity);
+}
