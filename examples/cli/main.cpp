@@ -16,6 +16,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <vidperf/io/diffusers.hpp>
 #include <vidperf/json.hpp>
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/models/planner.hpp>
@@ -205,6 +206,7 @@ void add_video_flags(CLI::App* sc, video_flags& f) {
 
 struct video_job {
     const model_spec* model = nullptr;
+    std::shared_ptr<loaded_model> imported; ///< a diffusers folder given as --model
     video_workload work;
     inference_options inference;
     pipeline_options pipeline;
@@ -212,7 +214,15 @@ struct video_job {
 
 video_job make_job(const std::string& model_slug, const video_flags& f) {
     video_job j;
-    j.model = &find_model(model_slug);
+    const bool is_preset = std::any_of(model_presets().begin(), model_presets().end(),
+                                       [&](const model_spec& m) { return m.slug == model_slug; });
+    if (!is_preset && std::filesystem::is_directory(model_slug)) {
+        j.imported = std::make_shared<loaded_model>(
+            load_diffusers_folder(model_slug, std::filesystem::path(model_slug).filename().string()));
+        j.model = &j.imported->spec;
+    } else {
+        j.model = &find_model(model_slug);
+    }
     j.work = j.model->standard;
     if (f.width) j.work.width = f.width;
     if (f.height) j.work.height = f.height;
@@ -448,7 +458,8 @@ int main(int argc, char** argv) {
     std::string model_slug = "wan2.1-t2v-14b";
     video_flags vf;
     auto* est = app.add_subcommand("estimate", "time and memory of one video job on one GPU");
-    est->add_option("--model", model_slug, "model preset (vidperf list models)")->required();
+    est->add_option("--model", model_slug, "model preset (vidperf list models) or a diffusers model folder")
+        ->required();
     est->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
     est->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
         ->default_str("literature");

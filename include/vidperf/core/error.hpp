@@ -35,6 +35,7 @@ enum class errc : int {
     dtype_not_supported = 301,  ///< e.g. fp8 on a GPU without fp8 tensor cores
     kernel_not_available = 302, ///< e.g. FlashAttention-3 on a pre-Hopper GPU
     no_calibration = 303,
+    not_representable = 304,    ///< e.g. a model with no diffusers class exported to diffusers
     // parse_error
     json_syntax = 401,
     // schema_error

@@ -415,7 +415,7 @@ inline const std::vector<model_spec>& model_presets() {
                         workload(1280, 720, 81, 50, cfg_mode::sequential)));
         v.push_back(make_wan21_i2v_14b());
         v.push_back(make_wan22_ti2v_5b());
-        v.push_back(make_cogvideox("cogvideox-2b", "CogVideoX-2B", 30, 1920, 30, false, 720, 480, 49, 1));
+        v.push_back(make_cogvideox("cogvideox-2b", "CogVideoX-2B", 30, 1920, 30, true, 720, 480, 49, 1));
         v.push_back(make_cogvideox("cogvideox-5b", "CogVideoX-5B", 42, 3072, 48, true, 720, 480, 49, 1));
         v.push_back(make_cogvideox("cogvideox1.5-5b", "CogVideoX1.5-5B", 42, 3072, 48, true, 1360, 768, 81, 2));
         v.push_back(make_hunyuanvideo());
