@@ -37,8 +37,9 @@ TEST_CASE("a diffusers folder (Wan2.1-T2V-1.3B fixture) reads into the same mode
 
 TEST_CASE("round trip: preset -> diffusers configs -> model gives the same estimate") {
     for (const auto& m : model_presets()) {
-        if (m.slug == "open-sora-2.0") {
-            CHECK_THROWS_AS((void)to_diffusers(m), unsupported); // not a diffusers model class
+        if (m.slug == "open-sora-2.0" || m.slug == "svd-xt") {
+            // Open-Sora 2.0 has no diffusers transformer class; SVD's UNet is not exported yet
+            CHECK_THROWS_AS((void)to_diffusers(m), unsupported);
             continue;
         }
         CAPTURE(m.slug);

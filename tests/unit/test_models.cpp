@@ -4,6 +4,7 @@
 
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/models/planner.hpp>
+#include <variant>
 #include <vidperf/models/presets.hpp>
 #include <vidperf/vidperf.hpp>
 
@@ -174,4 +175,44 @@ TEST_CASE("the largest frame count that fits: it fits, the next valid count does
     const auto none = max_frames(m, m.standard, gpu, cal, {});
     CHECK(none.frames == 0);
     CHECK(none.device_at_next > gpu.hbm_capacity);
+}
+
+TEST_CASE("factorised spatial/temporal attention: same weights as twice the blocks, attention by hand") {
+    denoiser_spec full;
+    full.family = denoiser_family::dit_cross;
+    full.layers = 8;
+    full.hidden = 1152;
+    full.heads = 16;
+    full.head_dim = 72;
+    full.ffn = 4608;
+    full.in_channels = 4;
+    full.out_channels = 4;
+    full.text_tokens = 300;
+    denoiser_spec fact = full;
+    fact.family = denoiser_family::dit_factorised;
+    fact.layers = 4; // pairs
+    latent_rule rule;
+    const latent_shape lat{16, 40, 64, 16 * 20 * 32}; // 16 latent frames of 20 x 32 tokens
+    video_workload w;
+    w.steps = 1;
+    const auto a = lower_denoiser(full, rule, lat, 1, w, 1);
+    const auto b = lower_denoiser(fact, rule, lat, 1, w, 1);
+    CHECK(b.parameters == doctest::Approx(a.parameters));
+    double self_attention = 0;
+    for (const auto& u : b.ops)
+        if (const auto* att = std::get_if<attention_op>(&u.op); att && att->seq_kv == att->seq_q)
+            self_attention += cost(*att).flops.value() * u.count;
+    // per pair: spatial 4 * (frames) * heads * (640^2) * d + temporal 4 * (640) * heads * 16^2 * d
+    const double per_pair = 4.0 * 16 * 16 * 640.0 * 640 * 72 + 4.0 * 640 * 16 * 16.0 * 16 * 72;
+    CHECK(self_attention == doctest::Approx(4 * per_pair));
+}
+
+TEST_CASE("published parameter counts: Wan VAE, SVD-XT UNet") {
+    // Wan2.1 technical report: Wan-VAE has 127M parameters (encoder + decoder)
+    const auto& wan = find_model("wan2.1-i2v-14b");
+    CHECK(module_parameters(lower_inference(wan, wan.standard), "vae") == doctest::Approx(127e6).epsilon(0.03));
+    // stable-video-diffusion-img2vid-xt UNet: 1,524,623,082 parameters (model card / safetensors header)
+    const auto& svd = find_model("svd-xt");
+    CHECK(module_parameters(lower_inference(svd, svd.standard), "denoiser") ==
+          doctest::Approx(1524623082.0).epsilon(0.03));
 }

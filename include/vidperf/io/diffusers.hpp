@@ -324,6 +324,10 @@ namespace detail {
         t["patch_size_t"] = m.latent.patch_t;
         pipeline = "HunyuanVideoPipeline";
         break;
+    case denoiser_family::dit_factorised:
+    case denoiser_family::unet_temporal:
+        detail::raise(errc::not_representable, "to_diffusers",
+                      "model '" + std::string(m.slug) + "' is not one of the transformer classes vidperf exports");
     case denoiser_family::mmdit_asymmetric:
         t["_class_name"] = "MochiTransformer3DModel";
         t["pooled_projection_dim"] = d.text_hidden;

@@ -8,13 +8,17 @@
 /// Families:
 ///  - dit_cross: DiT with full 3-D self-attention over video tokens and
 ///    cross-attention to the text (Wan 2.x, LTX-Video);
+///  - dit_factorised: the same blocks in spatial / temporal pairs, the first
+///    attending within a frame, the second across frames at one position
+///    (Latte, Open-Sora 1.x STDiT); `layers` counts the pairs;
 ///  - mmdit_joint: one stream of [text; video] tokens with joint attention and
 ///    shared weights, separate adaptive norms (CogVideoX);
 ///  - mmdit_dual_single: dual-stream blocks (separate text and video weights,
 ///    joint attention) followed by single-stream blocks with parallel
 ///    attention and MLP (HunyuanVideo, Open-Sora 2.0);
 ///  - mmdit_asymmetric: dual-stream blocks whose text stream is narrower than
-///    the video stream (Mochi 1).
+///    the video stream (Mochi 1);
+///  - unet_temporal: a UNet with temporal layers (Stable Video Diffusion; unet.hpp).
 
 #include <cstdint>
 #include <string>
@@ -22,19 +26,29 @@
 
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/stage.hpp>
+#include <vidperf/models/unet.hpp>
 #include <vidperf/models/workload.hpp>
 #include <vidperf/ops/ops.hpp>
 
 namespace vidperf {
 
-enum class denoiser_family : std::uint8_t { dit_cross, mmdit_joint, mmdit_dual_single, mmdit_asymmetric };
+enum class denoiser_family : std::uint8_t {
+    dit_cross,
+    dit_factorised,
+    mmdit_joint,
+    mmdit_dual_single,
+    mmdit_asymmetric,
+    unet_temporal,
+};
 
 [[nodiscard]] constexpr std::string_view name(denoiser_family f) noexcept {
     switch (f) {
     case denoiser_family::dit_cross: return "dit-cross";
+    case denoiser_family::dit_factorised: return "dit-factorised";
     case denoiser_family::mmdit_joint: return "mmdit-joint";
     case denoiser_family::mmdit_dual_single: return "mmdit-dual-single";
     case denoiser_family::mmdit_asymmetric: return "mmdit-asymmetric";
+    case denoiser_family::unet_temporal: return "unet-temporal";
     }
     return "?";
 }
@@ -64,6 +78,7 @@ struct denoiser_spec {
     extent time_freq_dim = 256; ///< sinusoidal timestep features
     extent time_embed_dim = 0;  ///< width of the timestep embedding; 0 = hidden
     bool qk_norm = true;
+    unet_spec unet{}; ///< unet_temporal only
 };
 
 namespace detail {
@@ -114,6 +129,7 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
 [[nodiscard]] inline stage lower_denoiser(const denoiser_spec& s, const latent_rule& rule, const latent_shape& lat,
                                           extent videos, const video_workload& w, double calls) {
     const std::string where = "lower_denoiser";
+    if (s.family == denoiser_family::unet_temporal) return lower_unet(s.unet, lat, videos, w, calls);
     detail::require_positive(static_cast<double>(s.layers), where, "layers");
     detail::require_positive(static_cast<double>(s.hidden), where, "hidden");
     detail::require_positive(static_cast<double>(s.heads), where, "heads");
@@ -134,7 +150,8 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
     detail::time_embedding(b, s, videos);
 
     switch (s.family) {
-    case denoiser_family::dit_cross: {
+    case denoiser_family::dit_cross:
+    case denoiser_family::dit_factorised: {
         // patch embedding (Conv3d with kernel = stride = patch: a GEMM over tokens)
         b.linear(NV, patch_in, D);
         // text embedding MLP: text_dim -> D -> D
@@ -150,45 +167,55 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
             b.linear(IV, s.image_dim, D);
             b.norm(pointwise_kind::layernorm, IV, D, 2);
         }
+        // one block whose self-attention runs over `seq` tokens in `groups` independent groups
+        auto block = [&](extent groups, extent seq) {
+            b.parameters(6.0 * static_cast<double>(D)); // per-block modulation table
+            b.norm(pointwise_kind::layernorm, NV, D, 0);
+            detail::modulated_residual(b, NV, D);
+            b.linear(NV, D, A);
+            b.linear(NV, D, A);
+            b.linear(NV, D, A);
+            if (s.qk_norm) {
+                b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+                b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+            }
+            b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on q and k
+            b.attention(detail::make_attention(groups, H, seq, seq, hd, k));
+            b.linear(NV, A, D);
+            // cross-attention to the text (and image) tokens
+            b.norm(pointwise_kind::layernorm, NV, D, 2);
+            b.linear(NV, D, A);
+            b.linear(LV, D, A);
+            b.linear(LV, D, A);
+            if (s.qk_norm) {
+                b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+                b.norm(pointwise_kind::rmsnorm, LV, A, 1);
+            }
+            b.attention(detail::make_attention(videos, H, N, L, hd, k));
+            if (s.image_tokens > 0) {
+                const extent IV = videos * s.image_tokens;
+                b.linear(IV, D, A);
+                b.linear(IV, D, A);
+                if (s.qk_norm) b.norm(pointwise_kind::rmsnorm, IV, A, 1);
+                b.attention(detail::make_attention(videos, H, N, s.image_tokens, hd, k));
+                b.elementwise(NV * A, 2, 1, 1); // add the two attention outputs
+            }
+            b.linear(NV, A, D);
+            b.elementwise(NV * D, 2, 1, 1); // residual
+            // MLP
+            b.norm(pointwise_kind::layernorm, NV, D, 0);
+            detail::modulated_residual(b, NV, D);
+            detail::mlp(b, NV, D, s.ffn, s.mlp);
+        };
         b.begin_repeat(static_cast<double>(s.layers));
-        b.parameters(6.0 * static_cast<double>(D)); // per-block modulation table
-        // self-attention
-        b.norm(pointwise_kind::layernorm, NV, D, 0);
-        detail::modulated_residual(b, NV, D);
-        b.linear(NV, D, A);
-        b.linear(NV, D, A);
-        b.linear(NV, D, A);
-        if (s.qk_norm) {
-            b.norm(pointwise_kind::rmsnorm, NV, A, 1);
-            b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+        if (s.family == denoiser_family::dit_factorised) {
+            const extent frames = (lat.frames + rule.patch_t - 1) / rule.patch_t;
+            const extent per_frame = N / frames;
+            block(videos * frames, per_frame); // spatial: within each frame
+            block(videos * per_frame, frames); // temporal: across frames at each position
+        } else {
+            block(videos, N);
         }
-        b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on q and k
-        b.attention(detail::make_attention(videos, H, N, N, hd, k));
-        b.linear(NV, A, D);
-        // cross-attention to the text (and image) tokens
-        b.norm(pointwise_kind::layernorm, NV, D, 2);
-        b.linear(NV, D, A);
-        b.linear(LV, D, A);
-        b.linear(LV, D, A);
-        if (s.qk_norm) {
-            b.norm(pointwise_kind::rmsnorm, NV, A, 1);
-            b.norm(pointwise_kind::rmsnorm, LV, A, 1);
-        }
-        b.attention(detail::make_attention(videos, H, N, L, hd, k));
-        if (s.image_tokens > 0) {
-            const extent IV = videos * s.image_tokens;
-            b.linear(IV, D, A);
-            b.linear(IV, D, A);
-            if (s.qk_norm) b.norm(pointwise_kind::rmsnorm, IV, A, 1);
-            b.attention(detail::make_attention(videos, H, N, s.image_tokens, hd, k));
-            b.elementwise(NV * A, 2, 1, 1); // add the two attention outputs
-        }
-        b.linear(NV, A, D);
-        b.elementwise(NV * D, 2, 1, 1); // residual
-        // MLP
-        b.norm(pointwise_kind::layernorm, NV, D, 0);
-        detail::modulated_residual(b, NV, D);
-        detail::mlp(b, NV, D, s.ffn, s.mlp);
         b.end_repeat();
         // output head
         b.parameters(2.0 * static_cast<double>(D));
@@ -229,6 +256,7 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
         b.resident(static_cast<double>(JV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
         break;
     }
+    case denoiser_family::unet_temporal: break; // lowered by lower_unet above
     case denoiser_family::mmdit_dual_single:
     case denoiser_family::mmdit_asymmetric: {
         const bool asym = s.family == denoiser_family::mmdit_asymmetric;

@@ -31,9 +31,10 @@ struct model_spec {
     latent_rule latent;
     denoiser_spec denoiser;
     std::array<encoder_spec, 2> text_encoders{};
-    int text_encoder_count = 1;
+    int text_encoder_count = 1; ///< 0 for image-conditioned models without text (SVD)
     encoder_spec image_encoder{};
     bool has_image_encoder = false;
+    extent encode_frames = 0; ///< I2V: frames the VAE encodes for conditioning; 0 = the whole clip (Wan)
     vae_spec vae;
     video_workload standard; ///< the workload the model's own documentation uses
     vae_tiling standard_tiling{}; ///< VAE tiling the model's reference pipeline turns on by default
@@ -64,6 +65,9 @@ struct inference_options {
     }
     if (m.has_image_encoder)
         stages.push_back(lower_encoder(m.image_encoder, w.batch, w.compute, w.compute, "image_encoder", 1));
+    if (m.task == "i2v") // the conditioning clip (the image, then zeros for Wan) is VAE-encoded
+        stages.push_back(lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
+                                          w.batch, w.compute, opt.tiling));
 
     const extent videos = w.cfg == cfg_mode::batched ? w.batch * 2 : w.batch;
     const double calls = static_cast<double>(w.steps) * (w.cfg == cfg_mode::sequential ? 2.0 : 1.0);

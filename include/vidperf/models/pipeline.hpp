@@ -93,16 +93,33 @@ struct pipeline_options {
 };
 
 /// Prices `stages` on `gpu` with `cal` and works out the memory peak.
+/// Parameters of one module (summed over its stages, e.g. VAE encode + decode).
+[[nodiscard]] inline double module_parameters(const std::vector<stage>& stages, std::string_view module) {
+    double p = 0;
+    for (const auto& s : stages)
+        if (s.module == module) p += s.parameters;
+    return p;
+}
+
 [[nodiscard]] inline pipeline_estimate estimate_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
                                                          const calibration& cal, const pipeline_options& opt) {
     pipeline_estimate out;
-    // distinct modules and their weights
+    // modules and their weights: a module's stages (e.g. VAE encode and decode) hold disjoint weights
     std::vector<std::pair<std::string, bytes>> modules;
     for (const auto& s : stages) {
         bool seen = false;
-        for (const auto& m : modules) seen = seen || m.first == s.module;
+        for (auto& m : modules)
+            if (m.first == s.module) {
+                m.second += s.weight_bytes;
+                seen = true;
+            }
         if (!seen) modules.emplace_back(s.module, s.weight_bytes);
     }
+    auto module_weights = [&](const std::string& module) {
+        for (const auto& m : modules)
+            if (m.first == module) return m.second;
+        return bytes{};
+    };
     bytes all_weights{};
     for (const auto& m : modules) all_weights += m.second;
 
@@ -130,8 +147,10 @@ struct pipeline_options {
                   : memory_part >= overhead_part                              ? bound_kind::memory
                                                                               : bound_kind::overhead;
         // weight movement
+        const bytes module_bytes = module_weights(s.module);
         if (opt.offload != offload_policy::none && s.weight_bytes.value() > 0) {
-            copy_op in{copy_kind::host_to_device, static_cast<extent>(s.weight_bytes.value()), true};
+            const bytes moved = opt.offload == offload_policy::sequential ? s.weight_bytes : module_bytes;
+            copy_op in{copy_kind::host_to_device, static_cast<extent>(moved.value()), true};
             const seconds one = predict(in, gpu, cal).time;
             if (opt.offload == offload_policy::sequential) {
                 e.transfer = one * s.calls; // every call streams every layer in
@@ -140,7 +159,7 @@ struct pipeline_options {
                 for (const auto& m : moved_in) resident = resident || m == s.module;
                 if (!resident) {
                     // moved in once; the module it replaces is moved out (device -> host)
-                    copy_op out_copy{copy_kind::device_to_host, static_cast<extent>(s.weight_bytes.value()), true};
+                    copy_op out_copy{copy_kind::device_to_host, static_cast<extent>(moved.value()), true};
                     e.transfer = one + predict(out_copy, gpu, cal).time;
                     moved_in.clear();
                     moved_in.push_back(s.module);
@@ -154,7 +173,7 @@ struct pipeline_options {
         bytes weights_now{};
         switch (opt.offload) {
         case offload_policy::none: weights_now = all_weights; break;
-        case offload_policy::model: weights_now = s.weight_bytes; break;
+        case offload_policy::model: weights_now = module_bytes; break;
         case offload_policy::sequential: {
             // one layer's worth at a time: the largest op's weights are a fair upper bound; use the
             // module's weights spread over its GEMMs

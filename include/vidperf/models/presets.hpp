@@ -402,6 +402,55 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr model_spec make_svd_xt() {
+    // stabilityai/stable-video-diffusion-img2vid-xt unet/config.json (UNetSpatioTemporalConditionModel):
+    // block_out_channels (320, 640, 1280, 1280), layers_per_block 2, num_attention_heads (5, 10, 20, 20)
+    // = 64-wide heads, cross_attention_dim 1024, in_channels 8, out_channels 4, 3 added time ids
+    denoiser_spec d;
+    d.family = denoiser_family::unet_temporal;
+    d.layers = 1;
+    d.hidden = 320;
+    d.heads = 5;
+    d.in_channels = 8;
+    d.out_channels = 4;
+    model_spec m;
+    m.slug = "svd-xt";
+    m.name = "Stable Video Diffusion XT";
+    m.task = "i2v";
+    m.source = "stabilityai/stable-video-diffusion-img2vid-xt configs; diffusers StableVideoDiffusionPipeline "
+               "defaults (1024x576, 25 frames, 25 steps, guidance 1.0 to 3.0 batched, decode_chunk_size)";
+    latent_rule r;
+    r.temporal_compression = 1; // one latent per frame
+    r.spatial_compression = 8;
+    r.patch_t = r.patch_h = r.patch_w = 1;
+    r.causal = false;
+    r.size_multiple = 64; // three stride-2 levels on an 8x latent
+    m.latent = r;
+    m.denoiser = d;
+    m.text_encoder_count = 0;
+    m.image_encoder = clip_h_vision();
+    m.has_image_encoder = true;
+    // AutoencoderKLTemporalDecoder: the SD image VAE (4 latent channels, block_out_channels
+    // 128/256/512/512) whose decoder adds temporal layers; decoded decode_chunk_size frames at a time
+    vae_spec v;
+    v.name = "svd-temporal-decoder-vae";
+    v.latent_channels = 4;
+    v.levels = 4;
+    v.channels = {512, 512, 512, 256, 128};
+    v.temporal_up = {false, false, false, false};
+    v.spatial_up = {true, true, true, false};
+    v.res_blocks = 2;
+    v.temporal_compression = 1;
+    v.spatial_compression = 8;
+    v.temporal_chunk = 8;
+    v.temporal_kernel = 1;
+    v.mid_attention = true;
+    m.vae = v;
+    m.encode_frames = 1; // only the conditioning image is encoded
+    m.standard = workload(1024, 576, 25, 25, cfg_mode::batched);
+    return m;
+}
+
 } // namespace presets_detail
 
 /// The built-in model presets.
@@ -422,6 +471,7 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(make_mochi());
         v.push_back(make_ltx_video());
         v.push_back(make_open_sora_2());
+        v.push_back(make_svd_xt());
         return v;
     }();
     return presets;

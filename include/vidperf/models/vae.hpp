@@ -44,6 +44,9 @@ struct vae_spec {
     /// Latent frames decoded per chunk with a causal feature cache (Wan decodes one latent frame at a
     /// time, diffusers' CogVideoX two); 0 = the whole video at once.
     extent temporal_chunk = 0;
+    /// Temporal extent of the residual blocks' convolutions: 3 for causal 3-D VAEs, 1 for an image VAE
+    /// run per frame (SVD's temporal decoder: its extra temporal layers are not modelled).
+    extent temporal_kernel = 3;
 };
 
 struct vae_tiling {
@@ -68,14 +71,15 @@ inline conv_op conv3(extent videos, extent cin, extent cout, extent t, extent h,
     return c;
 }
 
-inline void resnet(stage_builder& b, extent videos, extent cin, extent cout, extent t, extent h, extent w) {
+inline void resnet(stage_builder& b, extent videos, extent cin, extent cout, extent t, extent h, extent w,
+                   extent kt = 3) {
     const extent px = videos * t * h * w;
     b.norm(pointwise_kind::rmsnorm, px, cin, 1);
     b.elementwise(px * cin, 1, 1, 4); // SiLU
-    b.conv(conv3(videos, cin, cout, t, h, w));
+    b.conv(conv3(videos, cin, cout, t, h, w, kt));
     b.norm(pointwise_kind::rmsnorm, px, cout, 1);
     b.elementwise(px * cout, 1, 1, 4);
-    b.conv(conv3(videos, cout, cout, t, h, w));
+    b.conv(conv3(videos, cout, cout, t, h, w, kt));
     if (cin != cout) b.conv(conv3(videos, cin, cout, t, h, w, 1, 1));
     b.elementwise(px * cout, 2, 1, 1); // residual
 }
@@ -88,10 +92,10 @@ inline void resnet(stage_builder& b, extent videos, extent cin, extent cout, ext
     detail::require_positive(static_cast<double>(v.latent_channels), "lower_vae_decode", "latent_channels");
     stage_builder b("vae_decode", "vae", compute, compute);
     extent t = lat.frames, h = lat.height, w = lat.width;
-    b.conv(detail::conv3(videos, v.latent_channels, v.channels[0], t, h, w));
+    b.conv(detail::conv3(videos, v.latent_channels, v.channels[0], t, h, w, v.temporal_kernel));
     if (v.mid_attention) {
         const extent c = v.channels[0];
-        detail::resnet(b, videos, c, c, t, h, w);
+        detail::resnet(b, videos, c, c, t, h, w, v.temporal_kernel);
         b.norm(pointwise_kind::rmsnorm, videos * t * h * w, c, 1);
         b.linear(videos * t * h * w, c, 3 * c); // 1x1 q, k, v
         attention_op a;
@@ -102,7 +106,7 @@ inline void resnet(stage_builder& b, extent videos, extent cin, extent cout, ext
         a.kernel = attention_kernel::sdpa_efficient;
         b.attention(a);
         b.linear(videos * t * h * w, c, c);
-        detail::resnet(b, videos, c, c, t, h, w);
+        detail::resnet(b, videos, c, c, t, h, w, v.temporal_kernel);
     }
     double peak_px = static_cast<double>(t * h * w);
     for (int i = 0; i < v.levels; ++i) {
@@ -110,7 +114,7 @@ inline void resnet(stage_builder& b, extent videos, extent cin, extent cout, ext
         const extent cout = v.channels[static_cast<std::size_t>(i) + 1];
         if (v.upsample_halves && i > 0) cin = cin / 2;
         for (extent r = 0; r <= v.res_blocks; ++r) {
-            detail::resnet(b, videos, r == 0 ? cin : cout, cout, t, h, w);
+            detail::resnet(b, videos, r == 0 ? cin : cout, cout, t, h, w, v.temporal_kernel);
         }
         const bool up_t = v.temporal_up[static_cast<std::size_t>(i)];
         const bool up_s = v.spatial_up[static_cast<std::size_t>(i)];
@@ -131,7 +135,7 @@ inline void resnet(stage_builder& b, extent videos, extent cin, extent cout, ext
     const extent last = v.channels[static_cast<std::size_t>(v.levels)];
     b.norm(pointwise_kind::rmsnorm, videos * t * h * w, last, 1);
     b.elementwise(videos * t * h * w * last, 1, 1, 4);
-    b.conv(detail::conv3(videos, last, 3, t, h, w));
+    b.conv(detail::conv3(videos, last, 3, t, h, w, v.temporal_kernel));
 
     // Peak: the widest tensor pair of the highest-resolution level (a resnet's input and output), for
     // the whole video or one tile.
@@ -148,6 +152,60 @@ inline void resnet(stage_builder& b, extent videos, extent cin, extent cout, ext
     // a third full-resolution tensor (skip / cache) beside the conv's input and output
     const double top_level = static_cast<double>(v.channels[static_cast<std::size_t>(v.levels) - 1]);
     b.resident(static_cast<double>(videos) * peak_px * top_level * size_bytes(compute));
+    stage st = b.finish(1);
+    st.activation_bytes = st.activation_bytes * share;
+    return st;
+}
+
+/// VAE encode of `videos` clips of `frames` x `height` x `width` pixels: the
+/// decoder's mirror (conv_in from RGB, levels from the widest resolution down
+/// with stride-2 spatial and temporal down-samplers, mid block, conv_out to the
+/// latent's mean and log-variance).
+[[nodiscard]] inline stage lower_vae_encode(const vae_spec& v, extent frames, extent height, extent width,
+                                            extent videos, dtype compute, const vae_tiling& tiling) {
+    detail::require_positive(static_cast<double>(frames), "lower_vae_encode", "frames");
+    stage_builder b("vae_encode", "vae", compute, compute);
+    extent t = frames, h = height, w = width;
+    const auto width_of = [&](int level) { // encoder level i runs at the decoder's width of level (levels - i)
+        return v.channels[static_cast<std::size_t>(v.levels - level)];
+    };
+    b.conv(detail::conv3(videos, 3, width_of(0), t, h, w, v.temporal_kernel));
+    double peak_px = static_cast<double>(t * h * w);
+    for (int i = 0; i < v.levels; ++i) {
+        const extent cin = i == 0 ? width_of(0) : width_of(i - 1);
+        const extent cout = width_of(i);
+        for (extent r = 0; r < v.res_blocks; ++r) detail::resnet(b, videos, r == 0 ? cin : cout, cout, t, h, w, v.temporal_kernel);
+        const int j = v.levels - 2 - i; // the decoder level this down-sampler mirrors
+        if (j < 0) continue;
+        if (v.spatial_up[static_cast<std::size_t>(j)]) {
+            conv_op c = detail::conv3(videos, cout, cout, t, h, w, 1, 3);
+            c.stride = {1, 2, 2};
+            c.pad_before = {0, 0, 0};
+            c.pad_after = {0, 1, 1};
+            b.conv(c);
+            h = (h + 1) / 2;
+            w = (w + 1) / 2;
+        }
+        if (v.temporal_up[static_cast<std::size_t>(j)]) {
+            conv_op c = detail::conv3(videos, cout, cout, t, h, w, 3, 1);
+            c.stride = {2, 1, 1};
+            b.conv(c);
+            t = (t + 1) / 2; // causal: the first frame stays
+        }
+    }
+    const extent top = v.channels[0];
+    detail::resnet(b, videos, top, top, t, h, w, v.temporal_kernel);
+    detail::resnet(b, videos, top, top, t, h, w, v.temporal_kernel);
+    b.norm(pointwise_kind::rmsnorm, videos * t * h * w, top, 1);
+    b.conv(detail::conv3(videos, top, 2 * v.latent_channels, t, h, w, v.temporal_kernel));
+    double share = 1.0;
+    if (v.temporal_chunk > 0 && v.temporal_chunk * v.temporal_compression < frames)
+        share = static_cast<double>(v.temporal_chunk * v.temporal_compression) / static_cast<double>(frames);
+    if (tiling.enabled && tiling.tile_height > 0 && tiling.tile_height * v.spatial_compression < height)
+        share *= static_cast<double>(tiling.tile_height * v.spatial_compression) / static_cast<double>(height);
+    if (tiling.enabled && tiling.tile_width > 0 && tiling.tile_width * v.spatial_compression < width)
+        share *= static_cast<double>(tiling.tile_width * v.spatial_compression) / static_cast<double>(width);
+    b.resident(static_cast<double>(videos) * peak_px * static_cast<double>(width_of(0)) * size_bytes(compute));
     stage st = b.finish(1);
     st.activation_bytes = st.activation_bytes * share;
     return st;
