@@ -186,6 +186,9 @@ struct video_flags {
     std::string offload = "none";
     bool vae_tiling = false;
     std::string attention = "fa2";
+    bool text_encoder_on_cpu = false;
+    double host_tflops = 0;
+    double host_GBps = 0;
 };
 
 void add_video_flags(CLI::App* sc, video_flags& f) {
@@ -200,6 +203,10 @@ void add_video_flags(CLI::App* sc, video_flags& f) {
         ->default_str("bf16");
     sc->add_option("--offload", f.offload, "none | model | sequential")->default_str("none");
     sc->add_flag("--vae-tiling", f.vae_tiling, "decode the VAE in spatial tiles (256 px)");
+    sc->add_flag("--text-encoder-on-cpu", f.text_encoder_on_cpu,
+                 "run the text encoders on the host CPU (Wan --t5_cpu); their weights stay off the GPU");
+    sc->add_option("--host-tflops", f.host_tflops, "host CPU rate for --text-encoder-on-cpu (default: assumed 2)");
+    sc->add_option("--host-GBps", f.host_GBps, "host memory bandwidth for --text-encoder-on-cpu (default: assumed 200)");
     sc->add_option("--attention", f.attention, "fa2 | fa3 | cudnn | sdpa-math | sdpa-efficient | sage")
         ->default_str("fa2");
 }
@@ -262,6 +269,16 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
         j.pipeline.offload = offload_policy::sequential;
     else
         detail::raise(errc::unknown_name, "--offload", "unknown offload policy '" + f.offload + "'; known: none model sequential");
+    j.pipeline.text_encoders_on_host = f.text_encoder_on_cpu;
+    if (f.host_tflops != 0) {
+        detail::require_positive(f.host_tflops, "--host-tflops", "host_tflops");
+        j.pipeline.host.rate = {flops_per_second(f.host_tflops * 1e12), {provenance_kind::measured, "--host-tflops"}, 0};
+    }
+    if (f.host_GBps != 0) {
+        detail::require_positive(f.host_GBps, "--host-GBps", "host_GBps");
+        j.pipeline.host.memory_bandwidth = {bytes_per_second(f.host_GBps * 1e9),
+                                            {provenance_kind::measured, "--host-GBps"}, 0};
+    }
     j.inference.tiling = j.model->standard_tiling;
     if (f.vae_tiling) j.inference.tiling = {true, 0, 32, 32};
     return j;
@@ -277,6 +294,7 @@ nlohmann::json estimate_json(const video_job& j, const target& t, const latent_s
                           {"flops", s.work.value()},
                           {"bytes", s.traffic.value()},
                           {"bound", name(s.bound)},
+                          {"on_host", s.on_host},
                           {"activations_bytes", s.activations.value()}});
     nlohmann::json out = {
         {"schema", "vidperf.estimate/1"},
@@ -337,7 +355,8 @@ void print_estimate(const video_job& j, const video_result& r) {
     fmt::print("  {:<34} {:>7} {:>11} {:>8} {:>10} {:>11}\n", "stage", "calls", "time s", "share", "bound",
                "act GB");
     for (const auto& s : r.e.stages)
-        fmt::print("  {:<34} {:>7.0f} {:>11.2f} {:>7.1f}% {:>10} {:>11.2f}\n", s.name, s.calls, s.latency.value(),
+        fmt::print("  {:<34} {:>7.0f} {:>11.2f} {:>7.1f}% {:>10} {:>11.2f}\n", s.on_host ? s.name + " (CPU)" : s.name,
+                   s.calls, s.latency.value(),
                    100.0 * s.latency.value() / r.e.latency.value(), name(s.bound), s.activations.value() / 1e9);
     fmt::print("  total {:.1f} s ({:.1f} min)\n", r.e.latency.value(), r.e.latency.value() / 60);
     const auto& m = r.e.memory;

@@ -216,3 +216,22 @@ TEST_CASE("published parameter counts: Wan VAE, SVD-XT UNet") {
     CHECK(module_parameters(lower_inference(svd, svd.standard), "denoiser") ==
           doctest::Approx(1524623082.0).epsilon(0.03));
 }
+
+TEST_CASE("text encoders on the host: their weights leave the GPU, their time moves to the CPU rate") {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const auto stages = lower_inference(m, m.standard);
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const auto& cal = *try_find_literature(gpu.slug);
+    pipeline_options gpu_only;
+    pipeline_options host;
+    host.text_encoders_on_host = true;
+    const auto a = estimate_pipeline(stages, gpu, cal, gpu_only);
+    const auto b = estimate_pipeline(stages, gpu, cal, host);
+    const double t5_bytes = module_parameters(stages, "umt5-xxl-encoder") * 2.0;
+    CHECK(a.memory.weights.value() - b.memory.weights.value() == doctest::Approx(t5_bytes));
+    REQUIRE(b.stages.front().on_host);
+    double flops = 0;
+    for (const auto& u : stages.front().ops) flops += cost(u.op).flops.value() * u.count;
+    CHECK(b.stages.front().latency.value() >= flops / 2e12 * (1 - 1e-9)); // at most the host's assumed rate
+    CHECK(b.stages.front().latency > a.stages.front().latency);
+}

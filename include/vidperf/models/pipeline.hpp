@@ -68,6 +68,7 @@ struct stage_estimate {
     bytes traffic{};
     bound_kind bound = bound_kind::compute;
     bytes activations{};
+    bool on_host = false; ///< ran on the CPU
 };
 
 struct memory_estimate {
@@ -87,10 +88,28 @@ struct pipeline_estimate {
     bool fits = false;
 };
 
+/// The host CPU, for stages run there (text encoders with --text-encoder-on-cpu).
+struct host_spec {
+    calibrated<flops_per_second> rate{
+        flops_per_second(2e12),
+        {provenance_kind::assumed,
+         "assumed: a two-socket server CPU running a PyTorch bf16 encoder at ~2 TFLOP/s sustained; not measured"},
+        0};
+    calibrated<bytes_per_second> memory_bandwidth{
+        bytes_per_second(200e9),
+        {provenance_kind::assumed, "assumed: ~200 GB/s sustained DDR5 over two sockets; not measured"},
+        0};
+};
+
 struct pipeline_options {
     offload_policy offload = offload_policy::none;
+    bool text_encoders_on_host = false; ///< Wan --t5_cpu: encoders run on the CPU, their weights never reach the GPU
+    host_spec host{};
     memory_constants memory{};
 };
+
+/// True for the stages of text encoders (their names start with "text_encoder").
+[[nodiscard]] inline bool is_text_encoder(const stage& s) { return s.name.rfind("text_encoder", 0) == 0; }
 
 /// Prices `stages` on `gpu` with `cal` and works out the memory peak.
 /// Parameters of one module (summed over its stages, e.g. VAE encode + decode).
@@ -107,6 +126,7 @@ struct pipeline_options {
     // modules and their weights: a module's stages (e.g. VAE encode and decode) hold disjoint weights
     std::vector<std::pair<std::string, bytes>> modules;
     for (const auto& s : stages) {
+        if (opt.text_encoders_on_host && is_text_encoder(s)) continue; // never on the GPU
         bool seen = false;
         for (auto& m : modules)
             if (m.first == s.module) {
@@ -131,6 +151,25 @@ struct pipeline_options {
         e.activations = s.activation_bytes;
         seconds per_call{};
         seconds compute_part{}, memory_part{}, overhead_part{};
+        if (opt.text_encoders_on_host && is_text_encoder(s)) {
+            // on the host: each op at the host's FLOP rate or memory bandwidth, whichever is slower
+            for (const auto& u : s.ops) {
+                const auto c = cost(u.op);
+                const seconds tc = c.flops / opt.host.rate.value;
+                const seconds tm = c.bytes() / opt.host.memory_bandwidth.value;
+                per_call += (tc > tm ? tc : tm) * u.count;
+                (tc > tm ? compute_part : memory_part) += (tc > tm ? tc : tm) * u.count;
+                e.work += c.flops * u.count;
+                e.traffic += c.bytes() * u.count;
+            }
+            e.latency = per_call * s.calls;
+            e.bound = compute_part >= memory_part ? bound_kind::compute : bound_kind::memory;
+            e.activations = bytes{};
+            e.on_host = true;
+            out.latency += e.latency;
+            out.stages.push_back(std::move(e));
+            continue;
+        }
         for (const auto& u : s.ops) {
             const auto p = predict(u.op, gpu, cal);
             per_call += p.time * u.count;
