@@ -187,6 +187,8 @@ struct video_flags {
     bool vae_tiling = false;
     std::string attention = "fa2";
     bool text_encoder_on_cpu = false;
+    extent interpolate = 1;
+    extent upscale = 1;
     double host_tflops = 0;
     double host_GBps = 0;
 };
@@ -203,6 +205,8 @@ void add_video_flags(CLI::App* sc, video_flags& f) {
         ->default_str("bf16");
     sc->add_option("--offload", f.offload, "none | model | sequential")->default_str("none");
     sc->add_flag("--vae-tiling", f.vae_tiling, "decode the VAE in spatial tiles (256 px)");
+    sc->add_option("--interpolate", f.interpolate, "frame-rate factor after decoding with RIFE 4.x (2, 4, ...)");
+    sc->add_option("--upscale", f.upscale, "super-resolution factor with Real-ESRGAN (2 or 4)");
     sc->add_flag("--text-encoder-on-cpu", f.text_encoder_on_cpu,
                  "run the text encoders on the host CPU (Wan --t5_cpu); their weights stay off the GPU");
     sc->add_option("--host-tflops", f.host_tflops, "host CPU rate for --text-encoder-on-cpu (default: assumed 2)");
@@ -280,6 +284,8 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
                                             {provenance_kind::measured, "--host-GBps"}, 0};
     }
     j.inference.tiling = j.model->standard_tiling;
+    j.inference.interpolation = f.interpolate;
+    j.inference.upscale = f.upscale;
     if (f.vae_tiling) j.inference.tiling = {true, 0, 32, 32};
     return j;
 }

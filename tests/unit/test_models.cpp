@@ -235,3 +235,25 @@ TEST_CASE("text encoders on the host: their weights leave the GPU, their time mo
     CHECK(b.stages.front().latency.value() >= flops / 2e12 * (1 - 1e-9)); // at most the host's assumed rate
     CHECK(b.stages.front().latency > a.stages.front().latency);
 }
+
+TEST_CASE("post-processing stages: Real-ESRGAN's parameter count, RIFE's frame arithmetic") {
+    // RRDBNet x4plus: 23 RRDB x 3 dense blocks of 5 convs, by hand 16,697,987 parameters (published 16.7M)
+    const auto up = lower_upscaling(10, 480, 832, 1, 4, dtype::bf16);
+    CHECK(up.parameters == doctest::Approx(16697987.0));
+    CHECK(up.calls == 10.0);
+    CHECK(interpolated_frames(81, 2) == 161);
+    CHECK(interpolated_frames(81, 4) == 321);
+    CHECK(interpolated_frames(81, 1) == 81);
+    const auto rife = lower_interpolation(81, 480, 832, 1, 2, dtype::bf16);
+    CHECK(rife.calls == 80.0); // one IFNet call per new frame
+    CHECK(rife.parameters == doctest::Approx(5.3e6).epsilon(0.05));
+    CHECK_THROWS_AS((void)lower_upscaling(10, 480, 832, 1, 3, dtype::bf16), invalid_argument);
+    // upscaling runs on the interpolated frames
+    const auto& m = find_model("wan2.1-t2v-1.3b");
+    inference_options io;
+    io.interpolation = 2;
+    io.upscale = 2;
+    const auto stages = lower_inference(m, m.standard, io);
+    CHECK(stages.back().name == "upscaling");
+    CHECK(stages.back().calls == 161.0);
+}

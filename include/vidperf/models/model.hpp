@@ -11,6 +11,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/denoiser.hpp>
 #include <vidperf/models/encoders.hpp>
+#include <vidperf/models/postprocess.hpp>
 #include <vidperf/models/stage.hpp>
 #include <vidperf/models/vae.hpp>
 #include <vidperf/models/workload.hpp>
@@ -45,6 +46,8 @@ struct model_spec {
 
 struct inference_options {
     vae_tiling tiling{};
+    extent interpolation = 1; ///< frame-rate factor after decoding (RIFE); 1 = none
+    extent upscale = 1;       ///< super-resolution factor (Real-ESRGAN, 2 or 4); 1 = none
 };
 
 /// The stages of one inference job, in execution order.
@@ -82,6 +85,12 @@ struct inference_options {
         stages.push_back(b.finish(static_cast<double>(w.steps)));
     }
     stages.push_back(lower_vae_decode(m.vae, lat, w.batch, w.compute, opt.tiling));
+    extent frames = w.frames;
+    if (opt.interpolation > 1) {
+        stages.push_back(lower_interpolation(frames, w.height, w.width, w.batch, opt.interpolation, w.compute));
+        frames = interpolated_frames(frames, opt.interpolation);
+    }
+    if (opt.upscale > 1) stages.push_back(lower_upscaling(frames, w.height, w.width, w.batch, opt.upscale, w.compute));
     return stages;
 }
 
