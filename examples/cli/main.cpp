@@ -509,6 +509,24 @@ int main(int argc, char** argv) {
     add_video_flags(mf, vf);
     mf->add_flag("--json", json, "JSON output");
 
+    auto* mr = app.add_subcommand("max-resolution", "the largest size at the workload's aspect ratio that fits");
+    mr->add_option("--model", model_slug, "model preset")->required();
+    mr->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
+    mr->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(mr, vf);
+    mr->add_flag("--json", json, "JSON output");
+
+    std::string prices_arg;
+    auto* plan = app.add_subcommand("plan", "the cheapest GPU that fits a job, at prices you give");
+    plan->add_option("--model", model_slug, "model preset")->required();
+    plan->add_option("--prices", prices_arg, "GPU=dollars per hour, comma-separated (a100-sxm4-80gb=1.5,...)")
+        ->required();
+    plan->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(plan, vf);
+    plan->add_flag("--json", json, "JSON output");
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -555,6 +573,75 @@ int main(int argc, char** argv) {
                            j.model->name, j.work.width, j.work.height, t.gpu.spec.name, name(j.pipeline.offload),
                            r.frames, r.device_at_frames.value() / 1e9, t.gpu.spec.hbm_capacity.value() / 1e9,
                            r.next_frames, r.device_at_next.value() / 1e9);
+            return 0;
+        }
+        if (mr->parsed()) {
+            const video_job j = make_job(model_slug, vf);
+            const target t = resolve(gpu_arg, cal_arg);
+            const auto r = max_resolution(*j.model, j.work, t.gpu.spec, t.cal.cal, j.pipeline, j.inference);
+            if (json) {
+                std::cout << nlohmann::json{{"schema", "vidperf.max-resolution/1"},
+                                            {"model", j.model->slug},
+                                            {"gpu", t.gpu.spec.slug},
+                                            {"frames", j.work.frames},
+                                            {"width", r.width},
+                                            {"height", r.height},
+                                            {"device_bytes", r.device_at_size.value()},
+                                            {"next_width", r.next_width},
+                                            {"next_height", r.next_height},
+                                            {"device_bytes_at_next", r.device_at_next.value()}}
+                                 .dump(2)
+                          << '\n';
+                return 0;
+            }
+            if (r.width == 0)
+                fmt::print("{} x {} frames does not fit on {} even at {}x{} ({:.1f} GB)\n", j.model->name,
+                           j.work.frames, t.gpu.spec.name, r.next_width, r.next_height, r.device_at_next.value() / 1e9);
+            else
+                fmt::print("{} x {} frames on {} (offload {}): at most {}x{} ({:.1f} GB of {:.0f} GB); {}x{} needs "
+                           "{:.1f} GB\n",
+                           j.model->name, j.work.frames, t.gpu.spec.name, name(j.pipeline.offload), r.width, r.height,
+                           r.device_at_size.value() / 1e9, t.gpu.spec.hbm_capacity.value() / 1e9, r.next_width,
+                           r.next_height, r.device_at_next.value() / 1e9);
+            return 0;
+        }
+        if (plan->parsed()) {
+            const video_job j = make_job(model_slug, vf);
+            std::vector<target> targets;
+            std::vector<double> prices;
+            for (std::size_t pos = 0; pos <= prices_arg.size();) {
+                const std::size_t comma = std::min(prices_arg.find(',', pos), prices_arg.size());
+                const std::string item = prices_arg.substr(pos, comma - pos);
+                pos = comma + 1;
+                if (item.empty()) continue;
+                const auto eq = item.find('=');
+                if (eq == std::string::npos)
+                    detail::raise(errc::inconsistent, "--prices", "entry '" + item + "' must be GPU=dollars_per_hour");
+                targets.push_back(resolve(item.substr(0, eq), cal_arg));
+                try {
+                    prices.push_back(std::stod(item.substr(eq + 1)));
+                } catch (const std::exception&) {
+                    detail::raise(errc::inconsistent, "--prices", "price in '" + item + "' is not a number");
+                }
+            }
+            std::vector<priced_gpu> offers;
+            for (std::size_t i = 0; i < targets.size(); ++i)
+                offers.push_back({&targets[i].gpu.spec, &targets[i].cal.cal, prices[i]});
+            const auto best = cheapest_fitting_gpu(*j.model, j.work, offers, j.pipeline, j.inference);
+            if (json) {
+                nlohmann::json out = {{"schema", "vidperf.plan/1"}, {"model", j.model->slug}};
+                out["gpu"] = best.gpu ? nlohmann::json(best.gpu->slug) : nlohmann::json(nullptr);
+                out["latency_s"] = best.latency.value();
+                out["cost_dollars"] = best.cost.value();
+                std::cout << out.dump(2) << '\n';
+                return 0;
+            }
+            if (best.gpu == nullptr)
+                fmt::print("none of the GPUs offered fits {} at this workload; try --offload model\n", j.model->name);
+            else
+                fmt::print("cheapest that fits: {} at {:.1f} s per video, ${:.3f} per video (price x time; no "
+                           "utilisation, reruns or queueing)\n",
+                           best.gpu->slug, best.latency.value(), best.cost.value());
             return 0;
         }
         if (cmp->parsed()) {

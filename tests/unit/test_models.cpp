@@ -257,3 +257,33 @@ TEST_CASE("post-processing stages: Real-ESRGAN's parameter count, RIFE's frame a
     CHECK(stages.back().name == "upscaling");
     CHECK(stages.back().calls == 161.0);
 }
+
+TEST_CASE("largest resolution that fits; cheapest fitting GPU at the user's prices") {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const auto& cal = *try_find_literature(gpu.slug);
+    const auto r = max_resolution(m, m.standard, gpu, cal);
+    REQUIRE(r.width > 0);
+    CHECK(r.width % 16 == 0);
+    CHECK(r.height % 16 == 0);
+    CHECK(r.device_at_size <= gpu.hbm_capacity);
+    CHECK(r.device_at_next > gpu.hbm_capacity);
+    CHECK(r.width >= 1280); // the standard 720p job fits, so the answer is at least that
+
+    const auto& a100 = find_gpu("a100-sxm4-80gb");
+    const auto& l4 = find_gpu("l4-24gb");
+    std::vector<priced_gpu> offers{{&a100, try_find_literature(a100.slug), 1.50},
+                                   {&gpu, try_find_literature(gpu.slug), 3.50},
+                                   {&l4, &datasheet_calibration, 0.50}};
+    const auto best = cheapest_fitting_gpu(m, m.standard, offers);
+    REQUIRE(best.gpu != nullptr);
+    CHECK(best.gpu->slug != "l4-24gb"); // 24 GB does not hold the 14B model
+    // the choice is the cheaper of the two that fit, by price x time
+    const auto e_a = estimate_pipeline(lower_inference(m, m.standard), a100, *try_find_literature(a100.slug), {});
+    const auto e_h = estimate_pipeline(lower_inference(m, m.standard), gpu, cal, {});
+    const double cost_a = 1.50 * e_a.latency.value() / 3600, cost_h = 3.50 * e_h.latency.value() / 3600;
+    CHECK(best.gpu->slug == (cost_a < cost_h ? "a100-sxm4-80gb" : "h100-sxm5-80gb"));
+    CHECK(best.cost.value() == doctest::Approx(std::min(cost_a, cost_h)));
+    offers[0].dollars_per_hour = -1;
+    CHECK_THROWS_AS((void)cheapest_fitting_gpu(m, m.standard, offers), invalid_argument);
+}

@@ -9,6 +9,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <tuple>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include <boost/math/tools/roots.hpp>
@@ -86,6 +89,114 @@ struct max_frames_result {
     r.device_at_next = device(k + 1);
     r.iterations = static_cast<int>(iters);
     return r;
+}
+
+} // namespace vidperf
+
+namespace vidperf {
+
+struct max_resolution_result {
+    extent width = 0; ///< largest size that fits at the workload's aspect ratio; 0 = none
+    extent height = 0;
+    extent next_width = 0; ///< the next size up (does not fit)
+    extent next_height = 0;
+    bytes device_at_size{};
+    bytes device_at_next{};
+};
+
+/// Largest width x height at the aspect ratio of `w` (both multiples of the
+/// model's size_multiple) that fits in `gpu`'s memory at `w.frames` frames.
+/// Solved over the size index k (width = k x the width step) like max_frames.
+[[nodiscard]] inline max_resolution_result max_resolution(const model_spec& m, const video_workload& w,
+                                                          const gpu_spec& gpu, const calibration& cal,
+                                                          const pipeline_options& po = {},
+                                                          const inference_options& io = {}, extent limit_width = 16384) {
+    detail::require_positive(static_cast<double>(w.width), "max_resolution", "width");
+    detail::require_positive(static_cast<double>(w.height), "max_resolution", "height");
+    const extent q = m.latent.size_multiple;
+    const double aspect = static_cast<double>(w.height) / static_cast<double>(w.width);
+    auto size_of = [&](extent k) {
+        const extent width = k * q;
+        extent height = static_cast<extent>(std::llround(aspect * static_cast<double>(width) / static_cast<double>(q))) * q;
+        if (height < q) height = q;
+        return std::pair<extent, extent>{width, height};
+    };
+    auto device = [&](extent k) {
+        video_workload x = w;
+        std::tie(x.width, x.height) = size_of(k);
+        return estimate_pipeline(lower_inference(m, x, io), gpu, cal, po).memory.device_total;
+    };
+    const double cap = gpu.hbm_capacity.value();
+    auto g_int = [&](extent k) { return device(k).value() - cap; };
+    max_resolution_result r;
+    extent k_lo = 1;
+    if (g_int(k_lo) > 0) {
+        std::tie(r.next_width, r.next_height) = size_of(k_lo);
+        r.device_at_next = device(k_lo);
+        return r;
+    }
+    const extent k_max = limit_width / q;
+    extent k_hi = 2;
+    while (k_hi < k_max && g_int(k_hi) <= 0) {
+        k_lo = k_hi;
+        k_hi = k_hi * 2 > k_max ? k_max : k_hi * 2;
+    }
+    if (g_int(k_hi) <= 0) {
+        std::tie(r.width, r.height) = size_of(k_hi);
+        r.device_at_size = device(k_hi);
+        return r;
+    }
+    auto g = [&](double x) {
+        const auto k0 = static_cast<extent>(std::floor(x));
+        const double f = x - static_cast<double>(k0);
+        const double a = g_int(k0);
+        return f == 0.0 ? a : a + f * (g_int(k0 + 1) - a);
+    };
+    boost::uintmax_t iters = 64;
+    const auto root = boost::math::tools::toms748_solve(g, static_cast<double>(k_lo), static_cast<double>(k_hi),
+                                                        boost::math::tools::eps_tolerance<double>(20), iters);
+    extent k = static_cast<extent>(std::floor((root.first + root.second) / 2));
+    while (k > k_lo && g_int(k) > 0) --k;
+    while (k + 1 < k_hi && g_int(k + 1) <= 0) ++k;
+    std::tie(r.width, r.height) = size_of(k);
+    std::tie(r.next_width, r.next_height) = size_of(k + 1);
+    r.device_at_size = device(k);
+    r.device_at_next = device(k + 1);
+    return r;
+}
+
+/// A GPU and its price per GPU-hour, as the user quotes it.
+struct priced_gpu {
+    const gpu_spec* gpu = nullptr;
+    const calibration* cal = nullptr;
+    double dollars_per_hour = 0;
+};
+
+struct gpu_choice {
+    const gpu_spec* gpu = nullptr; ///< nullptr when no candidate fits
+    seconds latency{};
+    dollars cost{}; ///< price x latency of one job (no utilisation or reruns: see the cost model)
+    bytes device{};
+};
+
+/// Of `candidates`, the GPU that fits the job and runs it for the fewest dollars.
+[[nodiscard]] inline gpu_choice cheapest_fitting_gpu(const model_spec& m, const video_workload& w,
+                                                     const std::vector<priced_gpu>& candidates,
+                                                     const pipeline_options& po = {},
+                                                     const inference_options& io = {}) {
+    const auto stages = lower_inference(m, w, io);
+    gpu_choice best;
+    for (const auto& c : candidates) {
+        if (c.gpu == nullptr || c.cal == nullptr)
+            detail::raise(errc::inconsistent, "cheapest_fitting_gpu", "a candidate has no GPU or calibration");
+        detail::require_positive(c.dollars_per_hour, "cheapest_fitting_gpu",
+                                 "price of " + std::string(c.gpu->slug) + " (dollars_per_hour)");
+        const auto e = estimate_pipeline(stages, *c.gpu, *c.cal, po);
+        if (!e.fits) continue;
+        const dollars cost = per_hour(dollars(c.dollars_per_hour)) * e.latency;
+        if (best.gpu == nullptr || cost < best.cost) best = {c.gpu, e.latency, cost, e.memory.device_total};
+    }
+    return best;
 }
 
 } // namespace vidperf
