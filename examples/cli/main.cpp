@@ -16,6 +16,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <vidperf/cost/cost.hpp>
+#include <vidperf/cost/sensitivity.hpp>
 #include <vidperf/io/diffusers.hpp>
 #include <vidperf/json.hpp>
 #include <vidperf/models/pipeline.hpp>
@@ -527,6 +529,34 @@ int main(int argc, char** argv) {
     add_video_flags(plan, vf);
     plan->add_flag("--json", json, "JSON output");
 
+    double runtime_h = 0, price = 0, utilisation = 1, reruns = 0, queue_h = 0, value_h = 0;
+    std::string cost_model;
+    auto* cst = app.add_subcommand("cost", "cost per finished job: rental, reruns, utilisation, waiting");
+    cst->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
+    cst->add_option("--runtime-h", runtime_h, "runtime of one attempt in hours (or give --model)");
+    cst->add_option("--model", cost_model, "estimate the runtime of this model's job on --gpu");
+    cst->add_option("--price-per-hour", price, "dollars per GPU-hour")->required();
+    cst->add_option("--utilisation", utilisation, "useful share of paid time, (0, 1]")->default_val(1.0);
+    cst->add_option("--reruns-per-100", reruns, "failed attempts per 100 jobs")->default_val(0.0);
+    cst->add_option("--queue-delay-h", queue_h, "hours waiting before the job starts")->default_val(0.0);
+    cst->add_option("--value-per-hour", value_h, "what an hour of waiting for the result costs you")
+        ->default_val(0.0);
+    cst->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(cst, vf);
+    cst->add_flag("--json", json, "JSON output");
+
+    double requests_per_hour = 0, max_wait_s = 0;
+    auto* pool = app.add_subcommand("pool", "GPUs needed to serve a request rate within a waiting-time target");
+    pool->add_option("--model", model_slug, "model preset")->required();
+    pool->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
+    pool->add_option("--requests-per-hour", requests_per_hour, "arrival rate (Poisson)")->required();
+    pool->add_option("--max-wait-s", max_wait_s, "target mean time in queue, seconds")->required();
+    pool->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(pool, vf);
+    pool->add_flag("--json", json, "JSON output");
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -642,6 +672,80 @@ int main(int argc, char** argv) {
                 fmt::print("cheapest that fits: {} at {:.1f} s per video, ${:.3f} per video (price x time; no "
                            "utilisation, reruns or queueing)\n",
                            best.gpu->slug, best.latency.value(), best.cost.value());
+            return 0;
+        }
+        if (cst->parsed()) {
+            cost_inputs<double> in;
+            std::string runtime_from = "--runtime-h";
+            if (!cost_model.empty()) {
+                const video_job j = make_job(cost_model, vf);
+                const video_result r = run_job(j, gpu_arg, cal_arg);
+                in.runtime = r.e.latency;
+                runtime_from = "vidperf estimate of " + std::string(j.model->slug) + " on " +
+                               std::string(r.t.gpu.spec.slug) + " (" + std::string(r.t.cal.cal.profile) + ")";
+            } else {
+                in.runtime = seconds(runtime_h * units::seconds_per_hour);
+            }
+            in.price_per_gpu_hour = dollars(price);
+            in.utilisation = utilisation;
+            in.reruns_per_100 = reruns;
+            in.queue_delay = seconds(queue_h * units::seconds_per_hour);
+            in.value_per_hour_of_waiting = dollars(value_h);
+            const auto c = cost_per_job(in);
+            const auto sens = cost_sensitivities(in);
+            if (json) {
+                nlohmann::json sj = nlohmann::json::array();
+                for (const auto& x : sens)
+                    sj.push_back({{"input", x.input}, {"value", x.value}, {"unit", x.unit},
+                                  {"derivative", x.derivative}, {"elasticity", x.elasticity}});
+                std::cout << nlohmann::json{{"schema", "vidperf.cost/1"},
+                                            {"gpu", gpu_arg},
+                                            {"runtime_s", in.runtime.value()},
+                                            {"runtime_from", runtime_from},
+                                            {"compute_dollars", c.compute.value()},
+                                            {"waiting_dollars", c.waiting.value()},
+                                            {"total_dollars", c.total.value()},
+                                            {"paid_gpu_hours", c.paid_gpu_time.value() / units::seconds_per_hour},
+                                            {"delivery_h", c.delivery.value() / units::seconds_per_hour},
+                                            {"jobs_per_day_per_gpu", c.jobs_per_day_per_gpu},
+                                            {"sensitivities", sj}}
+                                 .dump(2)
+                          << '\n';
+                return 0;
+            }
+            fmt::print("runtime {:.2f} h per attempt ({})\n", in.runtime.value() / 3600, runtime_from);
+            fmt::print("  GPU rental ${:.2f} ({:.2f} paid GPU-hours)  + waiting ${:.2f} ({:.2f} h to delivery)  = "
+                       "${:.2f} per finished job; {:.2f} jobs per GPU per day\n",
+                       c.compute.value(), c.paid_gpu_time.value() / 3600, c.waiting.value(),
+                       c.delivery.value() / 3600, c.total.value(), c.jobs_per_day_per_gpu);
+            fmt::print("  what matters (elasticity = % cost per % input):\n");
+            for (const auto& x : sens)
+                fmt::print("    {:<16} {:>10.3f} {:<13} {:>+6.2f}\n", x.input, x.value, x.unit, x.elasticity);
+            return 0;
+        }
+        if (pool->parsed()) {
+            const video_job j = make_job(model_slug, vf);
+            const video_result r = run_job(j, gpu_arg, cal_arg);
+            const auto p = size_pool(requests_per_hour, r.e.latency, seconds(max_wait_s));
+            if (json) {
+                std::cout << nlohmann::json{{"schema", "vidperf.pool/1"},
+                                            {"model", j.model->slug},
+                                            {"gpu", r.t.gpu.spec.slug},
+                                            {"service_time_s", r.e.latency.value()},
+                                            {"requests_per_hour", requests_per_hour},
+                                            {"gpus", p.gpus},
+                                            {"utilisation", p.utilisation},
+                                            {"probability_wait", p.probability_wait},
+                                            {"mean_wait_s", p.mean_wait.value()},
+                                            {"p95_wait_s", p.p95_wait.value()}}
+                                 .dump(2)
+                          << '\n';
+                return 0;
+            }
+            fmt::print("{} on {}: {:.1f} s per video; {} requests/h need {} GPUs (utilisation {:.0f} %, P(wait) "
+                       "{:.2f}, mean wait {:.1f} s, p95 wait {:.1f} s; M/M/c, Erlang C)\n",
+                       j.model->name, r.t.gpu.spec.slug, r.e.latency.value(), requests_per_hour, p.gpus,
+                       100 * p.utilisation, p.probability_wait, p.mean_wait.value(), p.p95_wait.value());
             return 0;
         }
         if (cmp->parsed()) {
