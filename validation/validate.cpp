@@ -125,6 +125,11 @@ outcome run_case(const validation_case& c) {
                                        : offload_policy::none;
     po.text_encoders_on_host = c.at("text_encoder_on_cpu") == "1";
     inference_options io;
+    io.parallel.ulysses = std::stoi(c.at("ulysses"));
+    io.parallel.ring = std::stoi(c.at("ring"));
+    io.parallel.cfg = c.at("cfg_parallel") == "1" ? 2 : 1;
+    io.parallel.fsdp = c.at("fsdp") == "1";
+    io.parallel.link = c.at("link") == "pcie" ? link_kind::pcie : link_kind::nvlink;
     if (c.at("vae_tiling") == "1") io.tiling = m.standard_tiling.enabled ? m.standard_tiling : vae_tiling{true, 0, 32, 32};
     const auto stages = lower_inference(m, w, io);
     const calibration_choice lit = builtin_calibration("literature", gpu.slug);
@@ -222,7 +227,7 @@ int main(int argc, char** argv) {
                  "`datasheet` fallback); the datasheet column is the naive roofline, shown so a reader sees\n"
                  "what calibration buys. No measured data exists yet for any GPU: every row below is a\n"
                  "published end-to-end figure (validation/published/README.md).\n\n"
-                 "## Summary (published end-to-end figures, one GPU)\n\n"
+                 "## Summary (published end-to-end figures)\n\n"
                  "| kind | cases | median abs. error | p90 | datasheet median | datasheet p90 | bounds (median / p90) |\n"
                  "|---|---|---|---|---|---|---|\n"
               << table

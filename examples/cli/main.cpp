@@ -191,11 +191,17 @@ struct video_flags {
     bool text_encoder_on_cpu = false;
     extent interpolate = 1;
     extent upscale = 1;
+    int gpus = 1;
+    std::string parallel;
+    int ulysses = 0, ring = 0;
+    bool fsdp = false;
+    std::string link = "nvlink";
+    double ring_overlap = 0;
     double host_tflops = 0;
     double host_GBps = 0;
 };
 
-void add_video_flags(CLI::App* sc, video_flags& f) {
+void add_video_flags(CLI::App* sc, video_flags& f, const char* gpu_count_flag = "--gpus") {
     sc->add_option("--width", f.width, "frame width in pixels (default: the model's standard workload)");
     sc->add_option("--height", f.height, "frame height in pixels");
     sc->add_option("--frames", f.frames, "frames per video");
@@ -209,6 +215,14 @@ void add_video_flags(CLI::App* sc, video_flags& f) {
     sc->add_flag("--vae-tiling", f.vae_tiling, "decode the VAE in spatial tiles (256 px)");
     sc->add_option("--interpolate", f.interpolate, "frame-rate factor after decoding with RIFE 4.x (2, 4, ...)");
     sc->add_option("--upscale", f.upscale, "super-resolution factor with Real-ESRGAN (2 or 4)");
+    sc->add_option(gpu_count_flag, f.gpus, "GPUs running the denoiser together")->default_val(1);
+    sc->add_option("--parallel", f.parallel, "ulysses | ring | usp | cfg | tp (how --gpus share the denoiser)");
+    sc->add_option("--ulysses", f.ulysses, "Ulysses degree for --parallel usp");
+    sc->add_option("--ring", f.ring, "ring-attention degree for --parallel usp");
+    sc->add_flag("--fsdp", f.fsdp, "shard the denoiser's weights over the GPUs (gathered layer by layer)");
+    sc->add_option("--link", f.link, "nvlink | pcie: the GPUs' interconnect")->default_str("nvlink");
+    sc->add_option("--ring-overlap", f.ring_overlap, "share of ring send/recv hidden behind attention, [0, 1]")
+        ->default_val(0.0);
     sc->add_flag("--text-encoder-on-cpu", f.text_encoder_on_cpu,
                  "run the text encoders on the host CPU (Wan --t5_cpu); their weights stay off the GPU");
     sc->add_option("--host-tflops", f.host_tflops, "host CPU rate for --text-encoder-on-cpu (default: assumed 2)");
@@ -286,6 +300,37 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
                                             {provenance_kind::measured, "--host-GBps"}, 0};
     }
     j.inference.tiling = j.model->standard_tiling;
+    auto& par = j.inference.parallel;
+    detail::require_positive(f.gpus, "--gpus", "gpus");
+    if (f.gpus > 1 && f.parallel.empty())
+        detail::raise(errc::inconsistent, "--parallel", "--gpus > 1 needs --parallel ulysses|ring|usp|cfg");
+    if (f.parallel == "ulysses") {
+        par.ulysses = f.gpus;
+    } else if (f.parallel == "ring") {
+        par.ring = f.gpus;
+    } else if (f.parallel == "cfg") {
+        if (f.gpus % 2 != 0) detail::raise(errc::inconsistent, "--gpus", "CFG parallelism needs an even GPU count");
+        par.cfg = 2;
+        par.ulysses = f.gpus / 2;
+    } else if (f.parallel == "usp") {
+        par.ulysses = f.ulysses > 0 ? f.ulysses : 1;
+        par.ring = f.ring > 0 ? f.ring : 1;
+        if (par.ulysses * par.ring == f.gpus / 2 && f.gpus % 2 == 0) par.cfg = 2;
+        if (par.gpus() != f.gpus)
+            detail::raise(errc::inconsistent, "--parallel usp",
+                          "--ulysses x --ring (x 2 with CFG) must equal --gpus " + std::to_string(f.gpus));
+    } else if (f.parallel == "tp") {
+        detail::raise(errc::not_representable, "--parallel tp",
+                      "tensor parallelism is not modelled yet; use ulysses, ring, usp or cfg");
+    } else if (!f.parallel.empty()) {
+        detail::raise(errc::unknown_name, "--parallel", "unknown parallelism '" + f.parallel + "'");
+    }
+    par.fsdp = f.fsdp;
+    par.ring_overlap = f.ring_overlap;
+    if (f.link == "pcie")
+        par.link = link_kind::pcie;
+    else if (f.link != "nvlink")
+        detail::raise(errc::unknown_name, "--link", "unknown link '" + f.link + "'; known: nvlink pcie");
     j.inference.interpolation = f.interpolate;
     j.inference.upscale = f.upscale;
     if (f.vae_tiling) j.inference.tiling = {true, 0, 32, 32};
@@ -320,7 +365,14 @@ nlohmann::json estimate_json(const video_job& j, const target& t, const latent_s
           {"dtype", name(j.work.compute)},
           {"offload", name(j.pipeline.offload)},
           {"attention", name(j.work.attention)},
-          {"vae_tiling", j.inference.tiling.enabled}}},
+          {"vae_tiling", j.inference.tiling.enabled},
+          {"gpus", j.inference.parallel.gpus()},
+          {"ulysses", j.inference.parallel.ulysses},
+          {"ring", j.inference.parallel.ring},
+          {"cfg_parallel", j.inference.parallel.cfg == 2},
+          {"fsdp", j.inference.parallel.fsdp}}},
+        {"communication_share", e.communication_share},
+        {"per_gpu_peak_device_bytes", e.memory.device_total.value()},
         {"tokens", lat.tokens},
         {"latency_s", e.latency.value()},
         {"peak_memory_bytes", e.memory.allocator_peak.value()},
@@ -500,7 +552,7 @@ int main(int argc, char** argv) {
         ->default_str("a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb");
     cmp->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
         ->default_str("literature");
-    add_video_flags(cmp, vf);
+    add_video_flags(cmp, vf, "--num-gpus");
     cmp->add_flag("--json", json, "JSON output");
 
     auto* mf = app.add_subcommand("max-frames", "the largest frame count that fits on a GPU");
@@ -768,9 +820,13 @@ int main(int argc, char** argv) {
                 return 0;
             }
             const auto& w = j.work;
-            fmt::print("{}: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, offload {}\n",
+            const auto& par = j.inference.parallel;
+            fmt::print("{}: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, offload {}{}\n",
                        j.model->name, w.width, w.height, w.frames, w.steps, name(w.cfg), w.batch, name(w.compute),
-                       name(w.attention), name(j.pipeline.offload));
+                       name(w.attention), name(j.pipeline.offload),
+                       par.gpus() > 1 ? fmt::format(", {} GPUs (ulysses {}, ring {}, cfg {}{})", par.gpus(), par.ulysses,
+                                                    par.ring, par.cfg, par.fsdp ? ", fsdp" : "")
+                                      : std::string());
             fmt::print("  {:<17} {:<12} {:>10} {:>9} {:>10} {:>10} {:>11} {:>6} {:>9}\n", "gpu", "calibration",
                        "total s", "min", "denoise s", "VAE s", "peak GB", "fits", "speed-up");
             bool any_fallback = false;

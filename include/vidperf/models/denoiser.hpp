@@ -153,7 +153,9 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
     case denoiser_family::dit_cross:
     case denoiser_family::dit_factorised: {
         // patch embedding (Conv3d with kernel = stride = patch: a GEMM over tokens)
+        b.role(op_role::sequence);
         b.linear(NV, patch_in, D);
+        b.role(op_role::replicated);
         // text embedding MLP: text_dim -> D -> D
         b.linear(LV, s.text_dim, D);
         b.elementwise(LV * D);
@@ -170,6 +172,7 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
         // one block whose self-attention runs over `seq` tokens in `groups` independent groups
         auto block = [&](extent groups, extent seq) {
             b.parameters(6.0 * static_cast<double>(D)); // per-block modulation table
+            b.role(op_role::sequence);
             b.norm(pointwise_kind::layernorm, NV, D, 0);
             detail::modulated_residual(b, NV, D);
             b.linear(NV, D, A);
@@ -180,32 +183,39 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
                 b.norm(pointwise_kind::rmsnorm, NV, A, 1);
             }
             b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on q and k
+            b.role(op_role::self_attention);
             b.attention(detail::make_attention(groups, H, seq, seq, hd, k));
+            b.role(op_role::sequence);
             b.linear(NV, A, D);
             // cross-attention to the text (and image) tokens
             b.norm(pointwise_kind::layernorm, NV, D, 2);
             b.linear(NV, D, A);
+            if (s.qk_norm) b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+            b.role(op_role::replicated); // the text's keys and values, on every GPU
             b.linear(LV, D, A);
             b.linear(LV, D, A);
-            if (s.qk_norm) {
-                b.norm(pointwise_kind::rmsnorm, NV, A, 1);
-                b.norm(pointwise_kind::rmsnorm, LV, A, 1);
-            }
+            if (s.qk_norm) b.norm(pointwise_kind::rmsnorm, LV, A, 1);
+            b.role(op_role::cross_attention);
             b.attention(detail::make_attention(videos, H, N, L, hd, k));
             if (s.image_tokens > 0) {
                 const extent IV = videos * s.image_tokens;
+                b.role(op_role::replicated);
                 b.linear(IV, D, A);
                 b.linear(IV, D, A);
                 if (s.qk_norm) b.norm(pointwise_kind::rmsnorm, IV, A, 1);
+                b.role(op_role::cross_attention);
                 b.attention(detail::make_attention(videos, H, N, s.image_tokens, hd, k));
+                b.role(op_role::sequence);
                 b.elementwise(NV * A, 2, 1, 1); // add the two attention outputs
             }
+            b.role(op_role::sequence);
             b.linear(NV, A, D);
             b.elementwise(NV * D, 2, 1, 1); // residual
             // MLP
             b.norm(pointwise_kind::layernorm, NV, D, 0);
             detail::modulated_residual(b, NV, D);
             detail::mlp(b, NV, D, s.ffn, s.mlp);
+            b.role(op_role::replicated);
         };
         b.begin_repeat(static_cast<double>(s.layers));
         if (s.family == denoiser_family::dit_factorised) {
@@ -219,8 +229,10 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
         b.end_repeat();
         // output head
         b.parameters(2.0 * static_cast<double>(D));
+        b.role(op_role::sequence);
         b.norm(pointwise_kind::layernorm, NV, D, 0);
         b.linear(NV, D, patch_out);
+        b.role(op_role::replicated);
         b.resident(static_cast<double>(NV + LV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
         break;
     }
@@ -228,12 +240,16 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
         const extent J = N + L;
         const extent JV = videos * J;
         const extent te = s.time_embed_dim ? s.time_embed_dim : D;
+        b.role(op_role::sequence);
         b.linear(NV, patch_in, D);
+        b.role(op_role::replicated);
         b.linear(LV, s.text_dim, D);   // text projection
         b.begin_repeat(static_cast<double>(s.layers));
         // norm1 and norm2: LayerNormZero, each a linear(time_embed -> 6 D) on the timestep embedding
         for (int i = 0; i < 2; ++i) {
+            b.role(op_role::replicated);
             b.linear(videos, te, 6 * D);
+            b.role(op_role::sequence); // joint rows split with the video (text rows approximated as split too)
             b.norm(pointwise_kind::layernorm, JV, D, 2);
             detail::modulated_residual(b, JV, D);
         }
@@ -246,13 +262,18 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
             b.parameters(4.0 * static_cast<double>(hd));
         }
         b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on the video part
+        b.role(op_role::self_attention);
         b.attention(detail::make_attention(videos, H, J, J, hd, k));
+        b.role(op_role::sequence);
         b.linear(JV, A, D);
         detail::mlp(b, JV, D, s.ffn, s.mlp);
+        b.role(op_role::replicated);
         b.end_repeat();
-        b.norm(pointwise_kind::layernorm, NV, D, 2);
         b.linear(videos, te, 2 * D);
+        b.role(op_role::sequence);
+        b.norm(pointwise_kind::layernorm, NV, D, 2);
         b.linear(NV, D, patch_out);
+        b.role(op_role::replicated);
         b.resident(static_cast<double>(JV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
         break;
     }
@@ -265,7 +286,9 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
         const extent J = N + L;
         const extent JV = videos * J;
         const extent te = s.time_embed_dim ? s.time_embed_dim : D;
+        b.role(op_role::sequence);
         b.linear(NV, patch_in, D);
+        b.role(op_role::replicated);
         b.linear(LV, s.text_dim, T);
         if (s.pooled_dim > 0) { // pooled text vector MLP into the timestep embedding
             b.linear(videos, s.pooled_dim, te);
@@ -290,31 +313,38 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
         b.begin_repeat(static_cast<double>(s.layers));
         // video stream
         b.linear(videos, te, (asym ? 4 : 6) * D); // modulation
+        b.role(op_role::sequence);
         b.norm(pointwise_kind::layernorm, NV, D, 0);
         detail::modulated_residual(b, NV, D);
         b.linear(NV, D, 3 * A);
+        b.role(op_role::replicated);
         // text stream
         b.linear(videos, te, (asym ? 4 : 6) * T);
         b.norm(pointwise_kind::layernorm, LV, T, 0);
         detail::modulated_residual(b, LV, T);
         b.linear(LV, T, 3 * A);
+        b.role(op_role::sequence);
         if (s.qk_norm) {
             b.norm(pointwise_kind::rmsnorm, JV, A, 0);
             b.norm(pointwise_kind::rmsnorm, JV, A, 0);
             b.parameters(4.0 * static_cast<double>(hd)); // q, k norms per stream
         }
         b.elementwise(2 * NV * A, 2, 1, 3);
+        b.role(op_role::self_attention);
         b.attention(detail::make_attention(videos, H, J, J, hd, k));
+        b.role(op_role::sequence);
         b.linear(NV, A, D);
-        b.linear(LV, A, T);
         b.norm(pointwise_kind::layernorm, NV, D, 0);
         detail::mlp(b, NV, D, s.ffn, s.mlp);
+        b.role(op_role::replicated);
+        b.linear(LV, A, T);
         b.norm(pointwise_kind::layernorm, LV, T, 0);
         detail::mlp(b, LV, T, TF, s.mlp);
         b.end_repeat();
         if (s.single_layers > 0) {
             b.begin_repeat(static_cast<double>(s.single_layers));
             b.linear(videos, te, 3 * D);
+            b.role(op_role::sequence); // joint rows split with the video (text rows approximated as split too)
             b.norm(pointwise_kind::layernorm, JV, D, 0);
             detail::modulated_residual(b, JV, D);
             b.linear(JV, D, 3 * A + s.ffn); // qkv and MLP-in in one GEMM
@@ -324,14 +354,19 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
                 b.parameters(2.0 * static_cast<double>(hd));
             }
             b.elementwise(2 * NV * A, 2, 1, 3);
+            b.role(op_role::self_attention);
             b.attention(detail::make_attention(videos, H, J, J, hd, k));
+            b.role(op_role::sequence);
             b.elementwise(JV * s.ffn, 1, 1, 8);
             b.linear(JV, A + s.ffn, D); // attention out and MLP-out in one GEMM
+            b.role(op_role::replicated);
             b.end_repeat();
         }
-        b.norm(pointwise_kind::layernorm, NV, D, 0);
         b.linear(videos, te, 2 * D);
+        b.role(op_role::sequence);
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
         b.linear(NV, D, patch_out);
+        b.role(op_role::replicated);
         b.resident(static_cast<double>(JV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
         break;
     }

@@ -11,6 +11,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/denoiser.hpp>
 #include <vidperf/models/encoders.hpp>
+#include <vidperf/models/parallel.hpp>
 #include <vidperf/models/postprocess.hpp>
 #include <vidperf/models/stage.hpp>
 #include <vidperf/models/vae.hpp>
@@ -48,6 +49,7 @@ struct inference_options {
     vae_tiling tiling{};
     extent interpolation = 1; ///< frame-rate factor after decoding (RIFE); 1 = none
     extent upscale = 1;       ///< super-resolution factor (Real-ESRGAN, 2 or 4); 1 = none
+    parallel_plan parallel{}; ///< multi-GPU denoiser (other stages run whole on every GPU)
 };
 
 /// The stages of one inference job, in execution order.
@@ -72,9 +74,25 @@ struct inference_options {
         stages.push_back(lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
                                           w.batch, w.compute, opt.tiling));
 
-    const extent videos = w.cfg == cfg_mode::batched ? w.batch * 2 : w.batch;
-    const double calls = static_cast<double>(w.steps) * (w.cfg == cfg_mode::sequential ? 2.0 : 1.0);
-    stages.push_back(lower_denoiser(m.denoiser, m.latent, lat, videos, w, calls));
+    const parallel_plan& par = opt.parallel;
+    validate(par);
+    const bool cfg_parallel = par.cfg == 2;
+    if (cfg_parallel && w.cfg == cfg_mode::off)
+        detail::raise(errc::inconsistent, m.slug, "CFG parallelism needs guidance on (this workload has cfg off)");
+    if (par.sequence_degree() > 1 && m.denoiser.family == denoiser_family::unet_temporal)
+        detail::raise(errc::not_representable, m.slug, "sequence parallelism is not modelled for UNet denoisers");
+    // with CFG parallelism each GPU runs one of the two guidance passes
+    const extent videos = w.cfg == cfg_mode::batched && !cfg_parallel ? w.batch * 2 : w.batch;
+    const double calls =
+        static_cast<double>(w.steps) * (w.cfg == cfg_mode::sequential && !cfg_parallel ? 2.0 : 1.0);
+    stage den = parallelize(lower_denoiser(m.denoiser, m.latent, lat, videos, w, calls), par, w.compute);
+    if (cfg_parallel) { // the two halves exchange their noise predictions every step
+        const double latent = static_cast<double>(w.batch * m.denoiser.out_channels * lat.frames * lat.height *
+                                                  lat.width);
+        den.ops.push_back({detail::collective(collective_kind::all_gather, 2 * latent, 2, w.compute, par), 1,
+                           op_role::replicated});
+    }
+    stages.push_back(std::move(den));
 
     // scheduler update per step: guidance combine and the solver's axpy on the latents
     {

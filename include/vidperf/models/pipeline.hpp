@@ -84,6 +84,7 @@ struct memory_estimate {
 struct pipeline_estimate {
     std::vector<stage_estimate> stages;
     seconds latency{};
+    double communication_share = 0; ///< share of the latency spent in collectives (multi-GPU)
     memory_estimate memory;
     bool fits = false;
 };
@@ -144,6 +145,7 @@ struct pipeline_options {
     for (const auto& m : modules) all_weights += m.second;
 
     std::vector<std::string> moved_in; // modules already on the GPU under model offload
+    seconds comm_time{};
     for (const auto& s : stages) {
         stage_estimate e;
         e.name = s.name;
@@ -175,6 +177,7 @@ struct pipeline_options {
             per_call += p.time * u.count;
             e.work += p.flops * u.count;
             e.traffic += p.bytes * u.count;
+            if (p.bound == bound_kind::communication) comm_time += p.time * u.count * s.calls;
             switch (p.bound) {
             case bound_kind::compute: compute_part += p.time * u.count; break;
             case bound_kind::memory: memory_part += p.time * u.count; break;
@@ -236,6 +239,7 @@ struct pipeline_options {
         }
         out.stages.push_back(std::move(e));
     }
+    out.communication_share = out.latency.value() > 0 ? comm_time.value() / out.latency.value() : 0;
     out.memory.context = opt.memory.cuda_context.value;
     out.memory.device_total = out.memory.allocator_peak * opt.memory.allocator_overhead.value + out.memory.context;
     out.fits = out.memory.device_total <= gpu.hbm_capacity;

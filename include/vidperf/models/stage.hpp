@@ -20,10 +20,19 @@
 
 namespace vidperf {
 
+/// How an op splits when the denoiser runs on several GPUs (models/parallel.hpp).
+enum class op_role : unsigned char {
+    replicated,     ///< every GPU runs it whole (text tokens, timestep MLPs)
+    sequence,       ///< rows over video tokens: divided by the sequence-parallel degree
+    self_attention, ///< attention among video (or joint) tokens: Ulysses splits heads, ring splits queries
+    cross_attention ///< video queries against replicated text keys: queries divided
+};
+
 /// One op and how many times one call of its stage runs it.
 struct op_use {
     vidperf::op op;
     double count = 1;
+    op_role role = op_role::replicated;
 };
 
 struct stage {
@@ -44,6 +53,9 @@ public:
         m_stage.name = std::move(name);
         m_stage.module = std::move(module);
     }
+
+    /// The role of the ops added from now on (how they split across GPUs).
+    void role(op_role r) { m_role = r; }
 
     /// Everything added until the matching end_repeat() runs `times` times
     /// (identical layers): ops are counted `times` over, parameters too.
@@ -128,13 +140,14 @@ public:
     }
 
 private:
-    void add(vidperf::op o) { m_stage.ops.push_back({std::move(o), m_repeat}); }
+    void add(vidperf::op o) { m_stage.ops.push_back({std::move(o), m_repeat, m_role}); }
     void note_transient(double b) { m_transient = b > m_transient ? b : m_transient; }
 
     stage m_stage;
     dtype m_compute;
     dtype m_weights;
     double m_repeat = 1;
+    op_role m_role = op_role::replicated;
     double m_params = 0;
     double m_resident = 0;
     double m_transient = 0;
