@@ -19,6 +19,8 @@
 #include <vidperf/cost/cost.hpp>
 #include <vidperf/cost/sensitivity.hpp>
 #include <vidperf/io/diffusers.hpp>
+#include <vidperf/io/storage_json.hpp>
+#include <vidperf/models/training.hpp>
 #include <vidperf/json.hpp>
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/models/planner.hpp>
@@ -609,6 +611,39 @@ int main(int argc, char** argv) {
     add_video_flags(pool, vf);
     pool->add_flag("--json", json, "JSON output");
 
+    std::string train_gpus = "1";
+    std::string method = "full", ckpt_s = "full", optimizer_s = "adamw", data_s = "latents", storage_file;
+    extent lora_rank = 64, micro_batch = 1;
+    int zero = 0, gpus_per_node = 8, cores_per_gpu = 8;
+    double storage_GBps = 0, overlap = 0, encoded_MB = 0, decode_fps = 0;
+    auto* trn = app.add_subcommand("train", "fine-tuning step time, memory and multi-GPU scaling");
+    trn->add_option("--model", model_slug, "model preset")->required();
+    trn->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
+    trn->add_option("--gpus", train_gpus, "data-parallel GPU counts, comma-separated (1,2,4,8)")->default_str("1");
+    trn->add_option("--method", method, "full | lora")->default_str("full");
+    trn->add_option("--lora-rank", lora_rank, "LoRA rank")->default_val(64);
+    trn->add_option("--checkpointing", ckpt_s, "none | full | selective")->default_str("full");
+    trn->add_option("--optimizer", optimizer_s, "adamw | adam8bit | adafactor")->default_str("adamw");
+    trn->add_option("--zero", zero, "ZeRO stage 0-3 (3 = FSDP full shard)")->default_val(0);
+    trn->add_option("--batch", micro_batch, "videos per GPU per step")->default_val(1);
+    trn->add_option("--frames", vf.frames, "frames per clip (default: the model's standard)");
+    trn->add_option("--width", vf.width, "clip width");
+    trn->add_option("--height", vf.height, "clip height");
+    trn->add_option("--comm-overlap", overlap, "share of gradient communication hidden behind backward")
+        ->default_val(0.0);
+    trn->add_option("--link", vf.link, "nvlink | pcie")->default_str("nvlink");
+    trn->add_option("--data", data_s, "latents (cached) | encoded | raw: what the loader reads per sample")
+        ->default_str("latents");
+    trn->add_option("--encoded-MB", encoded_MB, "encoded clip size in MB (--data encoded)");
+    trn->add_option("--decode-fps-per-core", decode_fps, "CPU video decode rate per core (--data encoded)");
+    trn->add_option("--cpu-cores-per-gpu", cores_per_gpu, "decode cores per GPU")->default_val(8);
+    trn->add_option("--storage-GBps", storage_GBps, "node storage read throughput, shared by its GPUs");
+    trn->add_option("--storage-scaling", storage_file, "vidperf.storage/1 file: throughput vs GPUs reading");
+    trn->add_option("--gpus-per-node", gpus_per_node, "GPUs sharing one node's storage")->default_val(8);
+    trn->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    trn->add_flag("--json", json, "JSON output");
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -798,6 +833,106 @@ int main(int argc, char** argv) {
                        "{:.2f}, mean wait {:.1f} s, p95 wait {:.1f} s; M/M/c, Erlang C)\n",
                        j.model->name, r.t.gpu.spec.slug, r.e.latency.value(), requests_per_hour, p.gpus,
                        100 * p.utilisation, p.probability_wait, p.mean_wait.value(), p.p95_wait.value());
+            return 0;
+        }
+        if (trn->parsed()) {
+            const model_spec& m = find_model(model_slug);
+            video_workload w = m.standard;
+            if (vf.frames) w.frames = vf.frames;
+            if (vf.width) w.width = vf.width;
+            if (vf.height) w.height = vf.height;
+            training_options t;
+            t.method = method == "lora" ? finetune_method::lora : finetune_method::full;
+            if (method != "lora" && method != "full")
+                detail::raise(errc::unknown_name, "--method", "unknown method '" + method + "'; known: full lora");
+            t.lora_rank = lora_rank;
+            t.ckpt = ckpt_s == "none" ? checkpointing::none
+                     : ckpt_s == "selective" ? checkpointing::selective : checkpointing::full;
+            if (ckpt_s != "none" && ckpt_s != "full" && ckpt_s != "selective")
+                detail::raise(errc::unknown_name, "--checkpointing", "unknown '" + ckpt_s + "'; known: none full selective");
+            t.optimizer = optimizer_s == "adam8bit" ? optimizer_kind::adam8bit
+                          : optimizer_s == "adafactor" ? optimizer_kind::adafactor : optimizer_kind::adamw;
+            t.zero_stage = zero;
+            t.micro_batch = micro_batch;
+            t.comm_overlap = overlap;
+            t.link = vf.link == "pcie" ? link_kind::pcie : link_kind::nvlink;
+            t.data.format = data_s == "raw" ? sample_format::raw_frames
+                            : data_s == "encoded" ? sample_format::encoded_video : sample_format::cached_latents;
+            t.data.encoded_bytes_per_sample = encoded_MB * 1e6;
+            t.data.decode_frames_per_s_per_core = decode_fps;
+            t.data.cpu_cores_per_gpu = cores_per_gpu;
+            t.data.gpus_per_node = gpus_per_node;
+            if (!storage_file.empty())
+                t.data.storage = load_storage_file(storage_file);
+            else if (storage_GBps > 0)
+                t.data.storage = storage_curve{{{1, storage_GBps * 1e9}}};
+            const target tg = resolve(gpu_arg, cal_arg);
+            std::vector<int> counts;
+            for (std::size_t pos = 0; pos <= train_gpus.size();) {
+                const std::size_t comma = std::min(train_gpus.find(',', pos), train_gpus.size());
+                if (comma > pos) counts.push_back(std::stoi(train_gpus.substr(pos, comma - pos)));
+                pos = comma + 1;
+            }
+            std::vector<training_step> rows;
+            for (int n : counts) {
+                t.gpus = n;
+                rows.push_back(estimate_training(m, w, t, tg.gpu.spec, tg.cal.cal));
+            }
+            if (json) {
+                nlohmann::json arr = nlohmann::json::array();
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    const auto& r = rows[i];
+                    arr.push_back({{"gpus", counts[i]},
+                                   {"step_s", r.step.value()},
+                                   {"compute_step_s", r.compute_step.value()},
+                                   {"forward_s", r.forward.value()},
+                                   {"backward_s", r.backward.value()},
+                                   {"recompute_s", r.recompute.value()},
+                                   {"optimizer_s", r.optimizer.value()},
+                                   {"communication_s", r.communication.value()},
+                                   {"exposed_communication_s", r.exposed_communication.value()},
+                                   {"input_s", r.input.value()},
+                                   {"bound", name(r.bound)},
+                                   {"samples_per_s", r.samples_per_second},
+                                   {"speedup", r.samples_per_second / rows[0].samples_per_second},
+                                   {"scaling_efficiency",
+                                    r.samples_per_second / rows[0].samples_per_second * counts[0] / counts[i]},
+                                   {"memory_bytes", r.memory.total.value()},
+                                   {"fits", r.fits}});
+                }
+                std::cout << nlohmann::json{{"schema", "vidperf.train/1"},
+                                            {"model", m.slug},
+                                            {"gpu", tg.gpu.spec.slug},
+                                            {"trainable_parameters", rows[0].trainable_parameters},
+                                            {"rows", arr}}
+                                 .dump(2)
+                          << '\n';
+                return 0;
+            }
+            if (tg.fell_back) fmt::print(stderr, "note: {}\n", tg.note);
+            const auto& r0 = rows[0];
+            fmt::print("{} fine-tuning ({}{}, checkpointing {}, {}, ZeRO {}) on {}: {}x{} x {} frames, {} per GPU; "
+                       "data: {}\n",
+                       m.name, method, t.method == finetune_method::lora ? " r" + std::to_string(lora_rank) : "",
+                       ckpt_s, optimizer_s, zero, tg.gpu.spec.slug, w.width, w.height, w.frames, micro_batch, data_s);
+            fmt::print("  trainable {:.3g} of {:.3g} parameters; memory per GPU {:.1f} GB (weights {:.1f}, master "
+                       "{:.1f}, grads {:.1f}, optimizer {:.1f}, saved activations {:.1f}, working {:.1f}) {}\n",
+                       r0.trainable_parameters, r0.total_parameters, r0.memory.total.value() / 1e9,
+                       r0.memory.weights.value() / 1e9, r0.memory.master_weights.value() / 1e9,
+                       r0.memory.gradients.value() / 1e9, r0.memory.optimizer_states.value() / 1e9,
+                       r0.memory.saved_activations.value() / 1e9, r0.memory.working.value() / 1e9,
+                       r0.fits ? "fits" : "DOES NOT FIT");
+            fmt::print("  {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9} {:>10} {:>13}\n", "GPUs", "step s",
+                       "compute", "comm", "exposed", "input", "samples/s", "speed-up", "efficiency", "bound");
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                const auto& r = rows[i];
+                const double speedup = r.samples_per_second / rows[0].samples_per_second;
+                fmt::print("  {:>5} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>10.3f} {:>8.2f}x {:>9.0f}% {:>13}\n",
+                           counts[i], r.step.value(),
+                           (r.encode + r.forward + r.backward + r.recompute + r.optimizer).value(),
+                           r.communication.value(), r.exposed_communication.value(), r.input.value(),
+                           r.samples_per_second, speedup, 100 * speedup * counts[0] / counts[i], name(r.bound));
+            }
             return 0;
         }
         if (cmp->parsed()) {
