@@ -108,3 +108,19 @@ TEST_CASE("data-parallel scaling: speed-up below linear, never above") {
         CHECK(r.samples_per_second <= n * base * (1 + 1e-9));
     }
 }
+
+TEST_CASE("the longest clip that fits a training step: it fits, the next does not") {
+    const auto& m = find_model("wan2.1-t2v-1.3b");
+    const auto& gpu = find_gpu("a100-sxm4-40gb");
+    const auto& cal = *try_find_literature(gpu.slug);
+    training_options t;
+    t.method = finetune_method::lora;
+    const extent f = max_training_frames(m, m.standard, t, gpu, cal);
+    REQUIRE(f > 0);
+    CHECK(valid_frames(m.latent, f));
+    video_workload w = m.standard;
+    w.frames = f;
+    CHECK(estimate_training(m, w, t, gpu, cal).fits);
+    w.frames = f + frame_step(m.latent);
+    CHECK_FALSE(estimate_training(m, w, t, gpu, cal).fits);
+}

@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/math/tools/roots.hpp>
+
 #include <vidperf/core/error.hpp>
 #include <vidperf/hardware/gpu_spec.hpp>
 #include <vidperf/models/model.hpp>
@@ -379,6 +381,49 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     mem.total = allocated * mc.allocator_overhead.value + mem.context;
     r.fits = mem.total <= gpu.hbm_capacity;
     return r;
+}
+
+} // namespace vidperf
+
+namespace vidperf {
+
+/// The longest clip (valid frame count) whose training step fits in `gpu`'s
+/// memory: TOMS 748 over the valid-frame index on the interpolated memory
+/// excess, snapped and checked on both sides (0 when not even the shortest fits).
+[[nodiscard]] inline extent max_training_frames(const model_spec& m, const video_workload& w,
+                                                const training_options& t, const gpu_spec& gpu,
+                                                const calibration& cal, extent limit_frames = 2049) {
+    const extent step = frame_step(m.latent);
+    const extent offset = m.latent.causal ? 1 : 0;
+    auto frames_of = [&](extent k) { return step * k + offset; };
+    auto excess = [&](extent k) {
+        video_workload x = w;
+        x.frames = frames_of(k);
+        return estimate_training(m, x, t, gpu, cal).memory.total.value() - gpu.hbm_capacity.value();
+    };
+    extent lo = m.latent.causal ? 0 : 1;
+    while (frames_of(lo) < m.latent.min_frames) ++lo;
+    if (excess(lo) > 0) return 0;
+    const extent k_max = (limit_frames - offset) / step;
+    extent hi = lo + 1;
+    while (hi < k_max && excess(hi) <= 0) {
+        lo = hi;
+        hi = hi * 2 > k_max ? k_max : hi * 2;
+    }
+    if (excess(hi) <= 0) return frames_of(hi);
+    auto g = [&](double x) {
+        const auto k0 = static_cast<extent>(std::floor(x));
+        const double f = x - static_cast<double>(k0);
+        const double a = excess(k0);
+        return f == 0.0 ? a : a + f * (excess(k0 + 1) - a);
+    };
+    boost::uintmax_t iters = 64;
+    const auto root = boost::math::tools::toms748_solve(g, static_cast<double>(lo), static_cast<double>(hi),
+                                                        boost::math::tools::eps_tolerance<double>(20), iters);
+    extent k = static_cast<extent>(std::floor((root.first + root.second) / 2));
+    while (k > lo && excess(k) > 0) --k;
+    while (k + 1 < hi && excess(k + 1) <= 0) ++k;
+    return frames_of(k);
 }
 
 } // namespace vidperf
