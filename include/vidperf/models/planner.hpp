@@ -14,7 +14,7 @@
 #include <vector>
 #include <string>
 
-#include <boost/math/tools/roots.hpp>
+#include <vidperf/detail/integer_root.hpp>
 
 #include <vidperf/core/error.hpp>
 #include <vidperf/hardware/gpu_spec.hpp>
@@ -46,48 +46,18 @@ struct max_frames_result {
         return estimate_pipeline(lower_inference(m, x, io), gpu, cal, po).memory.device_total;
     };
     const double cap = gpu.hbm_capacity.value();
-    auto g_int = [&](extent k) { return device(k).value() - cap; };
-
-    max_frames_result r;
+    auto excess = [&](extent k) { return device(k).value() - cap; };
     extent k_lo = m.latent.causal ? 0 : 1;
     while (frames_of(k_lo) < m.latent.min_frames) ++k_lo;
-    if (g_int(k_lo) > 0) { // not even the shortest clip fits
-        r.next_frames = frames_of(k_lo);
-        r.device_at_next = device(k_lo);
-        return r;
+    const auto root = detail::largest_fitting_index(excess, k_lo, (limit_frames - offset) / step);
+    max_frames_result r;
+    r.iterations = root.iterations;
+    if (root.k >= k_lo) {
+        r.frames = frames_of(root.k);
+        r.device_at_frames = device(root.k);
     }
-    const extent k_max = (limit_frames - offset) / step;
-    // bracket: double k until it no longer fits
-    extent k_hi = k_lo + 1;
-    while (k_hi < k_max && g_int(k_hi) <= 0) {
-        k_lo = k_hi;
-        k_hi = k_hi * 2 > k_max ? k_max : k_hi * 2;
-    }
-    if (g_int(k_hi) <= 0) { // fits up to the limit
-        r.frames = frames_of(k_hi);
-        r.device_at_frames = device(k_hi);
-        return r;
-    }
-    // g on reals: linear between integer indices
-    auto g = [&](double x) {
-        const auto k0 = static_cast<extent>(std::floor(x));
-        const double f = x - static_cast<double>(k0);
-        const double a = g_int(k0);
-        return f == 0.0 ? a : a + f * (g_int(k0 + 1) - a);
-    };
-    boost::uintmax_t iters = 64;
-    const auto root = boost::math::tools::toms748_solve(
-        g, static_cast<double>(k_lo), static_cast<double>(k_hi), boost::math::tools::eps_tolerance<double>(20),
-        iters);
-    extent k = static_cast<extent>(std::floor((root.first + root.second) / 2));
-    // snap: the largest k that fits (interpolation can land one index off)
-    while (k > k_lo && g_int(k) > 0) --k;
-    while (k + 1 < k_hi && g_int(k + 1) <= 0) ++k;
-    r.frames = frames_of(k);
-    r.next_frames = frames_of(k + 1);
-    r.device_at_frames = device(k);
-    r.device_at_next = device(k + 1);
-    r.iterations = static_cast<int>(iters);
+    r.next_frames = frames_of(root.k + 1);
+    r.device_at_next = device(root.k + 1);
     return r;
 }
 
@@ -127,41 +97,15 @@ struct max_resolution_result {
         return estimate_pipeline(lower_inference(m, x, io), gpu, cal, po).memory.device_total;
     };
     const double cap = gpu.hbm_capacity.value();
-    auto g_int = [&](extent k) { return device(k).value() - cap; };
+    auto excess = [&](extent k) { return device(k).value() - cap; };
+    const auto root = detail::largest_fitting_index(excess, 1, limit_width / q);
     max_resolution_result r;
-    extent k_lo = 1;
-    if (g_int(k_lo) > 0) {
-        std::tie(r.next_width, r.next_height) = size_of(k_lo);
-        r.device_at_next = device(k_lo);
-        return r;
+    if (root.k >= 1) {
+        std::tie(r.width, r.height) = size_of(root.k);
+        r.device_at_size = device(root.k);
     }
-    const extent k_max = limit_width / q;
-    extent k_hi = 2;
-    while (k_hi < k_max && g_int(k_hi) <= 0) {
-        k_lo = k_hi;
-        k_hi = k_hi * 2 > k_max ? k_max : k_hi * 2;
-    }
-    if (g_int(k_hi) <= 0) {
-        std::tie(r.width, r.height) = size_of(k_hi);
-        r.device_at_size = device(k_hi);
-        return r;
-    }
-    auto g = [&](double x) {
-        const auto k0 = static_cast<extent>(std::floor(x));
-        const double f = x - static_cast<double>(k0);
-        const double a = g_int(k0);
-        return f == 0.0 ? a : a + f * (g_int(k0 + 1) - a);
-    };
-    boost::uintmax_t iters = 64;
-    const auto root = boost::math::tools::toms748_solve(g, static_cast<double>(k_lo), static_cast<double>(k_hi),
-                                                        boost::math::tools::eps_tolerance<double>(20), iters);
-    extent k = static_cast<extent>(std::floor((root.first + root.second) / 2));
-    while (k > k_lo && g_int(k) > 0) --k;
-    while (k + 1 < k_hi && g_int(k + 1) <= 0) ++k;
-    std::tie(r.width, r.height) = size_of(k);
-    std::tie(r.next_width, r.next_height) = size_of(k + 1);
-    r.device_at_size = device(k);
-    r.device_at_next = device(k + 1);
+    std::tie(r.next_width, r.next_height) = size_of(root.k + 1);
+    r.device_at_next = device(root.k + 1);
     return r;
 }
 

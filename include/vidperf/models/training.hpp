@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/math/tools/roots.hpp>
+#include <vidperf/detail/integer_root.hpp>
 
 #include <vidperf/core/error.hpp>
 #include <vidperf/hardware/gpu_spec.hpp>
@@ -403,27 +403,8 @@ namespace vidperf {
     };
     extent lo = m.latent.causal ? 0 : 1;
     while (frames_of(lo) < m.latent.min_frames) ++lo;
-    if (excess(lo) > 0) return 0;
-    const extent k_max = (limit_frames - offset) / step;
-    extent hi = lo + 1;
-    while (hi < k_max && excess(hi) <= 0) {
-        lo = hi;
-        hi = hi * 2 > k_max ? k_max : hi * 2;
-    }
-    if (excess(hi) <= 0) return frames_of(hi);
-    auto g = [&](double x) {
-        const auto k0 = static_cast<extent>(std::floor(x));
-        const double f = x - static_cast<double>(k0);
-        const double a = excess(k0);
-        return f == 0.0 ? a : a + f * (excess(k0 + 1) - a);
-    };
-    boost::uintmax_t iters = 64;
-    const auto root = boost::math::tools::toms748_solve(g, static_cast<double>(lo), static_cast<double>(hi),
-                                                        boost::math::tools::eps_tolerance<double>(20), iters);
-    extent k = static_cast<extent>(std::floor((root.first + root.second) / 2));
-    while (k > lo && excess(k) > 0) --k;
-    while (k + 1 < hi && excess(k + 1) <= 0) ++k;
-    return frames_of(k);
+    const auto root = detail::largest_fitting_index(excess, lo, (limit_frames - offset) / step);
+    return root.k >= lo ? frames_of(root.k) : 0;
 }
 
 } // namespace vidperf
