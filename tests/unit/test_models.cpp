@@ -20,11 +20,6 @@ pipeline_estimate run(const model_spec& m, const video_workload& w, std::string_
     return estimate_pipeline(lower_inference(m, w, io), find_gpu(gpu), *builtin_calibration("literature", gpu).cal,
                              po);
 }
-double denoiser_params(const model_spec& m) {
-    for (const auto& s : lower_inference(m, m.standard))
-        if (s.name == "denoiser") return s.parameters;
-    return 0;
-}
 } // namespace
 
 TEST_CASE("latent token counts of each preset at its standard workload, by hand") {
@@ -69,12 +64,23 @@ TEST_CASE("frame counts and sizes a model cannot take are errors naming the near
     CHECK_THROWS_AS((void)lower_inference(wan, w), invalid_argument);
 }
 
-TEST_CASE("denoiser parameter counts from the lowered architecture") {
-    // Counted from the blocks the lowering emits; checked against the published size class.
-    CHECK(denoiser_params(find_model("wan2.1-t2v-14b")) == doctest::Approx(14.0e9).epsilon(0.03));
-    CHECK(denoiser_params(find_model("hunyuanvideo")) == doctest::Approx(12.8e9).epsilon(0.03));
-    CHECK(denoiser_params(find_model("mochi-1")) == doctest::Approx(10.0e9).epsilon(0.03));
-    CHECK(denoiser_params(find_model("wan2.2-ti2v-5b")) == doctest::Approx(5.0e9).epsilon(0.03));
+TEST_CASE("parameter counts from the lowered architecture against published figures (3 %)") {
+    auto params = [](const char* slug, const char* module) {
+        const auto& m = find_model(slug);
+        return module_parameters(lower_inference(m, m.standard), module);
+    };
+    // Wan2.1 README and report: "14B"; the 1.3B checkpoint is 2.84 GB in bf16 (1.42e9 parameters;
+    // the model card's "1.3B" is the rounded name)
+    CHECK(params("wan2.1-t2v-14b", "denoiser") == doctest::Approx(14.0e9).epsilon(0.03));
+    CHECK(params("wan2.1-t2v-1.3b", "denoiser") == doctest::Approx(2.84e9 / 2).epsilon(0.03));
+    // umT5-XXL encoder: 11.4 GB in bf16 (Wan's models_t5_umt5-xxl-enc-bf16.pth) = 5.7e9 parameters
+    CHECK(params("wan2.1-t2v-14b", "umt5-xxl-encoder") == doctest::Approx(11.4e9 / 2).epsilon(0.03));
+    // HunyuanVideo paper: a 13B-parameter diffusion backbone
+    CHECK(params("hunyuanvideo", "denoiser") == doctest::Approx(13.0e9).epsilon(0.03));
+    // Mochi 1 README: a 10 billion parameter diffusion model
+    CHECK(params("mochi-1", "denoiser") == doctest::Approx(10.0e9).epsilon(0.03));
+    // Wan2.2 README: TI2V-5B
+    CHECK(params("wan2.2-ti2v-5b", "denoiser") == doctest::Approx(5.0e9).epsilon(0.03));
 }
 
 TEST_CASE("more frames, pixels, steps or batch never predict less time or memory") {
