@@ -87,7 +87,7 @@ TEST_CASE("conv3d with causal temporal padding lowers to the right implicit GEMM
     CHECK(cost(c).flops.value() == doctest::Approx(2 * 16588800.0));
 }
 
-TEST_CASE("conv2d with stride and padding; grouped conv; a window too large is an error") {
+TEST_CASE("conv2d with stride and padding - grouped conv - a window too large is an error") {
     conv_op c;
     c.c_in = 8;
     c.c_out = 8;

@@ -83,7 +83,7 @@ TEST_CASE("checkpoint interval: Young's sqrt(2 delta M) and Daly's correction, o
     CHECK_THROWS_AS((void)checkpoint_interval(seconds(1), seconds(0), seconds(1), seconds(0)), invalid_argument);
 }
 
-TEST_CASE("Erlang C against hand values; pool sizing meets the waiting target with the fewest GPUs") {
+TEST_CASE("Erlang C against hand values - pool sizing meets the waiting target with the fewest GPUs") {
     // two servers at load 1 Erlang: C = (1/2! * 2/(2-1)) / (1 + 1 + 1/2! * 2) = 1/3
     CHECK(erlang_c(2, 1.0) == doctest::Approx(1.0 / 3.0));
     // one server: C = rho

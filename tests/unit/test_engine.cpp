@@ -53,7 +53,7 @@ TEST_CASE("datasheet profile is the plain roofline") {
     CHECK(p.overhead_time.value() == 0.0);
 }
 
-TEST_CASE("tiny ops are overhead-bound; the bound is named") {
+TEST_CASE("tiny ops are overhead-bound - the bound is named") {
     const auto p = predict(gemm_op{16, 16, 16}, find_gpu("h100-sxm5-80gb"), lit("h100-sxm5-80gb"));
     CHECK(p.bound == bound_kind::overhead);
     CHECK(p.time.value() >= p.overhead_time.value());
@@ -108,7 +108,7 @@ TEST_CASE("the L2 regime makes small working sets faster than HBM streaming") {
     }
 }
 
-TEST_CASE("attention kernels: FA3 only on Hopper; kernel families differ; materialised is slower") {
+TEST_CASE("attention kernels: FA3 only on Hopper - kernel families differ - materialised is slower") {
     attention_op a;
     a.batch = 1;
     a.heads_q = 40;

@@ -23,7 +23,7 @@ TEST_CASE("a user GPU from JSON with unit-suffixed keys") {
     CHECK(p.achieved_flops_per_second().value() == doctest::Approx(600e12));
 }
 
-TEST_CASE("a GPU JSON based on a catalog entry overrides fields; round trip") {
+TEST_CASE("a GPU JSON based on a catalog entry overrides fields - round trip") {
     const auto g = gpu_from_json(
         R"({"schema": "vidperf.gpu/1", "base": "h100-sxm5-80gb", "slug": "h100-slow-hbm", "hbm_bandwidth_GBps": 3000})");
     CHECK(g.spec.hbm_bandwidth.value() == doctest::Approx(3e12));

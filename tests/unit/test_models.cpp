@@ -107,7 +107,7 @@ TEST_CASE("more frames, pixels, steps or batch never predict less time or memory
     }
 }
 
-TEST_CASE("a GPU better on every spec never predicts slower; guidance off halves the denoiser") {
+TEST_CASE("a GPU better on every spec never predicts slower - guidance off halves the denoiser") {
     const auto& m = find_model("wan2.1-t2v-14b");
     const auto stages = lower_inference(m, m.standard);
     const auto h100 = estimate_pipeline(stages, find_gpu("h100-sxm5-80gb"), datasheet_calibration, {});
@@ -125,7 +125,7 @@ TEST_CASE("a GPU better on every spec never predicts slower; guidance off halves
     CHECK(d2 == doctest::Approx(2 * d1).epsilon(0.001));
 }
 
-TEST_CASE("offload trades memory for transfer time; peak is the max over stages, not the sum") {
+TEST_CASE("offload trades memory for transfer time - peak is the max over stages, not the sum") {
     const auto& m = find_model("wan2.1-t2v-14b");
     const auto none = run(m, m.standard);
     const auto model = run(m, m.standard, "h100-sxm5-80gb", offload_policy::model);
@@ -152,7 +152,7 @@ TEST_CASE("VAE tiling lowers the decode peak without changing its work") {
     CHECK(f1 == doctest::Approx(f2));
 }
 
-TEST_CASE("the attention kernel changes the answer; FA3 is refused off Hopper") {
+TEST_CASE("the attention kernel changes the answer - FA3 is refused off Hopper") {
     const auto& m = find_model("hunyuanvideo");
     video_workload w = m.standard;
     w.attention = attention_kernel::fa3;
@@ -264,7 +264,7 @@ TEST_CASE("post-processing stages: Real-ESRGAN's parameter count, RIFE's frame a
     CHECK(stages.back().calls == 161.0);
 }
 
-TEST_CASE("largest resolution that fits; cheapest fitting GPU at the user's prices") {
+TEST_CASE("largest resolution that fits - cheapest fitting GPU at the user's prices") {
     const auto& m = find_model("wan2.1-t2v-14b");
     const auto& gpu = find_gpu("h100-sxm5-80gb");
     const auto& cal = *try_find_literature(gpu.slug);

@@ -89,7 +89,7 @@ TEST_CASE("ring attention: queries split, K/V passed round the ring, overlap is 
     CHECK_THROWS_AS((void)lower(m, r4), invalid_argument);
 }
 
-TEST_CASE("CFG parallelism: one guidance pass per GPU, needs guidance on; FSDP shards the weights") {
+TEST_CASE("CFG parallelism: one guidance pass per GPU, needs guidance on - FSDP shards the weights") {
     const auto& m = find_model("wan2.1-t2v-14b"); // sequential guidance: two calls per step
     parallel_plan c;
     c.cfg = 2;

@@ -14,13 +14,14 @@ training_step train(const char* slug, training_options t, const char* gpu = "h10
 }
 } // namespace
 
-TEST_CASE("backward follows the forward op list; optimizer states by optimizer; mixed precision bytes") {
+TEST_CASE("backward follows the forward op list - optimizer states by optimizer - mixed precision bytes") {
     training_options t;
     t.ckpt = checkpointing::none;
     const auto r = train("wan2.1-t2v-1.3b", t);
-    // GEMMs: backward = dX + dW = twice the forward GEMM FLOPs; attention 2.5x: so backward lies in (2x, 2.5x)
+    // GEMMs: backward = dX + dW, twice the forward FLOPs; attention 2.5x the FLOPs at 0.861 of the forward
+    // efficiency (FA2, literature) = 2.9x the time: so backward lies between 2x and 3x the forward
     CHECK(r.backward.value() > 1.9 * r.forward.value());
-    CHECK(r.backward.value() < 2.6 * r.forward.value());
+    CHECK(r.backward.value() < 3.0 * r.forward.value());
     CHECK(r.recompute.value() == 0.0);
     const double P = r.total_parameters;
     CHECK(r.memory.weights.value() == doctest::Approx(2 * P));
@@ -33,11 +34,12 @@ TEST_CASE("backward follows the forward op list; optimizer states by optimizer; 
     CHECK(train("wan2.1-t2v-1.3b", t).memory.optimizer_states.value() < 0.01 * P);
 }
 
-TEST_CASE("LoRA needs less memory than full fine-tuning; checkpointing trades memory for time") {
+TEST_CASE("LoRA needs less memory than full fine-tuning - checkpointing trades memory for time") {
     for (const char* slug : {"wan2.1-t2v-1.3b", "cogvideox-5b", "mochi-1"}) {
         CAPTURE(slug);
         training_options full;
-        training_options lora;
+        full.ckpt = checkpointing::full;
+        training_options lora = full;
         lora.method = finetune_method::lora;
         lora.lora_rank = 16;
         const auto f = train(slug, full), l = train(slug, lora);

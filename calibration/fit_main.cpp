@@ -1,0 +1,50 @@
+// vidperf-fit: raw calibration measurements (JSON lines) -> calibration JSON and a constexpr header.
+//
+//   vidperf-fit calibration/data/h100-sxm5-80gb/2026-11-24/raw.jsonl --gpu h100-sxm5-80gb
+//               --out h100.calibration.json [--header h100_calibration.hpp --name h100_measured] [--base literature]
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <vidperf/calibration/fit.hpp>
+#include <vidperf/json.hpp>
+
+int main(int argc, char** argv) {
+    CLI::App app{"vidperf-fit: fit a vidperf calibration from raw microbenchmark measurements"};
+    std::string input, gpu_slug, out = "calibration.json", header, variable = "measured_calibration",
+                                  base = "literature";
+    app.add_option("raw", input, "raw measurements (vidperf.calibration-raw/1 JSON lines)")->required();
+    app.add_option("--gpu", gpu_slug, "catalog slug of the measured GPU (default: the metadata's slug)");
+    app.add_option("--out", out, "calibration JSON to write")->default_str("calibration.json");
+    app.add_option("--header", header, "also write a constexpr C++ header here");
+    app.add_option("--name", variable, "variable name in the header")->default_str("measured_calibration");
+    app.add_option("--base", base, "profile for constants without measurements")->default_str("literature");
+    CLI11_PARSE(app, argc, argv);
+    try {
+        std::ifstream in(input);
+        if (!in) vidperf::detail::raise(vidperf::errc::unknown_name, "vidperf-fit", "cannot open '" + input + "'");
+        std::stringstream ss;
+        ss << in.rdbuf();
+        const auto raw = vidperf::parse_raw(ss.str(), input);
+        if (gpu_slug.empty()) gpu_slug = vidperf::detail::string_field(raw.meta, "slug", input + " (meta)");
+        const auto& gpu = vidperf::find_gpu(gpu_slug);
+        const auto choice = vidperf::builtin_calibration(base, gpu.slug);
+        const auto fit = vidperf::fit_calibration(raw, gpu, *choice.cal, input);
+        for (const auto& r : fit.report)
+            fmt::print("{:<40} {:>12.6g} +- {:<10.3g} from {:>4} points, worst residual {:.1f} %\n", r.constant,
+                       r.value, r.std_error, r.points, 100 * r.max_relative_residual);
+        std::ofstream(out) << vidperf::to_json(fit.cal.cal).dump(2) << '\n';
+        fmt::print("wrote {}\n", out);
+        if (!header.empty()) {
+            std::ofstream(header) << vidperf::to_constexpr_header(fit.cal.cal, variable);
+            fmt::print("wrote {}\n", header);
+        }
+    } catch (const vidperf::error& e) {
+        std::cerr << "vidperf-fit: " << e.what() << '\n';
+        return 2;
+    }
+    return 0;
+}

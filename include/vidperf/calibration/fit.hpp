@@ -1,0 +1,351 @@
+#pragma once
+/// \file
+/// The fitter: raw microbenchmark measurements (JSON lines, schema
+/// `vidperf.calibration-raw/1`, as calibration/run.sh writes them) to a
+/// calibration with a standard error per constant. Needs Eigen and
+/// nlohmann-json; no CUDA.
+///
+/// Lines (one JSON object each; the first is the metadata record):
+///   {"kind": "meta", "schema": "vidperf.calibration-raw/1", "gpu": "NVIDIA H100 80GB HBM3", "slug": "h100-sxm5-80gb",
+///    "driver": "...", "cuda": "...", "sm_clock_MHz": 1980, "power_limit_W": 700, "command": "...", "date": "..."}
+///   {"kind": "memory", "op": "copy", "bytes": 1073741824, "time_s": 7.5e-4, "throttled": false}   // bytes read + written
+///   {"kind": "gemm", "dtype": "bf16", "m": 8192, "n": 8192, "k": 8192, "time_s": 1.4e-3, "throttled": false}
+///   {"kind": "attention", "kernel": "cudnn", "batch": 1, "heads": 16, "seq": 8192, "head_dim": 128,
+///    "causal": false, "direction": "forward", "time_s": 3.1e-3, "throttled": false}
+///   {"kind": "launch", "mode": "stream", "time_s": 2.4e-6}
+///   {"kind": "copy", "direction": "h2d", "pinned": true, "bytes": 1073741824, "time_s": 0.021}
+///
+/// Fits (ordinary least squares with Eigen; standard errors from the residual
+/// variance and (X^T X)^-1):
+///   GEMM, per dtype:  t = overhead + [flops / (peak * wave(m, n, k))] * (1 / eta)   (linear in overhead, 1/eta)
+///   attention, per kernel: flops / (t * peak) = eta * s / (s + s_half), linearised as
+///                     peak * t / flops = (1/eta) + (s_half/eta) * (1/s)
+///   memory:  hbm_efficiency = median achieved / peak over working sets >= 4 x L2
+///   launch overhead: median of the stream launches; pcie_efficiency: median pinned H2D rate / link rate.
+/// The tile shape and split-K rule are taken from the base calibration (they
+/// set the wave term); constants with no measurements keep the base's values
+/// and provenance.
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <nlohmann/json.hpp>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/detail/json_support.hpp>
+#include <vidperf/hardware/gpu_spec.hpp>
+#include <vidperf/io/calibration_json.hpp>
+#include <vidperf/roofline/engine.hpp>
+
+namespace vidperf {
+
+inline constexpr std::string_view raw_schema = "vidperf.calibration-raw/1";
+
+struct raw_measurements {
+    nlohmann::json meta;
+    std::vector<nlohmann::json> lines; ///< every measurement record, in file order
+    std::vector<std::size_t> line_numbers;
+};
+
+/// Parses JSON lines; a malformed or truncated line is an error naming the line.
+[[nodiscard]] inline raw_measurements parse_raw(std::string_view text, std::string_view source = "raw") {
+    raw_measurements r;
+    std::size_t line_no = 0, pos = 0;
+    bool have_meta = false;
+    while (pos <= text.size()) {
+        const std::size_t end = std::min(text.find('\n', pos), text.size());
+        const std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+            if (end >= text.size()) break;
+            continue;
+        }
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(line.begin(), line.end());
+        } catch (const nlohmann::json::parse_error& e) {
+            detail::raise_parse(source, "malformed JSON line: " + std::string(e.what()), line_no,
+                                e.byte > 0 ? e.byte : 1);
+        }
+        if (!j.is_object())
+            detail::raise_parse(source, "a line must be a JSON object", line_no, 1);
+        const std::string where = std::string(source) + " line " + std::to_string(line_no);
+        const std::string kind = detail::string_field(j, "kind", where);
+        if (kind == "meta") {
+            detail::check_schema(j, raw_schema, where);
+            r.meta = j;
+            have_meta = true;
+        } else {
+            r.lines.push_back(std::move(j));
+            r.line_numbers.push_back(line_no);
+        }
+        if (end >= text.size()) break;
+    }
+    if (!have_meta) detail::raise(errc::json_missing_field, source, "no metadata record (a line with \"kind\": \"meta\")");
+    return r;
+}
+
+/// One fitted constant and how well the model fits its measurements.
+struct fit_report_row {
+    std::string constant;
+    double value = 0, std_error = 0;
+    std::size_t points = 0;
+    double max_relative_residual = 0; ///< largest |predicted / measured - 1| over its points
+};
+
+struct fit_result {
+    loaded_calibration cal;
+    std::vector<fit_report_row> report;
+};
+
+namespace detail {
+
+struct linear_fit {
+    Eigen::VectorXd beta;
+    Eigen::VectorXd std_error;
+};
+
+/// Ordinary least squares y = X beta with standard errors.
+[[nodiscard]] inline linear_fit least_squares(const Eigen::MatrixXd& X, const Eigen::VectorXd& y) {
+    linear_fit f;
+    f.beta = X.colPivHouseholderQr().solve(y);
+    const Eigen::VectorXd res = y - X * f.beta;
+    const double dof = static_cast<double>(X.rows() - X.cols());
+    const double s2 = dof > 0 ? res.squaredNorm() / dof : 0.0;
+    const Eigen::MatrixXd cov = s2 * (X.transpose() * X).inverse();
+    f.std_error = cov.diagonal().cwiseMax(0.0).cwiseSqrt();
+    return f;
+}
+
+[[nodiscard]] inline double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+inline void refuse_throttled(const raw_measurements& raw, std::string_view source) {
+    for (std::size_t i = 0; i < raw.lines.size(); ++i) {
+        const auto& j = raw.lines[i];
+        if (j.contains("throttled") && j.at("throttled").is_boolean() && j.at("throttled").get<bool>())
+            raise(errc::json_bad_value, source,
+                  "line " + std::to_string(raw.line_numbers[i]) +
+                      " was measured while the GPU throttled (clock below 75 % of its maximum); re-run the suite "
+                      "with the GPU cool and at its power limit");
+    }
+}
+
+} // namespace detail
+
+/// Fits a calibration for `gpu` from raw measurements, starting from `base`
+/// (constants without measurements keep the base's values and provenance).
+[[nodiscard]] inline fit_result fit_calibration(const raw_measurements& raw, const gpu_spec& gpu,
+                                                const calibration& base, std::string_view source_file,
+                                                std::size_t min_points = 4) {
+    detail::refuse_throttled(raw, source_file);
+    fit_result out;
+    auto& store = *out.cal.strings;
+    out.cal.cal = base;
+    calibration& c = out.cal.cal;
+    c.profile = detail::keep(store, "measured");
+    c.gpu_slug = gpu.slug;
+    const std::string_view src = detail::keep(store, std::string(source_file));
+    const provenance measured{provenance_kind::measured, src};
+
+    // ---- GEMM per dtype
+    for (dtype t : {dtype::fp32, dtype::tf32, dtype::bf16, dtype::fp16, dtype::fp8_e4m3, dtype::int8}) {
+        std::vector<gemm_op> ops;
+        std::vector<double> times;
+        for (std::size_t i = 0; i < raw.lines.size(); ++i) {
+            const auto& j = raw.lines[i];
+            if (j.value("kind", "") != "gemm") continue;
+            const auto d = parse_dtype(j.value("dtype", ""));
+            if (!d || compute_class_of(*d) != compute_class_of(t)) continue;
+            const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
+            gemm_op g;
+            g.m = static_cast<extent>(detail::number_field(j, "m", where));
+            g.n = static_cast<extent>(detail::number_field(j, "n", where));
+            g.k = static_cast<extent>(detail::number_field(j, "k", where));
+            g.a = g.b = *d;
+            ops.push_back(g);
+            times.push_back(detail::number_field(j, "time_s", where));
+        }
+        if (ops.empty()) continue;
+        if (ops.size() < min_points)
+            detail::raise(errc::json_bad_value, source_file,
+                          "only " + std::to_string(ops.size()) + " GEMM points for " + std::string(name(t)) +
+                              "; the fit needs at least " + std::to_string(min_points));
+        const double peak = gpu.peak_for(t).value();
+        Eigen::MatrixXd X(static_cast<Eigen::Index>(ops.size()), 2);
+        Eigen::VectorXd y(static_cast<Eigen::Index>(ops.size()));
+        for (std::size_t i = 0; i < ops.size(); ++i) {
+            const double work = cost(ops[i]).flops.value();
+            const double wave = detail::wave_efficiency(ops[i], gpu.sm_count, base);
+            const double ramp = base.gemm_ramp_dim.value > 0 ? ops[i].k / (ops[i].k + base.gemm_ramp_dim.value) : 1.0;
+            // rows scaled by 1/t: relative errors, so microsecond and millisecond GEMMs weigh alike
+            X(static_cast<Eigen::Index>(i), 0) = 1.0 / times[i];
+            X(static_cast<Eigen::Index>(i), 1) = work / (peak * wave * ramp) / times[i];
+            y(static_cast<Eigen::Index>(i)) = 1.0;
+        }
+        const auto f = detail::least_squares(X, y);
+        const double inv_eta = f.beta(1);
+        if (!(inv_eta > 0))
+            detail::raise(errc::json_bad_value, source_file,
+                          "GEMM " + std::string(name(t)) + " fit gives a non-positive efficiency");
+        auto& eff = c.gemm_efficiency[static_cast<std::size_t>(*compute_class_of(t))];
+        eff = {1.0 / inv_eta, measured, f.std_error(1) / (inv_eta * inv_eta)};
+        if (t == dtype::bf16) c.gemm_overhead = {seconds(std::max(0.0, f.beta(0))), measured, f.std_error(0)};
+        double worst = 0;
+        for (std::size_t i = 0; i < ops.size(); ++i)
+            worst = std::max(worst, std::abs(predict(ops[i], gpu, c).time.value() / times[i] - 1));
+        out.report.push_back({"gemm_efficiency_" + std::string(name(*compute_class_of(t))), eff.value, eff.std_error,
+                              ops.size(), worst});
+    }
+
+    // launch overhead first: attention times are corrected by it
+    {
+        std::vector<double> launches;
+        for (const auto& j : raw.lines)
+            if (j.value("kind", "") == "launch" && j.value("mode", "") == "stream" && j.contains("time_s") &&
+                j.at("time_s").is_number())
+                launches.push_back(j.at("time_s").get<double>());
+        if (!launches.empty()) c.launch_overhead = {seconds(detail::median(launches)), measured, 0};
+    }
+    const double launch_s = c.launch_overhead.value.value();
+
+    // ---- attention per kernel (forward)
+    for (attention_kernel k : all_attention_kernels) {
+        std::vector<attention_op> ops;
+        std::vector<double> times;
+        for (std::size_t i = 0; i < raw.lines.size(); ++i) {
+            const auto& j = raw.lines[i];
+            if (j.value("kind", "") != "attention" || j.value("kernel", "") != name(k) ||
+                j.value("direction", "forward") != "forward")
+                continue;
+            const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
+            attention_op a;
+            a.batch = static_cast<extent>(detail::number_field(j, "batch", where));
+            a.heads_q = static_cast<extent>(detail::number_field(j, "heads", where));
+            a.seq_q = static_cast<extent>(detail::number_field(j, "seq", where));
+            a.head_dim = static_cast<extent>(detail::number_field(j, "head_dim", where));
+            a.causal = j.value("causal", false);
+            a.kernel = k;
+            ops.push_back(a);
+            times.push_back(detail::number_field(j, "time_s", where));
+        }
+        if (ops.empty()) continue;
+        if (ops.size() < min_points)
+            detail::raise(errc::json_bad_value, source_file,
+                          "only " + std::to_string(ops.size()) + " attention points for kernel " +
+                              std::string(name(k)) + "; the fit needs at least " + std::to_string(min_points));
+        Eigen::MatrixXd X(static_cast<Eigen::Index>(ops.size()), 2);
+        Eigen::VectorXd y(static_cast<Eigen::Index>(ops.size()));
+        for (std::size_t i = 0; i < ops.size(); ++i) {
+            const double work = cost(ops[i]).flops.value();
+            const double s = static_cast<double>(ops[i].seq_q) / (ops[i].causal ? 2.0 : 1.0);
+            X(static_cast<Eigen::Index>(i), 0) = 1.0;
+            X(static_cast<Eigen::Index>(i), 1) = 1.0 / s;
+            y(static_cast<Eigen::Index>(i)) = gpu.peak_for(ops[i].type).value() * (times[i] - launch_s) / work;
+        }
+        const auto f = detail::least_squares(X, y);
+        if (!(f.beta(0) > 0))
+            detail::raise(errc::json_bad_value, source_file,
+                          "attention " + std::string(name(k)) + " fit gives a non-positive efficiency");
+        auto& ac = c.attention[static_cast<std::size_t>(k)];
+        ac.available = true;
+        ac.efficiency = {1.0 / f.beta(0), measured, f.std_error(0) / (f.beta(0) * f.beta(0))};
+        ac.seq_half = {std::max(0.0, f.beta(1) / f.beta(0)), measured, f.std_error(1) / f.beta(0)};
+        double worst = 0;
+        for (std::size_t i = 0; i < ops.size(); ++i)
+            worst = std::max(worst, std::abs(predict(ops[i], gpu, c).time.value() / times[i] - 1));
+        out.report.push_back({"attention_" + std::string(name(k)) + "_efficiency", ac.efficiency.value,
+                              ac.efficiency.std_error, ops.size(), worst});
+    }
+
+    // ---- memory, launches, host copies: medians of the measured rates
+    std::vector<double> hbm, launch, h2d;
+    for (std::size_t i = 0; i < raw.lines.size(); ++i) {
+        const auto& j = raw.lines[i];
+        const std::string kind = j.value("kind", "");
+        const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
+        if (kind == "memory" && j.value("op", "") == "copy") {
+            const double b = detail::number_field(j, "bytes", where);
+            if (b >= 4 * gpu.l2_size.value())
+                hbm.push_back(b / detail::number_field(j, "time_s", where) / gpu.hbm_bandwidth.value());
+        } else if (kind == "launch" && j.value("mode", "") == "stream") {
+            launch.push_back(detail::number_field(j, "time_s", where));
+        } else if (kind == "copy" && j.value("direction", "") == "h2d" && j.value("pinned", true)) {
+            h2d.push_back(detail::number_field(j, "bytes", where) / detail::number_field(j, "time_s", where) /
+                          gpu.pcie_bandwidth.value());
+        }
+    }
+    auto spread = [](const std::vector<double>& v) {
+        if (v.size() < 2) return 0.0;
+        double m = 0;
+        for (double x : v) m += x;
+        m /= static_cast<double>(v.size());
+        double s = 0;
+        for (double x : v) s += (x - m) * (x - m);
+        return std::sqrt(s / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+    };
+    if (!hbm.empty()) {
+        c.hbm_efficiency = {detail::median(hbm), measured, spread(hbm)};
+        out.report.push_back({"hbm_efficiency", c.hbm_efficiency.value, c.hbm_efficiency.std_error, hbm.size(), 0});
+    }
+    if (!launch.empty()) {
+        c.launch_overhead = {seconds(detail::median(launch)), measured, spread(launch)};
+        out.report.push_back({"launch_overhead_s", c.launch_overhead.value.value(), c.launch_overhead.std_error,
+                              launch.size(), 0});
+    }
+    if (!h2d.empty()) {
+        c.pcie_efficiency = {detail::median(h2d), measured, spread(h2d)};
+        out.report.push_back({"pcie_efficiency", c.pcie_efficiency.value, c.pcie_efficiency.std_error, h2d.size(), 0});
+    }
+    if (out.report.empty())
+        detail::raise(errc::json_bad_value, source_file, "no measurement the fitter knows (gemm, attention, memory, launch, copy)");
+    return out;
+}
+
+/// A C++ header that compiles the calibration in (no file needed at run time).
+[[nodiscard]] inline std::string to_constexpr_header(const calibration& c, std::string_view variable) {
+    std::ostringstream h;
+    h.precision(17);
+    h << "#pragma once\n// Generated by vidperf-fit; do not edit. Calibration '" << c.profile << "' for " << c.gpu_slug
+      << ".\n#include <vidperf/roofline/calibration.hpp>\n#include <vidperf/roofline/profiles.hpp>\n\n"
+      << "inline constexpr vidperf::calibration " << variable << " = [] {\n"
+      << "    vidperf::calibration c = vidperf::datasheet_calibration;\n"
+      << "    c.profile = \"" << c.profile << "\";\n    c.gpu_slug = \"" << c.gpu_slug << "\";\n";
+    auto escape = [](std::string_view s) {
+        std::string o;
+        for (char ch : s) {
+            if (ch == '"' || ch == '\\') o += '\\';
+            o += ch;
+        }
+        return o;
+    };
+    // every constant by its JSON key, through for_each_constant on the mutable copy
+    std::size_t index = 0;
+    for_each_constant(c, [&](std::string_view key, const auto& k) {
+        h << "    vidperf::for_each_constant(c, [](std::string_view key, auto& k) { if (key == \"" << key
+          << "\") { using T = std::remove_cvref_t<decltype(k.value)>; k.value = T(" << constant_value(k)
+          << "); k.from = {vidperf::provenance_kind(" << static_cast<int>(k.from.kind) << "), \""
+          << escape(k.from.source) << "\"}; k.std_error = " << k.std_error << "; } });\n";
+        ++index;
+    });
+    for_each_flag(c, [&](std::string_view key, const bool& f) {
+        h << "    vidperf::for_each_flag(c, [](std::string_view key, bool& f) { if (key == \"" << key
+          << "\") f = " << (f ? "true" : "false") << "; });\n";
+    });
+    h << "    return c;\n}();\n";
+    (void)index;
+    return h.str();
+}
+
+} // namespace vidperf

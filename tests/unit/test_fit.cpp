@@ -1,0 +1,128 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include <vidperf/calibration/fit.hpp>
+#include <vidperf/vidperf.hpp>
+
+using namespace vidperf;
+
+namespace {
+const std::string meta =
+    R"({"kind": "meta", "schema": "vidperf.calibration-raw/1", "gpu": "synthetic", "slug": "h100-sxm5-80gb"})";
+
+/// Deterministic +-1 % noise.
+double noise(int i) { return 1.0 + 0.01 * std::sin(12.9898 * i + 78.233); }
+
+std::string gemm_line(const gemm_op& g, double t) {
+    return R"({"kind": "gemm", "dtype": "bf16", "m": )" + std::to_string(g.m) + R"(, "n": )" + std::to_string(g.n) +
+           R"(, "k": )" + std::to_string(g.k) + R"(, "time_s": )" + std::to_string(t) + R"(, "throttled": false})";
+}
+std::string attention_line(const attention_op& a, double t) {
+    std::string s = R"({"kind": "attention", "kernel": ")";
+    s += name(a.kernel);
+    s += R"(", "batch": )" + std::to_string(a.batch);
+    s += R"(, "heads": )" + std::to_string(a.heads_q);
+    s += R"(, "seq": )" + std::to_string(a.seq_q);
+    s += R"(, "head_dim": )" + std::to_string(a.head_dim);
+    s += R"(, "causal": false, "direction": "forward", "time_s": )" + std::to_string(t) + "}";
+    return s;
+}
+} // namespace
+
+TEST_CASE("the fitter recovers known constants from synthetic measurements (model + 1 % noise)") {
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const calibration& literature = *builtin_calibration("literature", gpu.slug).cal;
+    calibration truth = literature;
+    truth.gemm_efficiency[static_cast<std::size_t>(compute_class::bf16)].value = 0.75;
+    truth.gemm_overhead.value = seconds(4.0e-6);
+    truth.attention[static_cast<std::size_t>(attention_kernel::cudnn)].efficiency.value = 0.60;
+    truth.attention[static_cast<std::size_t>(attention_kernel::cudnn)].seq_half.value = 150;
+    truth.hbm_efficiency.value = 0.88;
+    std::string text = meta + "\n";
+    int i = 0;
+    for (extent n : {512, 1024, 2048, 4096, 8192, 16384}) {
+        const gemm_op g{n, n, n};
+        text += gemm_line(g, predict(g, gpu, truth).time.value() * noise(i++)) + "\n";
+    }
+    for (extent m : {4096, 32760, 75600}) { // video shapes: tokens x width x width
+        const gemm_op g{m, 5120, 5120};
+        text += gemm_line(g, predict(g, gpu, truth).time.value() * noise(i++)) + "\n";
+    }
+    for (extent s : {1024, 2048, 4096, 8192, 16384, 32768}) {
+        attention_op a;
+        a.batch = 1;
+        a.heads_q = 16;
+        a.seq_q = s;
+        a.head_dim = 128;
+        a.kernel = attention_kernel::cudnn;
+        text += attention_line(a, predict(a, gpu, truth).time.value() * noise(i++)) + "\n";
+    }
+    for (double gib : {1.0, 2.0, 4.0}) {
+        const double b = 2 * gib * (1 << 30);
+        text += R"({"kind": "memory", "op": "copy", "bytes": )" + std::to_string(b) + R"(, "time_s": )" +
+                std::to_string(b / (3.35e12 * 0.88) * noise(i++)) + "}\n";
+    }
+    text += R"({"kind": "launch", "mode": "stream", "time_s": 2.2e-6})" "\n";
+    const auto fit = fit_calibration(parse_raw(text), gpu, literature, "synthetic.jsonl");
+    const auto& c = fit.cal.cal;
+    CHECK(c.gemm(compute_class::bf16).value == doctest::Approx(0.75).epsilon(0.02));
+    CHECK(c.gemm(compute_class::bf16).from.kind == provenance_kind::measured);
+    CHECK(c.gemm(compute_class::bf16).std_error > 0);
+    CHECK(c.gemm_overhead.value.value() == doctest::Approx(4.0e-6).epsilon(0.5));
+    CHECK(c.attn(attention_kernel::cudnn).efficiency.value == doctest::Approx(0.60).epsilon(0.03));
+    CHECK(c.attn(attention_kernel::cudnn).seq_half.value == doctest::Approx(150).epsilon(0.3));
+    CHECK(c.hbm_efficiency.value == doctest::Approx(0.88).epsilon(0.02));
+    CHECK(c.launch_overhead.value.value() == doctest::Approx(2.2e-6));
+    // constants without measurements keep the base's values and provenance
+    CHECK(c.attn(attention_kernel::fa3).efficiency.from.kind == provenance_kind::literature);
+    for (const auto& r : fit.report) {
+        CAPTURE(r.constant);
+        CHECK(r.max_relative_residual < 0.05);
+    }
+    // the header form carries every constant
+    const std::string h = to_constexpr_header(c, "h100_measured");
+    CHECK(h.find("inline constexpr vidperf::calibration h100_measured") != std::string::npos);
+    CHECK(h.find("gemm_efficiency_bf16") != std::string::npos);
+}
+
+TEST_CASE("the literature figures through the same path reproduce the literature profile") {
+    // FA3 paper Fig. 5(c), H100 FP16 forward, d = 128, hidden 2048, batch * seq = 16k
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const extent seqs[] = {512, 1024, 2048, 4096, 8192, 16384};
+    const double fa2[] = {309, 350, 362, 368, 370, 370};
+    const double fa3[] = {467, 565, 625, 638, 646, 648};
+    std::string text = meta + "\n";
+    for (int i = 0; i < 6; ++i)
+        for (auto [kernel, tflops] : {std::pair{attention_kernel::fa2, fa2[i]}, std::pair{attention_kernel::fa3, fa3[i]}}) {
+            attention_op a;
+            a.batch = 16384 / seqs[i];
+            a.heads_q = 16;
+            a.seq_q = seqs[i];
+            a.head_dim = 128;
+            a.kernel = kernel;
+            text += attention_line(a, cost(a).flops.value() / (tflops * 1e12)) + "\n";
+        }
+    const auto fit = fit_calibration(parse_raw(text), gpu, datasheet_calibration, "fa3-paper-fig5c");
+    const auto& lit = *try_find_literature(gpu.slug);
+    for (auto k : {attention_kernel::fa2, attention_kernel::fa3}) {
+        CAPTURE(name(k));
+        CHECK(fit.cal.cal.attn(k).efficiency.value == doctest::Approx(lit.attn(k).efficiency.value).epsilon(0.03));
+        CHECK(fit.cal.cal.attn(k).seq_half.value == doctest::Approx(lit.attn(k).seq_half.value).epsilon(0.35));
+    }
+}
+
+TEST_CASE("bad raw files: malformed lines name the line - throttled runs and thin data are refused") {
+    CHECK_THROWS_WITH_AS((void)parse_raw(meta + "\n{\"kind\": \"gemm\", \"m\": 4\n"), doctest::Contains("line 2"),
+                         parse_error);
+    CHECK_THROWS_WITH_AS((void)parse_raw(R"({"kind": "gemm"})"), doctest::Contains("metadata"), schema_error);
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const auto throttled = parse_raw(meta + "\n" + gemm_line(gemm_op{1024, 1024, 1024}, 1e-5).replace(
+                                                     gemm_line(gemm_op{1024, 1024, 1024}, 1e-5).find("false"), 5, "true"));
+    CHECK_THROWS_WITH_AS((void)fit_calibration(throttled, gpu, datasheet_calibration, "t.jsonl"),
+                         doctest::Contains("throttled"), schema_error);
+    const auto thin = parse_raw(meta + "\n" + gemm_line(gemm_op{1024, 1024, 1024}, 1e-5));
+    CHECK_THROWS_WITH_AS((void)fit_calibration(thin, gpu, datasheet_calibration, "t.jsonl"),
+                         doctest::Contains("at least"), schema_error);
+}
