@@ -122,6 +122,18 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
     b.linear(videos, t, t);
 }
 
+/// The MM-DiT output: adaLN (shift, scale) from the timestep embedding, the final norm over the video
+/// rows, the unpatchify projection; the joint residual stream stays alive across the call.
+inline void mmdit_output(stage_builder& b, extent videos, extent te, extent video_rows, extent joint_rows, extent D,
+                         extent patch_out, int norm_affine, dtype compute) {
+    b.linear(videos, te, 2 * D);
+    b.role(op_role::sequence);
+    b.norm(pointwise_kind::layernorm, video_rows, D, norm_affine);
+    b.linear(video_rows, D, patch_out);
+    b.role(op_role::replicated);
+    b.resident(static_cast<double>(joint_rows) * static_cast<double>(D) * size_bytes(compute) * 2.0);
+}
+
 } // namespace detail
 
 /// One denoiser call (one step, one CFG pass or both when batched) as ops.
@@ -269,12 +281,7 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
         detail::mlp(b, JV, D, s.ffn, s.mlp);
         b.role(op_role::replicated);
         b.end_repeat();
-        b.linear(videos, te, 2 * D);
-        b.role(op_role::sequence);
-        b.norm(pointwise_kind::layernorm, NV, D, 2);
-        b.linear(NV, D, patch_out);
-        b.role(op_role::replicated);
-        b.resident(static_cast<double>(JV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
+        detail::mmdit_output(b, videos, te, NV, JV, D, patch_out, 2, w.compute);
         break;
     }
     case denoiser_family::unet_temporal: break; // lowered by lower_unet above
@@ -362,12 +369,7 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
             b.role(op_role::replicated);
             b.end_repeat();
         }
-        b.linear(videos, te, 2 * D);
-        b.role(op_role::sequence);
-        b.norm(pointwise_kind::layernorm, NV, D, 0);
-        b.linear(NV, D, patch_out);
-        b.role(op_role::replicated);
-        b.resident(static_cast<double>(JV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
+        detail::mmdit_output(b, videos, te, NV, JV, D, patch_out, 0, w.compute);
         break;
     }
     }
