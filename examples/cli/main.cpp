@@ -25,6 +25,7 @@
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/models/planner.hpp>
 #include <vidperf/models/presets.hpp>
+#include <vidperf/models/sensitivity.hpp>
 
 namespace {
 
@@ -395,13 +396,14 @@ struct video_result {
     target t;
     latent_shape lat;
     pipeline_estimate e;
+    std::vector<stage> stages;
 };
 
 video_result run_job(const video_job& j, const std::string& gpu, const std::string& cal) {
-    video_result r{resolve(gpu, cal), {}, {}};
+    video_result r{resolve(gpu, cal), {}, {}, {}};
     r.lat = latents(j.model->latent, j.work, j.model->slug);
-    const auto stages = lower_inference(*j.model, j.work, j.inference);
-    r.e = estimate_pipeline(stages, r.t.gpu.spec, r.t.cal.cal, j.pipeline);
+    r.stages = lower_inference(*j.model, j.work, j.inference);
+    r.e = estimate_pipeline(r.stages, r.t.gpu.spec, r.t.cal.cal, j.pipeline);
     return r;
 }
 
@@ -421,6 +423,10 @@ void print_estimate(const video_job& j, const video_result& r) {
                    s.calls, s.latency.value(),
                    100.0 * s.latency.value() / r.e.latency.value(), name(s.bound), s.activations.value() / 1e9);
     fmt::print("  total {:.1f} s ({:.1f} min)\n", r.e.latency.value(), r.e.latency.value() / 60);
+    fmt::print("  GPU time elasticity (% time per % input):");
+    for (const auto& x : time_sensitivities(r.stages, r.t.gpu.spec, r.t.cal.cal, j.work.attention))
+        fmt::print(" {} {:+.2f};", x.input, x.elasticity);
+    fmt::print("\n");
     const auto& m = r.e.memory;
     fmt::print("  peak memory at {}: weights {:.1f} + activations {:.1f} + workspace {:.2f} GB = {:.1f} GB allocated; "
                "{:.1f} GB on the device with context and allocator cache; {} in {:.0f} GB\n",
@@ -653,8 +659,14 @@ int main(int argc, char** argv) {
         if (est->parsed()) {
             const video_job j = make_job(model_slug, vf);
             const video_result r = run_job(j, gpu_arg, cal_arg);
-            if (json)
-                std::cout << estimate_json(j, r.t, r.lat, r.e).dump(2) << '\n';
+            if (json) {
+                auto out = estimate_json(j, r.t, r.lat, r.e);
+                nlohmann::json sens = nlohmann::json::object();
+                for (const auto& x : time_sensitivities(r.stages, r.t.gpu.spec, r.t.cal.cal, j.work.attention))
+                    sens[std::string(x.input)] = x.elasticity;
+                out["time_elasticities"] = sens;
+                std::cout << out.dump(2) << '\n';
+            }
             else
                 print_estimate(j, r);
             return 0;

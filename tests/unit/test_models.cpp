@@ -4,6 +4,7 @@
 
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/models/planner.hpp>
+#include <vidperf/models/sensitivity.hpp>
 #include <variant>
 #include <vidperf/models/presets.hpp>
 #include <vidperf/vidperf.hpp>
@@ -292,4 +293,29 @@ TEST_CASE("largest resolution that fits - cheapest fitting GPU at the user's pri
     CHECK(best.cost.value() == doctest::Approx(std::min(cost_a, cost_h)));
     offers[0].dollars_per_hour = -1;
     CHECK_THROWS_AS((void)cheapest_fitting_gpu(m, m.standard, offers), invalid_argument);
+}
+
+TEST_CASE("time sensitivities by autodiff: a compute-bound job moves with the peak, not the bandwidth") {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const auto stages = lower_inference(m, m.standard);
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const auto s = time_sensitivities(stages, gpu, *try_find_literature(gpu.slug), attention_kernel::fa2);
+    // time ~ 1/peak for compute-bound ops: elasticity near -1; memory-bound ops are a small share
+    CHECK(s[0].elasticity < -0.9);
+    CHECK(s[0].elasticity > -1.0001);
+    CHECK(s[1].elasticity > -0.1);
+    CHECK(s[1].elasticity <= 0.0);
+    // attention's share of the time is its efficiency's elasticity
+    CHECK(s[4].elasticity < -0.3);
+    // a finite difference agrees with the derivative
+    gpu_spec faster = gpu;
+    faster.dense_peak[static_cast<std::size_t>(compute_class::bf16)] =
+        faster.dense_peak[static_cast<std::size_t>(compute_class::bf16)] * 1.001;
+    double t0 = 0, t1 = 0;
+    for (const auto& st : stages)
+        for (const auto& u : st.ops) {
+            t0 += predict(u.op, gpu, *try_find_literature(gpu.slug)).time.value() * u.count * st.calls;
+            t1 += predict(u.op, faster, *try_find_literature(gpu.slug)).time.value() * u.count * st.calls;
+        }
+    CHECK((t1 / t0 - 1) / 0.001 == doctest::Approx(s[0].elasticity).epsilon(0.01));
 }
