@@ -323,8 +323,7 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
             detail::raise(errc::inconsistent, "--parallel usp",
                           "--ulysses x --ring (x 2 with CFG) must equal --gpus " + std::to_string(f.gpus));
     } else if (f.parallel == "tp") {
-        detail::raise(errc::not_representable, "--parallel tp",
-                      "tensor parallelism is not modelled yet; use ulysses, ring, usp or cfg");
+        par.tp = f.gpus;
     } else if (!f.parallel.empty()) {
         detail::raise(errc::unknown_name, "--parallel", "unknown parallelism '" + f.parallel + "'");
     }
@@ -373,6 +372,7 @@ nlohmann::json estimate_json(const video_job& j, const target& t, const latent_s
           {"ulysses", j.inference.parallel.ulysses},
           {"ring", j.inference.parallel.ring},
           {"cfg_parallel", j.inference.parallel.cfg == 2},
+          {"tp", j.inference.parallel.tp},
           {"fsdp", j.inference.parallel.fsdp}}},
         {"communication_share", e.communication_share},
         {"per_gpu_peak_device_bytes", e.memory.device_total.value()},
@@ -971,8 +971,8 @@ int main(int argc, char** argv) {
             fmt::print("{}: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, offload {}{}\n",
                        j.model->name, w.width, w.height, w.frames, w.steps, name(w.cfg), w.batch, name(w.compute),
                        name(w.attention), name(j.pipeline.offload),
-                       par.gpus() > 1 ? fmt::format(", {} GPUs (ulysses {}, ring {}, cfg {}{})", par.gpus(), par.ulysses,
-                                                    par.ring, par.cfg, par.fsdp ? ", fsdp" : "")
+                       par.gpus() > 1 ? fmt::format(", {} GPUs (ulysses {}, ring {}, cfg {}, tp {}{})", par.gpus(),
+                                                    par.ulysses, par.ring, par.cfg, par.tp, par.fsdp ? ", fsdp" : "")
                                       : std::string());
             fmt::print("  {:<17} {:<12} {:>10} {:>9} {:>10} {:>10} {:>11} {:>6} {:>9}\n", "gpu", "calibration",
                        "total s", "min", "denoise s", "VAE s", "peak GB", "fits", "speed-up");

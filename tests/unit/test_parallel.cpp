@@ -108,3 +108,19 @@ TEST_CASE("CFG parallelism: one guidance pass per GPU, needs guidance on - FSDP 
     u.ulysses = 2;
     CHECK_THROWS_AS((void)lower(find_model("svd-xt"), u), unsupported);
 }
+
+TEST_CASE("tensor parallelism divides block GEMMs and heads, all-reduces each block twice, shards block weights") {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    parallel_plan t;
+    t.tp = 4;
+    const auto one = denoiser_of(lower(m, {}));
+    const auto four = denoiser_of(lower(m, t));
+    CHECK(flops_of(four) < flops_of(one) / 3.5); // norms and elementwise stay replicated
+    CHECK(four.weight_bytes.value() == doctest::Approx(one.weight_bytes.value() / 4));
+    // per call: 2 x 40 blocks x all-reduce of tokens x 5120 bf16, bus factor 2 (n-1)/n
+    const latent_shape lat = latents(m.latent, m.standard, m.slug);
+    const double expected = 2 * 40 * static_cast<double>(lat.tokens) * 5120 * 2 * 2 * 3.0 / 4;
+    CHECK(comm_bytes_of(four) == doctest::Approx(expected));
+    t.tp = 3; // 40 heads
+    CHECK_THROWS_AS((void)lower(m, t), invalid_argument);
+}

@@ -74,8 +74,13 @@ struct inference_options {
         stages.push_back(lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
                                           w.batch, w.compute, opt.tiling));
 
-    const parallel_plan& par = opt.parallel;
+    parallel_plan par = opt.parallel;
     validate(par);
+    if (par.tp > 1 && m.denoiser.family == denoiser_family::unet_temporal)
+        detail::raise(errc::not_representable, m.slug, "tensor parallelism is not modelled for UNet denoisers");
+    par.tp_layers = static_cast<int>(m.denoiser.layers * (m.denoiser.family == denoiser_family::dit_factorised ? 2 : 1) +
+                                     m.denoiser.single_layers);
+    par.tp_width = m.denoiser.hidden;
     const bool cfg_parallel = par.cfg == 2;
     if (cfg_parallel && w.cfg == cfg_mode::off)
         detail::raise(errc::inconsistent, m.slug, "CFG parallelism needs guidance on (this workload has cfg off)");
