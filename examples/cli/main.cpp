@@ -200,6 +200,7 @@ struct video_flags {
     bool fsdp = false;
     std::string link = "nvlink";
     double ring_overlap = 0;
+    double network_GBps = 0;
     double host_tflops = 0;
     double host_GBps = 0;
 };
@@ -223,7 +224,8 @@ void add_video_flags(CLI::App* sc, video_flags& f, const char* gpu_count_flag = 
     sc->add_option("--ulysses", f.ulysses, "Ulysses degree for --parallel usp");
     sc->add_option("--ring", f.ring, "ring-attention degree for --parallel usp");
     sc->add_flag("--fsdp", f.fsdp, "shard the denoiser's weights over the GPUs (gathered layer by layer)");
-    sc->add_option("--link", f.link, "nvlink | pcie: the GPUs' interconnect")->default_str("nvlink");
+    sc->add_option("--link", f.link, "nvlink | pcie | network: the GPUs' interconnect")->default_str("nvlink");
+    sc->add_option("--network-GBps", f.network_GBps, "per-GPU network bandwidth per direction (--link network)");
     sc->add_option("--ring-overlap", f.ring_overlap, "share of ring send/recv hidden behind attention, [0, 1]")
         ->default_val(0.0);
     sc->add_flag("--text-encoder-on-cpu", f.text_encoder_on_cpu,
@@ -329,10 +331,15 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
     }
     par.fsdp = f.fsdp;
     par.ring_overlap = f.ring_overlap;
-    if (f.link == "pcie")
+    if (f.link == "pcie") {
         par.link = link_kind::pcie;
-    else if (f.link != "nvlink")
-        detail::raise(errc::unknown_name, "--link", "unknown link '" + f.link + "'; known: nvlink pcie");
+    } else if (f.link == "network") {
+        detail::require_positive(f.network_GBps, "--network-GBps", "network_GBps");
+        par.link = link_kind::network;
+        par.network_bandwidth_Bps = f.network_GBps * 1e9;
+    } else if (f.link != "nvlink") {
+        detail::raise(errc::unknown_name, "--link", "unknown link '" + f.link + "'; known: nvlink pcie network");
+    }
     j.inference.interpolation = f.interpolate;
     j.inference.upscale = f.upscale;
     if (f.vae_tiling) j.inference.tiling = {true, 0, 32, 32};
@@ -637,7 +644,8 @@ int main(int argc, char** argv) {
     trn->add_option("--height", vf.height, "clip height");
     trn->add_option("--comm-overlap", overlap, "share of gradient communication hidden behind backward")
         ->default_val(0.0);
-    trn->add_option("--link", vf.link, "nvlink | pcie")->default_str("nvlink");
+    trn->add_option("--link", vf.link, "nvlink | pcie | network (GPUs on several nodes)")->default_str("nvlink");
+    trn->add_option("--network-GBps", vf.network_GBps, "per-GPU network bandwidth per direction (--link network)");
     trn->add_option("--data", data_s, "latents (cached) | encoded | raw: what the loader reads per sample")
         ->default_str("latents");
     trn->add_option("--encoded-MB", encoded_MB, "encoded clip size in MB (--data encoded)");
@@ -867,7 +875,11 @@ int main(int argc, char** argv) {
             t.zero_stage = zero;
             t.micro_batch = micro_batch;
             t.comm_overlap = overlap;
-            t.link = vf.link == "pcie" ? link_kind::pcie : link_kind::nvlink;
+            t.link = vf.link == "pcie" ? link_kind::pcie : vf.link == "network" ? link_kind::network : link_kind::nvlink;
+            if (t.link == link_kind::network) {
+                detail::require_positive(vf.network_GBps, "--network-GBps", "network_GBps");
+                t.network_bandwidth_Bps = vf.network_GBps * 1e9;
+            }
             t.data.format = data_s == "raw" ? sample_format::raw_frames
                             : data_s == "encoded" ? sample_format::encoded_video : sample_format::cached_latents;
             t.data.encoded_bytes_per_sample = encoded_MB * 1e6;
