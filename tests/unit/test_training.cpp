@@ -126,3 +126,24 @@ TEST_CASE("the longest clip that fits a training step: it fits, the next does no
     w.frames = f + frame_step(m.latent);
     CHECK_FALSE(estimate_training(m, w, t, gpu, cal).fits);
 }
+
+TEST_CASE("tensor parallelism in training: memory per GPU falls, throughput trails data parallelism") {
+    training_options dp2;
+    dp2.ckpt = checkpointing::full;
+    dp2.gpus = 2;
+    training_options tp2 = dp2;
+    tp2.tp = 2;
+    const auto one = train("wan2.1-t2v-14b", [] {
+        training_options o;
+        o.ckpt = checkpointing::full;
+        return o;
+    }());
+    const auto d = train("wan2.1-t2v-14b", dp2), t = train("wan2.1-t2v-14b", tp2);
+    CHECK(t.memory.weights.value() == doctest::Approx(one.memory.weights.value() / 2));
+    CHECK(t.memory.optimizer_states.value() == doctest::Approx(one.memory.optimizer_states.value() / 2));
+    CHECK(t.step < one.step);                              // each GPU does about half the work
+    CHECK(t.samples_per_second < d.samples_per_second);    // replicated ops and all-reduces cost TP
+    CHECK(t.communication > seconds(0));
+    tp2.gpus = 3;
+    CHECK_THROWS_AS((void)train("wan2.1-t2v-14b", tp2), invalid_argument);
+}

@@ -28,6 +28,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/hardware/gpu_spec.hpp>
 #include <vidperf/models/model.hpp>
+#include <vidperf/models/parallel.hpp>
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/roofline/engine.hpp>
 
@@ -86,7 +87,8 @@ struct training_options {
     checkpointing ckpt = checkpointing::none;
     optimizer_kind optimizer = optimizer_kind::adamw;
     int zero_stage = 0;  ///< 0 (DDP), 1, 2, 3 (= FSDP full shard)
-    int gpus = 1;        ///< data-parallel world size
+    int gpus = 1;        ///< all GPUs of the job: tp x data-parallel
+    int tp = 1;          ///< tensor-parallel degree inside each data-parallel replica
     extent micro_batch = 1; ///< videos per GPU per step
     double comm_overlap = 0; ///< share of gradient/parameter communication hidden behind backward, [0, 1]
     link_kind link = link_kind::nvlink;
@@ -103,8 +105,8 @@ struct training_memory {
 struct training_step {
     seconds encode{}; ///< VAE and text encoding of the step's samples when latents are not cached
     seconds forward{}, backward{}, recompute{}, optimizer{};
-    seconds communication{};         ///< all collectives of the step
-    seconds exposed_communication{}; ///< the part not hidden behind backward
+    seconds communication{};         ///< all collectives of the step (data-parallel and tensor-parallel)
+    seconds exposed_communication{}; ///< the data-parallel part not hidden behind backward (TP's is inside the passes)
     seconds compute_step{};          ///< forward + backward + recompute + optimizer + exposed communication
     seconds input{};                 ///< storage read, decode and host-to-device copy of the step's samples
     seconds step{};                  ///< the slowest of compute_step and input (their sum without prefetch)
@@ -119,6 +121,11 @@ inline void validate(const training_options& t) {
     constexpr std::string_view w = "training_options";
     detail::require_in_range(t.zero_stage, 0, 3, w, "zero_stage");
     detail::require_positive(t.gpus, w, "gpus");
+    detail::require_positive(t.tp, w, "tp");
+    if (t.gpus % t.tp != 0)
+        detail::raise(errc::inconsistent, w,
+                      "field 'gpus' (" + std::to_string(t.gpus) + ") must be a multiple of 'tp' (" +
+                          std::to_string(t.tp) + ")");
     detail::require_positive(static_cast<double>(t.micro_batch), w, "micro_batch");
     detail::require_in_range(t.comm_overlap, 0.0, 1.0, w, "comm_overlap");
     if (t.method == finetune_method::lora) detail::require_positive(static_cast<double>(t.lora_rank), w, "lora_rank");
@@ -189,7 +196,7 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     collective_op c;
     c.kind = k;
     c.elements = static_cast<extent>(elements + 0.5);
-    c.ranks = t.gpus;
+    c.ranks = t.gpus / t.tp; // data-parallel replicas exchange gradients of their own shard
     c.type = dtype::bf16;
     c.link = t.link;
     c.network_bandwidth_Bps = t.network_bandwidth_Bps;
@@ -207,9 +214,20 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     video_workload fw = w;
     fw.batch = t.micro_batch;
     fw.cfg = cfg_mode::off; // training runs one conditional pass (caption dropout instead of CFG)
-    const stage fwd = lower_denoiser(m.denoiser, m.latent, lat, t.micro_batch, fw, 1);
+    stage fwd = lower_denoiser(m.denoiser, m.latent, lat, t.micro_batch, fw, 1);
+    const double full_parameters = fwd.parameters;
+    if (t.tp > 1) { // Megatron-style split of the blocks; the all-reduces travel with the forward ops
+        parallel_plan tp;
+        tp.tp = t.tp;
+        tp.link = t.link;
+        tp.network_bandwidth_Bps = t.network_bandwidth_Bps;
+        tp.tp_layers = static_cast<int>(m.denoiser.layers + m.denoiser.single_layers);
+        tp.tp_width = m.denoiser.hidden;
+        fwd = parallelize(fwd, tp, w.compute);
+        fwd.parameters = full_parameters / t.tp; // what one GPU holds and updates
+    }
     training_step r;
-    r.total_parameters = fwd.parameters;
+    r.total_parameters = full_parameters;
 
     // LoRA targets every linear of the blocks (repeated ops); frozen weights get no dW
     double lora_params = 0;
@@ -229,7 +247,9 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
             }
         forward_ops.insert(forward_ops.end(), adapters.begin(), adapters.end());
     }
-    r.trainable_parameters = t.method == finetune_method::lora ? lora_params : fwd.parameters;
+    // LoRA adapters were counted on this GPU's (TP-split) linears
+    r.trainable_parameters = t.method == finetune_method::lora ? lora_params * t.tp : full_parameters;
+    const double tp_share = 1.0 / t.tp; // weights, gradients and states each GPU holds under TP
 
     // backward: dX for every op; dW for trainable weights (LoRA: the adapters only)
     std::vector<op_use> backward_ops;
@@ -247,13 +267,15 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
             (t.ckpt == checkpointing::selective && std::holds_alternative<pointwise_op>(u.op)))
             recompute_ops.push_back(u);
     }
-    r.forward = detail::time_of(forward_ops, gpu, cal);
-    r.backward = detail::time_of(backward_ops, gpu, cal);
-    r.recompute = detail::time_of(recompute_ops, gpu, cal);
+    seconds tp_comm{}; // tensor-parallel all-reduces: blocking, inside forward, backward and recompute
+    r.forward = detail::time_of(forward_ops, gpu, cal, &tp_comm);
+    r.backward = detail::time_of(backward_ops, gpu, cal, &tp_comm);
+    r.recompute = detail::time_of(recompute_ops, gpu, cal, &tp_comm);
 
     // optimizer update over this GPU's shard of the trainable parameters
-    const double shard = t.zero_stage >= 1 ? static_cast<double>(t.gpus) : 1.0;
-    const double own = r.trainable_parameters / shard;
+    const double dp = static_cast<double>(t.gpus / t.tp);
+    const double shard = t.zero_stage >= 1 ? dp : 1.0;
+    const double own = r.trainable_parameters * tp_share / shard;
     const double state_bytes = t.optimizer == optimizer_kind::adamw      ? 8.0
                                : t.optimizer == optimizer_kind::adam8bit ? 2.0
                                                                          : 0.0;
@@ -270,15 +292,15 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
 
     // gradient / parameter communication
     std::vector<op_use> comm;
-    if (t.gpus > 1) {
-        const double g = r.trainable_parameters;
+    if (t.gpus / t.tp > 1) {
+        const double g = r.trainable_parameters * tp_share;
         if (t.zero_stage <= 1) {
             comm.push_back({detail::grad_collective(collective_kind::all_reduce, g, t), 1, op_role::replicated});
         } else {
             comm.push_back({detail::grad_collective(collective_kind::reduce_scatter, g, t), 1, op_role::replicated});
             // the updated shard goes back to every GPU (ZeRO-2), or is gathered per layer in forward and backward (ZeRO-3)
             const double gathers = t.zero_stage == 3 ? 2.0 : 1.0;
-            const double gathered = t.zero_stage == 3 ? r.total_parameters : g;
+            const double gathered = t.zero_stage == 3 ? r.total_parameters * tp_share : g;
             comm.push_back({detail::grad_collective(collective_kind::all_gather, gathered, t), gathers,
                             op_role::replicated});
         }
@@ -293,8 +315,9 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
             r.encode += detail::time_of(te.ops, gpu, cal);
         }
     }
-    r.communication = detail::time_of(comm, gpu, cal);
-    r.exposed_communication = r.communication * (1 - t.comm_overlap);
+    const seconds dp_comm = detail::time_of(comm, gpu, cal);
+    r.communication = dp_comm + tp_comm;
+    r.exposed_communication = dp_comm * (1 - t.comm_overlap); // TP's is already in the passes' times
     r.compute_step = r.encode + r.forward + r.backward + r.recompute + r.optimizer + r.exposed_communication;
 
     // input: bytes per sample from storage, decode, host-to-device copy
@@ -308,7 +331,7 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     const double batch_bytes = sample_bytes * static_cast<double>(t.micro_batch);
     seconds read{}, decode{};
     if (d.storage) {
-        const int readers = std::min(t.gpus, d.gpus_per_node);
+        const int readers = std::max(1, std::min(t.gpus, d.gpus_per_node) / t.tp); // one reader per replica
         const double per_gpu = d.storage->aggregate_Bps(readers) / readers;
         detail::require_positive(per_gpu, "storage_curve", "read throughput");
         read = seconds(batch_bytes / per_gpu);
@@ -332,12 +355,12 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
         r.bound = bound_kind::communication;
     else
         r.bound = bound_kind::compute;
-    r.samples_per_second = static_cast<double>(t.micro_batch * t.gpus) / r.step.value();
+    r.samples_per_second = static_cast<double>(t.micro_batch) * dp / r.step.value();
 
     // memory per GPU
     auto& mem = r.memory;
-    const double P = r.total_parameters, T = r.trainable_parameters;
-    const double n = static_cast<double>(t.gpus);
+    const double P = r.total_parameters * tp_share, T = r.trainable_parameters * tp_share;
+    const double n = dp;
     mem.weights = bytes(P * 2.0 / (t.zero_stage == 3 ? n : 1.0) + (t.method == finetune_method::lora ? T * 2.0 : 0));
     mem.master_weights = bytes(T * 4.0 / (t.zero_stage >= 1 ? n : 1.0));
     mem.gradients = bytes(T * 4.0 / (t.zero_stage >= 2 ? n : 1.0));
@@ -359,7 +382,7 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
         // a LoRA down-projection reads the same input its base linear saved already
         if (i >= base_count)
             if (const auto* g = std::get_if<gemm_op>(&u.op); g && g->n == t.lora_rank) b = 0;
-        if (u.count > 1) {
+        if (u.count > 1 && !std::holds_alternative<collective_op>(u.op)) {
             saved_all += b * u.count;
             if (std::holds_alternative<pointwise_op>(u.op)) saved_pointwise += b * u.count;
             layer_max += b;
