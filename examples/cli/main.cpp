@@ -624,6 +624,16 @@ int main(int argc, char** argv) {
     add_video_flags(pool, vf);
     pool->add_flag("--json", json, "JSON output");
 
+    std::string scale_gpus = "1,2,4,8";
+    auto* scl = app.add_subcommand("scale", "one video job on 1, 2, 4, 8 ... GPUs: time, speed-up, efficiency, bound");
+    scl->add_option("--model", model_slug, "model preset")->required();
+    scl->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
+    scl->add_option("--counts", scale_gpus, "GPU counts, comma-separated")->default_str("1,2,4,8");
+    scl->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(scl, vf, "--num-gpus");
+    scl->add_flag("--json", json, "JSON output");
+
     std::string train_gpus = "1";
     std::string method = "full", ckpt_s = "full", optimizer_s = "adamw", data_s = "latents", storage_file;
     extent lora_rank = 64, micro_batch = 1;
@@ -854,6 +864,62 @@ int main(int argc, char** argv) {
                        "{:.2f}, mean wait {:.1f} s, p95 wait {:.1f} s; M/M/c, Erlang C)\n",
                        j.model->name, r.t.gpu.spec.slug, r.e.latency.value(), requests_per_hour, p.gpus,
                        100 * p.utilisation, p.probability_wait, p.mean_wait.value(), p.p95_wait.value());
+            return 0;
+        }
+        if (scl->parsed()) {
+            if (vf.parallel.empty()) vf.parallel = "ulysses";
+            std::vector<int> counts;
+            for (std::size_t pos = 0; pos <= scale_gpus.size();) {
+                const std::size_t comma = std::min(scale_gpus.find(',', pos), scale_gpus.size());
+                if (comma > pos) counts.push_back(std::stoi(scale_gpus.substr(pos, comma - pos)));
+                pos = comma + 1;
+            }
+            nlohmann::json rows = nlohmann::json::array();
+            double base = 0;
+            std::string title;
+            for (int n : counts) {
+                video_flags f = vf;
+                f.gpus = n;
+                if (n == 1) f.parallel.clear();
+                const video_job j = make_job(model_slug, f);
+                const video_result r = run_job(j, gpu_arg, cal_arg);
+                double den = 0;
+                bound_kind den_bound = bound_kind::compute;
+                for (const auto& st : r.e.stages)
+                    if (st.name == "denoiser") {
+                        den = st.latency.value();
+                        den_bound = st.bound;
+                    }
+                if (rows.empty()) {
+                    base = r.e.latency.value();
+                    title = fmt::format("{} on {} ({}), parallel {}{}", j.model->name, r.t.gpu.spec.slug,
+                                        r.t.cal.cal.profile, vf.parallel, vf.fsdp ? " + fsdp" : "");
+                }
+                const double speedup = base / r.e.latency.value();
+                const char* bound = r.e.communication_share > 0.5 ? "communication" : name(den_bound).data();
+                rows.push_back({{"gpus", n},
+                                {"latency_s", r.e.latency.value()},
+                                {"denoiser_s", den},
+                                {"communication_share", r.e.communication_share},
+                                {"speedup", speedup},
+                                {"scaling_efficiency", speedup / n * counts.front()},
+                                {"bound", bound},
+                                {"per_gpu_peak_device_bytes", r.e.memory.device_total.value()},
+                                {"fits", r.e.fits}});
+            }
+            if (json) {
+                std::cout << nlohmann::json{{"schema", "vidperf.scale/1"}, {"model", model_slug}, {"rows", rows}}.dump(2)
+                          << '\n';
+                return 0;
+            }
+            fmt::print("{}\n  {:>5} {:>10} {:>11} {:>7} {:>9} {:>11} {:>14} {:>9}\n", title, "GPUs", "total s",
+                       "denoise s", "comm", "speed-up", "efficiency", "bound", "peak GB");
+            for (const auto& r : rows)
+                fmt::print("  {:>5} {:>10.1f} {:>11.1f} {:>6.0f}% {:>8.2f}x {:>10.0f}% {:>14} {:>9.1f}\n",
+                           r["gpus"].get<int>(), r["latency_s"].get<double>(), r["denoiser_s"].get<double>(),
+                           100 * r["communication_share"].get<double>(), r["speedup"].get<double>(),
+                           100 * r["scaling_efficiency"].get<double>(), r["bound"].get<std::string>(),
+                           r["per_gpu_peak_device_bytes"].get<double>() / 1e9);
             return 0;
         }
         if (trn->parsed()) {
