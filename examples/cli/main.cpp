@@ -637,7 +637,7 @@ int main(int argc, char** argv) {
     std::string train_gpus = "1";
     std::string method = "full", ckpt_s = "full", optimizer_s = "adamw", data_s = "latents", storage_file;
     extent lora_rank = 64, micro_batch = 1;
-    int zero = 0, gpus_per_node = 8, cores_per_gpu = 8, train_tp = 1;
+    int zero = 0, gpus_per_node = 8, cores_per_gpu = 8, train_tp = 1, train_ulysses = 1, train_ring = 1;
     double storage_GBps = 0, overlap = 0, encoded_MB = 0, decode_fps = 0;
     auto* trn = app.add_subcommand("train", "fine-tuning step time, memory and multi-GPU scaling");
     trn->add_option("--model", model_slug, "model preset")->required();
@@ -649,6 +649,9 @@ int main(int argc, char** argv) {
     trn->add_option("--optimizer", optimizer_s, "adamw | adam8bit | adafactor")->default_str("adamw");
     trn->add_option("--zero", zero, "ZeRO stage 0-3 (3 = FSDP full shard)")->default_val(0);
     trn->add_option("--tp", train_tp, "tensor-parallel degree inside each data-parallel replica")->default_val(1);
+    trn->add_option("--ulysses", train_ulysses, "sequence-parallel (Ulysses) degree inside each replica")
+        ->default_val(1);
+    trn->add_option("--ring", train_ring, "ring-attention degree inside each replica")->default_val(1);
     trn->add_option("--batch", micro_batch, "videos per GPU per step")->default_val(1);
     trn->add_option("--frames", vf.frames, "frames per clip (default: the model's standard)");
     trn->add_option("--width", vf.width, "clip width");
@@ -941,6 +944,8 @@ int main(int argc, char** argv) {
                           : optimizer_s == "adafactor" ? optimizer_kind::adafactor : optimizer_kind::adamw;
             t.zero_stage = zero;
             t.tp = train_tp;
+            t.ulysses = train_ulysses;
+            t.ring = train_ring;
             t.micro_batch = micro_batch;
             t.comm_overlap = overlap;
             t.link = vf.link == "pcie" ? link_kind::pcie : vf.link == "network" ? link_kind::network : link_kind::nvlink;

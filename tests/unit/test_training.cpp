@@ -147,3 +147,19 @@ TEST_CASE("tensor parallelism in training: memory per GPU falls, throughput trai
     tp2.gpus = 3;
     CHECK_THROWS_AS((void)train("wan2.1-t2v-14b", tp2), invalid_argument);
 }
+
+TEST_CASE("sequence parallelism in training: activations split by sequence, all-to-alls in both passes") {
+    training_options one;
+    one.ckpt = checkpointing::full;
+    training_options sp = one;
+    sp.gpus = 4;
+    sp.ulysses = 4;
+    const auto a = train("wan2.1-t2v-14b", one), b = train("wan2.1-t2v-14b", sp);
+    CHECK(b.memory.saved_activations < a.memory.saved_activations / 3.0);
+    CHECK(b.step < a.step / 3.0); // four GPUs on one video
+    CHECK(b.step > a.step / 4.0); // minus all-to-alls and replicated work
+    CHECK(b.communication > seconds(0));
+    CHECK(b.samples_per_second == doctest::Approx(1.0 / b.step.value())); // one replica
+    sp.gpus = 6;
+    CHECK_THROWS_AS((void)train("wan2.1-t2v-14b", sp), invalid_argument);
+}

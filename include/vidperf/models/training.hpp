@@ -89,6 +89,8 @@ struct training_options {
     int zero_stage = 0;  ///< 0 (DDP), 1, 2, 3 (= FSDP full shard)
     int gpus = 1;        ///< all GPUs of the job: tp x data-parallel
     int tp = 1;          ///< tensor-parallel degree inside each data-parallel replica
+    int ulysses = 1;     ///< sequence-parallel (all-to-all) degree inside each replica
+    int ring = 1;        ///< ring-attention degree inside each replica
     extent micro_batch = 1; ///< videos per GPU per step
     double comm_overlap = 0; ///< share of gradient/parameter communication hidden behind backward, [0, 1]
     link_kind link = link_kind::nvlink;
@@ -122,10 +124,12 @@ inline void validate(const training_options& t) {
     detail::require_in_range(t.zero_stage, 0, 3, w, "zero_stage");
     detail::require_positive(t.gpus, w, "gpus");
     detail::require_positive(t.tp, w, "tp");
-    if (t.gpus % t.tp != 0)
+    detail::require_positive(t.ulysses, w, "ulysses");
+    detail::require_positive(t.ring, w, "ring");
+    if (t.gpus % (t.tp * t.ulysses * t.ring) != 0)
         detail::raise(errc::inconsistent, w,
-                      "field 'gpus' (" + std::to_string(t.gpus) + ") must be a multiple of 'tp' (" +
-                          std::to_string(t.tp) + ")");
+                      "field 'gpus' (" + std::to_string(t.gpus) + ") must be a multiple of tp x ulysses x ring (" +
+                          std::to_string(t.tp * t.ulysses * t.ring) + ")");
     detail::require_positive(static_cast<double>(t.micro_batch), w, "micro_batch");
     detail::require_in_range(t.comm_overlap, 0.0, 1.0, w, "comm_overlap");
     if (t.method == finetune_method::lora) detail::require_positive(static_cast<double>(t.lora_rank), w, "lora_rank");
@@ -196,7 +200,8 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     collective_op c;
     c.kind = k;
     c.elements = static_cast<extent>(elements + 0.5);
-    c.ranks = t.gpus / t.tp; // data-parallel replicas exchange gradients of their own shard
+    // data-parallel replicas exchange gradients; sequence-parallel GPUs hold the same weights, so they reduce too
+    c.ranks = t.gpus / t.tp;
     c.type = dtype::bf16;
     c.link = t.link;
     c.network_bandwidth_Bps = t.network_bandwidth_Bps;
@@ -216,9 +221,13 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     fw.cfg = cfg_mode::off; // training runs one conditional pass (caption dropout instead of CFG)
     stage fwd = lower_denoiser(m.denoiser, m.latent, lat, t.micro_batch, fw, 1);
     const double full_parameters = fwd.parameters;
-    if (t.tp > 1) { // Megatron-style split of the blocks; the all-reduces travel with the forward ops
+    if (t.tp > 1 || t.ulysses > 1 || t.ring > 1) {
+        // Megatron-style and sequence-parallel splits of the blocks; their collectives travel with the
+        // forward ops into backward and recompute
         parallel_plan tp;
         tp.tp = t.tp;
+        tp.ulysses = t.ulysses;
+        tp.ring = t.ring;
         tp.link = t.link;
         tp.network_bandwidth_Bps = t.network_bandwidth_Bps;
         tp.tp_layers = static_cast<int>(m.denoiser.layers + m.denoiser.single_layers);
@@ -273,8 +282,8 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     r.recompute = detail::time_of(recompute_ops, gpu, cal, &tp_comm);
 
     // optimizer update over this GPU's shard of the trainable parameters
-    const double dp = static_cast<double>(t.gpus / t.tp);
-    const double shard = t.zero_stage >= 1 ? dp : 1.0;
+    const double dp = static_cast<double>(t.gpus / (t.tp * t.ulysses * t.ring));
+    const double shard = t.zero_stage >= 1 ? static_cast<double>(t.gpus / t.tp) : 1.0;
     const double own = r.trainable_parameters * tp_share / shard;
     const double state_bytes = t.optimizer == optimizer_kind::adamw      ? 8.0
                                : t.optimizer == optimizer_kind::adam8bit ? 2.0
@@ -292,7 +301,7 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
 
     // gradient / parameter communication
     std::vector<op_use> comm;
-    if (t.gpus / t.tp > 1) {
+    if (t.gpus / t.tp > 1) { // gradient reduction over every GPU holding the same shard (DP and SP)
         const double g = r.trainable_parameters * tp_share;
         if (t.zero_stage <= 1) {
             comm.push_back({detail::grad_collective(collective_kind::all_reduce, g, t), 1, op_role::replicated});
@@ -331,7 +340,8 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     const double batch_bytes = sample_bytes * static_cast<double>(t.micro_batch);
     seconds read{}, decode{};
     if (d.storage) {
-        const int readers = std::max(1, std::min(t.gpus, d.gpus_per_node) / t.tp); // one reader per replica
+        const int readers =
+            std::max(1, std::min(t.gpus, d.gpus_per_node) / (t.tp * t.ulysses * t.ring)); // one reader per replica
         const double per_gpu = d.storage->aggregate_Bps(readers) / readers;
         detail::require_positive(per_gpu, "storage_curve", "read throughput");
         read = seconds(batch_bytes / per_gpu);
@@ -360,7 +370,7 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     // memory per GPU
     auto& mem = r.memory;
     const double P = r.total_parameters * tp_share, T = r.trainable_parameters * tp_share;
-    const double n = dp;
+    const double n = static_cast<double>(t.gpus / t.tp); // ZeRO shards over every GPU holding the same weights
     mem.weights = bytes(P * 2.0 / (t.zero_stage == 3 ? n : 1.0) + (t.method == finetune_method::lora ? T * 2.0 : 0));
     mem.master_weights = bytes(T * 4.0 / (t.zero_stage >= 1 ? n : 1.0));
     mem.gradients = bytes(T * 4.0 / (t.zero_stage >= 2 ? n : 1.0));
@@ -389,7 +399,8 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
             layers = u.count > layers ? u.count : layers;
         }
     }
-    const double residual = static_cast<double>(t.micro_batch * lat.tokens * m.denoiser.hidden) * 2.0;
+    const double residual = static_cast<double>(t.micro_batch * lat.tokens * m.denoiser.hidden) * 2.0 /
+                            static_cast<double>(t.ulysses * t.ring); // the residual stream splits by sequence
     switch (t.ckpt) {
     case checkpointing::none: mem.saved_activations = bytes(saved_all); break;
     case checkpointing::full: mem.saved_activations = bytes(layers * residual + layer_max); break;
