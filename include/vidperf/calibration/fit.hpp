@@ -331,20 +331,17 @@ inline void refuse_throttled(const raw_measurements& raw, std::string_view sourc
         return o;
     };
     // every constant by its JSON key, through for_each_constant on the mutable copy
-    std::size_t index = 0;
     for_each_constant(c, [&](std::string_view key, const auto& k) {
         h << "    vidperf::for_each_constant(c, [](std::string_view key, auto& k) { if (key == \"" << key
           << "\") { using T = std::remove_cvref_t<decltype(k.value)>; k.value = T(" << constant_value(k)
           << "); k.from = {vidperf::provenance_kind(" << static_cast<int>(k.from.kind) << "), \""
           << escape(k.from.source) << "\"}; k.std_error = " << k.std_error << "; } });\n";
-        ++index;
     });
     for_each_flag(c, [&](std::string_view key, const bool& f) {
         h << "    vidperf::for_each_flag(c, [](std::string_view key, bool& f) { if (key == \"" << key
           << "\") f = " << (f ? "true" : "false") << "; });\n";
     });
     h << "    return c;\n}();\n";
-    (void)index;
     return h.str();
 }
 

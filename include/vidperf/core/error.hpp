@@ -16,7 +16,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <type_traits>
 
 namespace vidperf {
 
@@ -121,14 +120,11 @@ namespace detail {
     throw parse_error(errc::json_syntax, format_message(errc::json_syntax, where, detail_what), line, column);
 }
 
-/// A printable double for any scalar (double, float, Boost autodiff fvar).
+/// A printable double for any scalar (double, float, or Boost autodiff fvar, whose conversion to its root
+/// type is explicit).
 template <class Real>
 [[nodiscard]] constexpr double to_double(const Real& x) {
-    if constexpr (std::is_arithmetic_v<Real>) {
-        return static_cast<double>(x);
-    } else {
-        return static_cast<double>(x); // autodiff fvar has an explicit conversion to its root type
-    }
+    return static_cast<double>(x);
 }
 
 [[nodiscard]] constexpr bool is_nan(double v) noexcept { return v != v; }
