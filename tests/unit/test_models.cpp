@@ -38,7 +38,9 @@ TEST_CASE("latent token counts of each preset at its standard workload, by hand"
         {"ltx-video", 16 * 16 * 24},        // 768x512x121, 8x temporal, 32x spatial, patch 1
         {"open-sora-2.0", 33 * 48 * 48},    // 768x768x129
     };
-    for (const auto& [slug, tokens] : expected) {
+    for (const auto& entry : expected) {
+        const char* slug = entry.first;
+        const extent tokens = entry.second;
         CAPTURE(slug);
         const auto& m = find_model(slug);
         CHECK(latents(m.latent, m.standard, m.slug).tokens == tokens);
