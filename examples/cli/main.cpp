@@ -6,6 +6,7 @@
 //   vidperf op copy --bytes N --kind h2d|d2h|local|peer --gpu ...
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include <vidperf/cost/cost.hpp>
 #include <vidperf/cost/sensitivity.hpp>
 #include <vidperf/io/diffusers.hpp>
+#include <vidperf/io/shapes_json.hpp>
 #include <vidperf/io/storage_json.hpp>
 #include <vidperf/models/training.hpp>
 #include <vidperf/json.hpp>
@@ -560,6 +562,18 @@ int main(int argc, char** argv) {
     add_video_flags(est, vf);
     est->add_flag("--json", json, "JSON output");
 
+    std::string shapes_out;
+    auto* shp = app.add_subcommand(
+        "shapes", "the distinct op shapes of one video job as JSON (vidperf.shapes/1), for the calibration suite "
+                  "and the validation measurements");
+    shp->add_option("--model", model_slug, "model preset or a diffusers model folder")->required();
+    shp->add_option("--gpu", gpu_arg, "reference GPU for the ops' shares of the job time")
+        ->default_str("h100-sxm5-80gb");
+    shp->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
+        ->default_str("literature");
+    add_video_flags(shp, vf);
+    shp->add_option("--out", shapes_out, "write the JSON to this file instead of standard output");
+
     std::string gpus_arg = "a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb";
     auto* cmp = app.add_subcommand("compare", "one video job on several GPUs, with speed-ups over the first");
     cmp->add_option("--model", model_slug, "model preset")->default_str("wan2.1-t2v-14b");
@@ -678,6 +692,20 @@ int main(int argc, char** argv) {
         if (list_g->parsed()) return list_gpus(json);
         if (list_c->parsed()) return list_calibration(resolve(gpu_arg, cal_arg), json);
         if (list_m->parsed()) return list_models(json);
+        if (shp->parsed()) {
+            if (gpu_arg.empty()) gpu_arg = "h100-sxm5-80gb";
+            const video_job j = make_job(model_slug, vf);
+            const target t = resolve(gpu_arg, cal_arg);
+            const std::string text = shapes_document(*j.model, j.work, t.gpu.spec, t.cal.cal).dump(1) + "\n";
+            if (shapes_out.empty()) {
+                std::cout << text;
+            } else {
+                std::ofstream f(shapes_out);
+                f << text;
+                if (!f) detail::raise(errc::json_bad_value, "--out", "cannot write '" + shapes_out + "'");
+            }
+            return 0;
+        }
         if (est->parsed()) {
             const video_job j = make_job(model_slug, vf);
             const video_result r = run_job(j, gpu_arg, cal_arg);

@@ -1,0 +1,239 @@
+#pragma once
+/// \file
+/// Ops as JSON objects: the form in which `vidperf shapes` exports the
+/// distinct ops of a job (for the calibration suite and the validation
+/// measurements to run exactly those shapes) and in which measured records
+/// carry them back. Needs nlohmann-json.
+///
+///   {"kind":"gemm","m":..,"n":..,"k":..,"batch":1,"a":"bf16","b":"bf16","c":"bf16","shared_b":true}
+///   {"kind":"attention","batch","heads_q","heads_kv","seq_q","seq_kv","head_dim","head_dim_v",
+///    "causal","dtype","kernel","direction"}
+///   {"kind":"conv","batch","c_in","c_out","input":[D,H,W],"kernel":[..],"stride":[..],"pad_before":[..],
+///    "pad_after":[..],"dilation":[..],"groups","dtype","direction"}
+///   {"kind":"pointwise","pointwise":"rmsnorm","elements","inputs","outputs","output_elements",
+///    "param_elements","flops_per_element","dtype"}
+/// Defaults that mean "same as" (heads_kv, seq_kv, head_dim_v, output_elements)
+/// are written resolved. Copies and collectives are not exported.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <vidperf/detail/json_support.hpp>
+#include <vidperf/ops/cost.hpp>
+#include <vidperf/ops/ops.hpp>
+
+namespace vidperf {
+
+[[nodiscard]] constexpr std::string_view name(pass p) noexcept {
+    return p == pass::forward ? "forward" : "backward";
+}
+
+namespace detail {
+
+[[nodiscard]] inline nlohmann::json triple(const std::array<extent, 3>& a) { return {a[0], a[1], a[2]}; }
+
+[[nodiscard]] inline extent op_extent(const nlohmann::json& j, std::string_view key, std::string_view where,
+                                      extent min_value) {
+    const double v = number_field(j, key, where);
+    if (!(v >= static_cast<double>(min_value)) || v != static_cast<double>(static_cast<extent>(v)))
+        raise(errc::json_bad_value, where,
+              "field '" + std::string(key) + "' must be an integer >= " + std::to_string(min_value) + ", got " +
+                  nlohmann::json(v).dump());
+    return static_cast<extent>(v);
+}
+
+[[nodiscard]] inline extent op_extent_or(const nlohmann::json& j, std::string_view key, std::string_view where,
+                                         extent min_value, extent fallback) {
+    return has(j, key) ? op_extent(j, key, where, min_value) : fallback;
+}
+
+[[nodiscard]] inline std::array<extent, 3> op_triple(const nlohmann::json& j, std::string_view key,
+                                                     std::string_view where, extent min_value,
+                                                     std::array<extent, 3> fallback) {
+    if (!has(j, key)) return fallback;
+    const auto& v = j.at(std::string(key));
+    if (!v.is_array() || v.size() != 3)
+        raise(errc::json_wrong_type, where, "field '" + std::string(key) + "' must be an array of 3 integers");
+    std::array<extent, 3> out{};
+    for (std::size_t i = 0; i < 3; ++i) {
+        nlohmann::json one = {{"v", v[i]}};
+        out[i] = op_extent(one, "v", std::string(where) + "." + std::string(key), min_value);
+    }
+    return out;
+}
+
+[[nodiscard]] inline dtype op_dtype(const nlohmann::json& j, std::string_view key, std::string_view where,
+                                    dtype fallback) {
+    if (!has(j, key)) return fallback;
+    const std::string s = string_field(j, key, where);
+    if (const auto d = parse_dtype(s)) return *d;
+    raise(errc::unknown_name, where, "field '" + std::string(key) + "': unknown dtype '" + s + "'");
+}
+
+[[nodiscard]] inline pass op_pass(const nlohmann::json& j, std::string_view where) {
+    if (!has(j, "direction")) return pass::forward;
+    const std::string s = string_field(j, "direction", where);
+    if (s == "forward") return pass::forward;
+    if (s == "backward") return pass::backward;
+    raise(errc::unknown_name, where, "field 'direction' must be 'forward' or 'backward', got '" + s + "'");
+}
+
+} // namespace detail
+
+/// Parses an attention kernel name (fa2 fa3 cudnn sdpa-math sdpa-efficient sage).
+[[nodiscard]] constexpr std::optional<attention_kernel> parse_attention_kernel(std::string_view s) noexcept {
+    for (const auto k : all_attention_kernels)
+        if (name(k) == s) return k;
+    return std::nullopt;
+}
+
+[[nodiscard]] inline std::optional<pointwise_kind> parse_pointwise_kind(std::string_view s) noexcept {
+    for (const auto k : {pointwise_kind::elementwise, pointwise_kind::layernorm, pointwise_kind::rmsnorm,
+                         pointwise_kind::softmax, pointwise_kind::reduction})
+        if (name(k) == s) return k;
+    return std::nullopt;
+}
+
+/// The op as a JSON object; nullptr JSON for copies and collectives (not exported).
+[[nodiscard]] inline nlohmann::json op_to_json(const op& o) {
+    using nlohmann::json;
+    if (const auto* g = std::get_if<gemm_op>(&o))
+        return json{{"kind", "gemm"},          {"m", g->m},
+                    {"n", g->n},               {"k", g->k},
+                    {"batch", g->batch},       {"a", std::string(name(g->a))},
+                    {"b", std::string(name(g->b))}, {"c", std::string(name(g->c))},
+                    {"shared_b", g->shared_b}};
+    if (const auto* a = std::get_if<attention_op>(&o))
+        return json{{"kind", "attention"},
+                    {"batch", a->batch},
+                    {"heads_q", a->heads_q},
+                    {"heads_kv", a->heads_kv > 0 ? a->heads_kv : a->heads_q},
+                    {"seq_q", a->seq_q},
+                    {"seq_kv", a->seq_kv > 0 ? a->seq_kv : a->seq_q},
+                    {"head_dim", a->head_dim},
+                    {"head_dim_v", a->head_dim_v > 0 ? a->head_dim_v : a->head_dim},
+                    {"causal", a->causal},
+                    {"dtype", std::string(name(a->type))},
+                    {"kernel", std::string(name(a->kernel))},
+                    {"direction", std::string(name(a->direction))}};
+    if (const auto* c = std::get_if<conv_op>(&o))
+        return json{{"kind", "conv"},
+                    {"batch", c->batch},
+                    {"c_in", c->c_in},
+                    {"c_out", c->c_out},
+                    {"input", detail::triple(c->input)},
+                    {"kernel", detail::triple(c->kernel)},
+                    {"stride", detail::triple(c->stride)},
+                    {"pad_before", detail::triple(c->pad_before)},
+                    {"pad_after", detail::triple(c->pad_after)},
+                    {"dilation", detail::triple(c->dilation)},
+                    {"groups", c->groups},
+                    {"dtype", std::string(name(c->type))},
+                    {"direction", std::string(name(c->direction))}};
+    if (const auto* p = std::get_if<pointwise_op>(&o))
+        return json{{"kind", "pointwise"},
+                    {"pointwise", std::string(name(p->kind))},
+                    {"elements", p->elements},
+                    {"inputs", p->inputs},
+                    {"outputs", p->outputs},
+                    {"output_elements", p->output_elements > 0 ? p->output_elements : p->elements},
+                    {"param_elements", p->param_elements},
+                    {"flops_per_element",
+                     p->flops_per_element >= 0 ? p->flops_per_element : default_flops_per_element(p->kind)},
+                    {"dtype", std::string(name(p->type))}};
+    return nullptr;
+}
+
+/// Reads an op object written by op_to_json (or by hand); every failure names
+/// `where` and the field.
+[[nodiscard]] inline op op_from_json(const nlohmann::json& j, std::string_view where) {
+    using namespace detail;
+    const std::string kind = string_field(j, "kind", where);
+    if (kind == "gemm") {
+        gemm_op g;
+        g.m = op_extent(j, "m", where, 1);
+        g.n = op_extent(j, "n", where, 1);
+        g.k = op_extent(j, "k", where, 1);
+        g.batch = op_extent_or(j, "batch", where, 1, 1);
+        g.a = op_dtype(j, "a", where, dtype::bf16);
+        g.b = op_dtype(j, "b", where, g.a);
+        g.c = op_dtype(j, "c", where, g.a);
+        g.shared_b = j.value("shared_b", false);
+        return g;
+    }
+    if (kind == "attention") {
+        attention_op a;
+        a.batch = op_extent_or(j, "batch", where, 1, 1);
+        a.heads_q = op_extent(j, "heads_q", where, 1);
+        a.heads_kv = op_extent_or(j, "heads_kv", where, 1, a.heads_q);
+        a.seq_q = op_extent(j, "seq_q", where, 1);
+        a.seq_kv = op_extent_or(j, "seq_kv", where, 1, a.seq_q);
+        a.head_dim = op_extent(j, "head_dim", where, 1);
+        a.head_dim_v = op_extent_or(j, "head_dim_v", where, 1, a.head_dim);
+        a.causal = j.value("causal", false);
+        a.type = op_dtype(j, "dtype", where, dtype::bf16);
+        if (has(j, "kernel")) {
+            const std::string k = string_field(j, "kernel", where);
+            const auto parsed = parse_attention_kernel(k);
+            if (!parsed)
+                raise(errc::unknown_name, where,
+                      "field 'kernel': unknown attention kernel '" + k +
+                          "'; known: fa2 fa3 cudnn sdpa-math sdpa-efficient sage");
+            a.kernel = *parsed;
+        }
+        a.direction = op_pass(j, where);
+        if (a.heads_q % a.heads_kv != 0)
+            raise(errc::json_bad_value, where, "heads_q must be a multiple of heads_kv");
+        return a;
+    }
+    if (kind == "conv") {
+        conv_op c;
+        c.batch = op_extent_or(j, "batch", where, 1, 1);
+        c.c_in = op_extent(j, "c_in", where, 1);
+        c.c_out = op_extent(j, "c_out", where, 1);
+        c.input = op_triple(j, "input", where, 1, {1, 1, 1});
+        if (!has(j, "input")) raise(errc::json_missing_field, where, "missing field 'input'");
+        c.kernel = op_triple(j, "kernel", where, 1, {1, 1, 1});
+        c.stride = op_triple(j, "stride", where, 1, {1, 1, 1});
+        c.pad_before = op_triple(j, "pad_before", where, 0, {0, 0, 0});
+        c.pad_after = op_triple(j, "pad_after", where, 0, {0, 0, 0});
+        c.dilation = op_triple(j, "dilation", where, 1, {1, 1, 1});
+        c.groups = op_extent_or(j, "groups", where, 1, 1);
+        c.type = op_dtype(j, "dtype", where, dtype::bf16);
+        c.direction = op_pass(j, where);
+        if (c.c_in % c.groups != 0 || c.c_out % c.groups != 0)
+            raise(errc::json_bad_value, where, "c_in and c_out must be multiples of groups");
+        for (std::size_t i = 0; i < 3; ++i)
+            if (c.input[i] + c.pad_before[i] + c.pad_after[i] < c.dilation[i] * (c.kernel[i] - 1) + 1)
+                raise(errc::json_bad_value, where, "the padded input is smaller than the kernel");
+        return c;
+    }
+    if (kind == "pointwise") {
+        pointwise_op p;
+        const std::string k = string_field(j, "pointwise", where);
+        const auto parsed = parse_pointwise_kind(k);
+        if (!parsed)
+            raise(errc::unknown_name, where,
+                  "field 'pointwise': unknown kind '" + k + "'; known: elementwise layernorm rmsnorm softmax reduction");
+        p.kind = *parsed;
+        p.elements = op_extent(j, "elements", where, 1);
+        p.inputs = static_cast<int>(op_extent_or(j, "inputs", where, 0, 1));
+        p.outputs = static_cast<int>(op_extent_or(j, "outputs", where, 0, 1));
+        p.output_elements = op_extent_or(j, "output_elements", where, 0, 0);
+        p.param_elements = op_extent_or(j, "param_elements", where, 0, 0);
+        if (has(j, "flops_per_element")) {
+            p.flops_per_element = number_field(j, "flops_per_element", where);
+            if (!(p.flops_per_element >= 0))
+                raise(errc::json_bad_value, where, "field 'flops_per_element' must be >= 0");
+        }
+        p.type = op_dtype(j, "dtype", where, dtype::bf16);
+        return p;
+    }
+    raise(errc::unknown_name, where, "field 'kind': unknown op kind '" + kind + "'; known: gemm attention conv pointwise");
+}
+
+} // namespace vidperf

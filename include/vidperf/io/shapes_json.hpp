@@ -1,0 +1,122 @@
+#pragma once
+/// \file
+/// The distinct op shapes of one video job (`vidperf.shapes/1`), so that the
+/// calibration suite and the validation measurements run exactly the shapes
+/// the model predicts and the two can never drift apart. Needs nlohmann-json.
+///
+/// Each distinct op appears once with the stages that run it, its uses per
+/// job (count per call x calls) and its share of the job's predicted op time
+/// on a reference GPU; ops are listed heaviest first. The denoiser's
+/// architecture and the latent shape are included so that a measurement
+/// script can build a block of the same structure.
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <vidperf/io/op_json.hpp>
+#include <vidperf/models/model.hpp>
+#include <vidperf/roofline/engine.hpp>
+
+namespace vidperf {
+
+/// One distinct op of a job.
+struct job_op {
+    op shape;
+    std::vector<std::string> stages; ///< the stages that run it, in pipeline order
+    double uses_per_job = 0;
+    double job_time_s = 0; ///< uses x predicted time on the reference GPU
+};
+
+/// Distinct exportable ops (GEMM, attention, convolution, pointwise) of
+/// `stages`, heaviest first by predicted time on `gpu` with `cal`.
+[[nodiscard]] inline std::vector<job_op> distinct_ops(const std::vector<stage>& stages, const gpu_spec& gpu,
+                                                      const calibration& cal) {
+    std::vector<job_op> out;
+    std::map<std::string, std::size_t> index;
+    for (const auto& s : stages) {
+        for (const auto& u : s.ops) {
+            const nlohmann::json j = op_to_json(u.op);
+            if (j.is_null()) continue;
+            const double uses = u.count * s.calls;
+            const auto [it, inserted] = index.try_emplace(j.dump(), out.size());
+            if (inserted) out.push_back({u.op, {}, 0, 0});
+            job_op& o = out[it->second];
+            if (std::find(o.stages.begin(), o.stages.end(), s.name) == o.stages.end()) o.stages.push_back(s.name);
+            o.uses_per_job += uses;
+        }
+    }
+    for (auto& o : out) o.job_time_s = o.uses_per_job * predict(o.shape, gpu, cal).time.value();
+    std::stable_sort(out.begin(), out.end(),
+                     [](const job_op& a, const job_op& b) { return a.job_time_s > b.job_time_s; });
+    return out;
+}
+
+/// The `vidperf.shapes/1` document of model `m` at workload `w`, shares
+/// predicted on `gpu` with `cal`.
+[[nodiscard]] inline nlohmann::json shapes_document(const model_spec& m, const video_workload& w, const gpu_spec& gpu,
+                                                    const calibration& cal) {
+    using nlohmann::json;
+    const auto stages = lower_inference(m, w);
+    const auto ops = distinct_ops(stages, gpu, cal);
+    double total = 0;
+    for (const auto& o : ops) total += o.job_time_s;
+    const latent_shape lat = latents(m.latent, w, m.slug);
+    const auto& d = m.denoiser;
+    json doc;
+    doc["schema"] = "vidperf.shapes/1";
+    doc["model"] = std::string(m.slug);
+    doc["reference"] = {{"gpu", std::string(gpu.slug)}, {"calibration", std::string(cal.profile)}};
+    doc["workload"] = {{"width", w.width},   {"height", w.height},
+                       {"frames", w.frames}, {"steps", w.steps},
+                       {"batch", w.batch},   {"cfg", std::string(name(w.cfg))},
+                       {"dtype", std::string(name(w.compute))}, {"weights", std::string(name(w.weights))},
+                       {"attention", std::string(name(w.attention))}};
+    doc["latent"] = {{"channels", m.vae.latent_channels},
+                     {"frames", lat.frames},
+                     {"height", lat.height},
+                     {"width", lat.width},
+                     {"tokens", lat.tokens}};
+    doc["denoiser"] = {{"family", std::string(name(d.family))},
+                       {"layers", d.layers},
+                       {"single_layers", d.single_layers},
+                       {"hidden", d.hidden},
+                       {"text_hidden", d.text_hidden > 0 ? d.text_hidden : d.hidden},
+                       {"heads", d.heads},
+                       {"head_dim", d.head_dim},
+                       {"ffn", d.ffn},
+                       {"text_ffn", d.text_ffn > 0 ? d.text_ffn : d.ffn},
+                       {"mlp", d.mlp == mlp_kind::swiglu ? "swiglu" : "gelu"},
+                       {"in_channels", d.in_channels},
+                       {"out_channels", d.out_channels},
+                       {"patch", {m.latent.patch_t, m.latent.patch_h, m.latent.patch_w}},
+                       {"text_dim", d.text_dim},
+                       {"text_tokens", d.text_tokens},
+                       {"image_tokens", d.image_tokens},
+                       {"image_dim", d.image_dim},
+                       {"refiner_layers", d.refiner_layers},
+                       {"pooled_dim", d.pooled_dim},
+                       {"time_freq_dim", d.time_freq_dim},
+                       {"time_embed_dim", d.time_embed_dim > 0 ? d.time_embed_dim : d.hidden},
+                       {"qk_norm", d.qk_norm},
+                       {"calls_batch", w.cfg == cfg_mode::batched ? 2 * w.batch : w.batch}};
+    json list = json::array();
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const auto& o = ops[i];
+        const auto p = predict(o.shape, gpu, cal);
+        list.push_back({{"id", i},
+                        {"stages", o.stages},
+                        {"uses_per_job", o.uses_per_job},
+                        {"flops", p.flops.value()},
+                        {"bytes", p.bytes.value()},
+                        {"share", total > 0 ? o.job_time_s / total : 0.0},
+                        {"op", op_to_json(o.shape)}});
+    }
+    doc["ops"] = std::move(list);
+    return doc;
+}
+
+} // namespace vidperf
