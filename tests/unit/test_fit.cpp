@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -125,4 +126,66 @@ TEST_CASE("bad raw files: malformed lines name the line - throttled runs and thi
     const auto thin = parse_raw(meta + "\n" + gemm_line(gemm_op{1024, 1024, 1024}, 1e-5));
     CHECK_THROWS_WITH_AS((void)fit_calibration(thin, gpu, datasheet_calibration, "t.jsonl"),
                          doctest::Contains("at least"), schema_error);
+}
+
+TEST_CASE("the fitter recovers convolution efficiency and attention backward ratio from op-object records") {
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const calibration& literature = *builtin_calibration("literature", gpu.slug).cal;
+    calibration truth = literature;
+    truth.conv_relative_efficiency.value = 0.55;
+    truth.attention[static_cast<std::size_t>(attention_kernel::cudnn)].efficiency.value = 0.60;
+    truth.attention[static_cast<std::size_t>(attention_kernel::cudnn)].seq_half.value = 150;
+    truth.attention[static_cast<std::size_t>(attention_kernel::cudnn)].backward_ratio.value = 0.7;
+    std::string text = meta + "\n" + R"({"kind": "launch", "mode": "stream", "time_s": 2.2e-6})" + "\n";
+    int i = 0;
+    auto line = [&](const char* kind, const op& o) {
+        nlohmann::json j = {{"kind", kind}, {"op", op_to_json(o)},
+                            {"time_s", predict(o, gpu, truth).time.value() * noise(i++)}};
+        text += j.dump() + "\n";
+    };
+    // Wan-VAE decoder convolutions (3x3x3, causal in time) at 480p, and a memory-bound 1x1x1 one the fit skips
+    for (const auto& [c, t, h, w] : {std::array<extent, 4>{384, 21, 60, 104}, {384, 41, 120, 208},
+                                     {192, 81, 240, 416}, {96, 81, 480, 832}, {512, 5, 60, 104}}) {
+        conv_op cv;
+        cv.c_in = cv.c_out = c;
+        cv.input = {t, h, w};
+        cv.kernel = {3, 3, 3};
+        cv.pad_before = {2, 1, 1};
+        cv.pad_after = {0, 1, 1};
+        line("conv", cv);
+    }
+    conv_op pointwise;
+    pointwise.c_in = 96;
+    pointwise.c_out = 3;
+    pointwise.input = {81, 480, 832};
+    line("conv", pointwise);
+    for (extent s : {2048, 4096, 8192, 16384, 32760, 75600}) {
+        attention_op a;
+        a.heads_q = 12;
+        a.seq_q = s;
+        a.head_dim = 128;
+        a.kernel = attention_kernel::cudnn;
+        line("attention", a);
+        a.direction = pass::backward;
+        line("attention", a);
+    }
+    text += R"({"kind": "attention", "kernel": "cudnn", "status": "unsupported", "reason": "no engine"})" "\n";
+    const auto fit = fit_calibration(parse_raw(text), gpu, literature, "synthetic.jsonl");
+    const auto& c = fit.cal.cal;
+    CHECK(c.conv_relative_efficiency.value == doctest::Approx(0.55).epsilon(0.03));
+    CHECK(c.conv_relative_efficiency.from.kind == provenance_kind::measured);
+    CHECK(c.attn(attention_kernel::cudnn).efficiency.value == doctest::Approx(0.60).epsilon(0.03));
+    CHECK(c.attn(attention_kernel::cudnn).backward_ratio.value == doctest::Approx(0.7).epsilon(0.03));
+    CHECK(c.attn(attention_kernel::cudnn).backward_ratio.from.kind == provenance_kind::measured);
+    // too few compute-bound convolutions is refused
+    std::string few = meta + "\n";
+    conv_op cv;
+    cv.c_in = cv.c_out = 384;
+    cv.input = {21, 60, 104};
+    cv.kernel = {3, 3, 3};
+    cv.pad_before = {2, 1, 1};
+    cv.pad_after = {0, 1, 1};
+    few += nlohmann::json{{"kind", "conv"}, {"op", op_to_json(cv)}, {"time_s", 1e-3}}.dump() + "\n";
+    CHECK_THROWS_WITH_AS((void)fit_calibration(parse_raw(few), gpu, literature, "few.jsonl"),
+                         doctest::Contains("only 1 compute-bound convolution"), schema_error);
 }

@@ -12,6 +12,10 @@
 ///   {"kind": "gemm", "dtype": "bf16", "m": 8192, "n": 8192, "k": 8192, "time_s": 1.4e-3, "throttled": false}
 ///   {"kind": "attention", "kernel": "cudnn", "batch": 1, "heads": 16, "seq": 8192, "head_dim": 128,
 ///    "causal": false, "direction": "forward", "time_s": 3.1e-3, "throttled": false}
+///     or with the shape as an op object (io/op_json.hpp, as `vidperf shapes` exports it):
+///   {"kind": "attention", "op": {"kind": "attention", "heads_q": 40, "seq_q": 75600, ...}, "time_s": ...}
+///   {"kind": "conv", "op": {"kind": "conv", "c_in": 384, ...}, "time_s": 2.0e-3}
+///   records with "status" other than "ok" (e.g. "unsupported") are skipped
 ///   {"kind": "launch", "mode": "stream", "time_s": 2.4e-6}
 ///   {"kind": "copy", "direction": "h2d", "pinned": true, "bytes": 1073741824, "time_s": 0.021}
 ///
@@ -20,6 +24,10 @@
 ///   GEMM, per dtype:  t = overhead + [flops / (peak * wave(m, n, k))] * (1 / eta)   (linear in overhead, 1/eta)
 ///   attention, per kernel: flops / (t * peak) = eta * s / (s + s_half), linearised as
 ///                     peak * t / flops = (1/eta) + (s_half/eta) * (1/s)
+///   attention backward, per kernel: backward_ratio = median over points of
+///                     (forward-model compute time of the backward FLOPs) / (t - launch)
+///   convolution: t - launch = (GEMM-model compute time at the implicit-GEMM shape) / rel, over
+///                     compute-bound shapes (least squares through the origin, relative errors)
 ///   memory:  hbm_efficiency = median achieved / peak over working sets >= 4 x L2
 ///   launch overhead: median of the stream launches; pcie_efficiency: median pinned H2D rate / link rate.
 /// The tile shape and split-K rule are taken from the base calibration (they
@@ -42,6 +50,7 @@
 #include <vidperf/detail/json_support.hpp>
 #include <vidperf/hardware/gpu_spec.hpp>
 #include <vidperf/io/calibration_json.hpp>
+#include <vidperf/io/op_json.hpp>
 #include <vidperf/roofline/engine.hpp>
 
 namespace vidperf {
@@ -146,6 +155,40 @@ inline void refuse_throttled(const raw_measurements& raw, std::string_view sourc
 
 /// Fits a calibration for `gpu` from raw measurements, starting from `base`
 /// (constants without measurements keep the base's values and provenance).
+namespace detail {
+
+/// True for an attention record of kernel `k` in direction `d`.
+[[nodiscard]] inline bool is_attention(const nlohmann::json& j, attention_kernel k, pass d) {
+    if (j.value("kind", "") != "attention" || j.value("status", "ok") != "ok") return false;
+    std::string kernel = j.value("kernel", "");
+    std::string direction = j.value("direction", "forward");
+    if (j.contains("op") && j.at("op").is_object()) {
+        if (kernel.empty()) kernel = j.at("op").value("kernel", "");
+        direction = j.at("op").value("direction", direction);
+    }
+    return kernel == name(k) && direction == (d == pass::forward ? "forward" : "backward");
+}
+
+/// An attention record's shape: an "op" object (io/op_json.hpp) or the flat fields
+/// batch, heads, seq, head_dim, causal.
+[[nodiscard]] inline attention_op raw_attention(const nlohmann::json& j, const std::string& where) {
+    if (j.contains("op")) {
+        const op o = op_from_json(j.at("op"), where + ".op");
+        if (const auto* a = std::get_if<attention_op>(&o)) return *a;
+        raise(errc::json_bad_value, where, "an attention record's 'op' must be an attention op");
+    }
+    attention_op a;
+    a.batch = static_cast<extent>(number_field(j, "batch", where));
+    a.heads_q = static_cast<extent>(number_field(j, "heads", where));
+    a.seq_q = static_cast<extent>(number_field(j, "seq", where));
+    a.head_dim = static_cast<extent>(number_field(j, "head_dim", where));
+    a.causal = j.value("causal", false);
+    if (j.contains("dtype")) a.type = op_dtype(j, "dtype", where, dtype::bf16);
+    return a;
+}
+
+} // namespace detail
+
 [[nodiscard]] inline fit_result fit_calibration(const raw_measurements& raw, const gpu_spec& gpu,
                                                 const calibration& base, std::string_view source_file,
                                                 std::size_t min_points = 4) {
@@ -226,16 +269,9 @@ inline void refuse_throttled(const raw_measurements& raw, std::string_view sourc
         std::vector<double> times;
         for (std::size_t i = 0; i < raw.lines.size(); ++i) {
             const auto& j = raw.lines[i];
-            if (j.value("kind", "") != "attention" || j.value("kernel", "") != name(k) ||
-                j.value("direction", "forward") != "forward")
-                continue;
+            if (!detail::is_attention(j, k, pass::forward)) continue;
             const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
-            attention_op a;
-            a.batch = static_cast<extent>(detail::number_field(j, "batch", where));
-            a.heads_q = static_cast<extent>(detail::number_field(j, "heads", where));
-            a.seq_q = static_cast<extent>(detail::number_field(j, "seq", where));
-            a.head_dim = static_cast<extent>(detail::number_field(j, "head_dim", where));
-            a.causal = j.value("causal", false);
+            attention_op a = detail::raw_attention(j, where);
             a.kernel = k;
             ops.push_back(a);
             times.push_back(detail::number_field(j, "time_s", where));
@@ -249,7 +285,7 @@ inline void refuse_throttled(const raw_measurements& raw, std::string_view sourc
         Eigen::VectorXd y(static_cast<Eigen::Index>(ops.size()));
         for (std::size_t i = 0; i < ops.size(); ++i) {
             const double work = cost(ops[i]).flops.value();
-            const double s = static_cast<double>(ops[i].seq_q) / (ops[i].causal ? 2.0 : 1.0);
+            const double s = static_cast<double>(resolved(ops[i]).seq_kv) / (ops[i].causal ? 2.0 : 1.0);
             X(static_cast<Eigen::Index>(i), 0) = 1.0;
             X(static_cast<Eigen::Index>(i), 1) = 1.0 / s;
             y(static_cast<Eigen::Index>(i)) = gpu.peak_for(ops[i].type).value() * (times[i] - launch_s) / work;
@@ -267,6 +303,80 @@ inline void refuse_throttled(const raw_measurements& raw, std::string_view sourc
             worst = std::max(worst, std::abs(predict(ops[i], gpu, c).time.value() / times[i] - 1));
         out.report.push_back({"attention_" + std::string(name(k)) + "_efficiency", ac.efficiency.value,
                               ac.efficiency.std_error, ops.size(), worst});
+
+        // backward: its efficiency relative to the fitted forward model at the same shape
+        std::vector<double> ratios;
+        for (std::size_t i = 0; i < raw.lines.size(); ++i) {
+            const auto& j = raw.lines[i];
+            if (!detail::is_attention(j, k, pass::backward)) continue;
+            const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
+            attention_op a = detail::raw_attention(j, where);
+            a.kernel = k;
+            a.direction = pass::backward;
+            calibration unit = c;
+            unit.attention[static_cast<std::size_t>(k)].backward_ratio = {1.0, measured, 0};
+            const double at_forward_eta = predict(a, gpu, unit).compute_time.value();
+            const double t = detail::number_field(j, "time_s", where) - launch_s;
+            if (t > 0) ratios.push_back(at_forward_eta / t);
+        }
+        if (!ratios.empty()) {
+            if (ratios.size() < 2)
+                detail::raise(errc::json_bad_value, source_file,
+                              "only 1 backward attention point for kernel " + std::string(name(k)) +
+                                  "; the backward ratio needs at least 2");
+            double mean = 0;
+            for (double r : ratios) mean += r;
+            mean /= static_cast<double>(ratios.size());
+            double var = 0;
+            for (double r : ratios) var += (r - mean) * (r - mean);
+            const double se = std::sqrt(var / static_cast<double>(ratios.size() - 1) / static_cast<double>(ratios.size()));
+            ac.backward_ratio = {detail::median(ratios), measured, se};
+            out.report.push_back({"attention_" + std::string(name(k)) + "_backward_ratio", ac.backward_ratio.value,
+                                  ac.backward_ratio.std_error, ratios.size(), 0});
+        }
+    }
+
+    // ---- convolution: efficiency relative to the fitted GEMM model at the implicit-GEMM shape,
+    //      t - launch = (GEMM-model compute time at relative efficiency 1) / rel, through the origin
+    {
+        std::vector<double> x, y;
+        for (std::size_t i = 0; i < raw.lines.size(); ++i) {
+            const auto& j = raw.lines[i];
+            if (j.value("kind", "") != "conv" || !j.contains("time_s") || j.value("status", "ok") != "ok") continue;
+            const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
+            const op o = op_from_json(detail::require_field(j, "op", where), where + ".op");
+            const auto* cv = std::get_if<conv_op>(&o);
+            if (cv == nullptr || cv->direction != pass::forward) continue;
+            calibration unit = c;
+            unit.conv_relative_efficiency = {1.0, measured, 0};
+            const auto p = predict(*cv, gpu, unit);
+            if (p.compute_time < p.memory_time) continue; // memory-bound convolutions say nothing of the efficiency
+            const double t = detail::number_field(j, "time_s", where) - launch_s;
+            if (!(t > 0)) continue;
+            // rows scaled by 1/t: relative errors
+            x.push_back(p.compute_time.value() / t);
+            y.push_back(1.0);
+        }
+        if (!x.empty()) {
+            if (x.size() < min_points)
+                detail::raise(errc::json_bad_value, source_file,
+                              "only " + std::to_string(x.size()) +
+                                  " compute-bound convolution points; the fit needs at least " +
+                                  std::to_string(min_points));
+            Eigen::MatrixXd X(static_cast<Eigen::Index>(x.size()), 1);
+            Eigen::VectorXd Y(static_cast<Eigen::Index>(x.size()));
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                X(static_cast<Eigen::Index>(i), 0) = x[i];
+                Y(static_cast<Eigen::Index>(i)) = y[i];
+            }
+            const auto f = detail::least_squares(X, Y);
+            const double inv = f.beta(0);
+            if (!(inv > 0))
+                detail::raise(errc::json_bad_value, source_file, "the convolution fit gives a non-positive efficiency");
+            c.conv_relative_efficiency = {1.0 / inv, measured, f.std_error(0) / (inv * inv)};
+            out.report.push_back({"conv_relative_efficiency", c.conv_relative_efficiency.value,
+                                  c.conv_relative_efficiency.std_error, x.size(), 0});
+        }
     }
 
     // ---- memory, launches, host copies: medians of the measured rates
@@ -309,7 +419,7 @@ inline void refuse_throttled(const raw_measurements& raw, std::string_view sourc
         out.report.push_back({"pcie_efficiency", c.pcie_efficiency.value, c.pcie_efficiency.std_error, h2d.size(), 0});
     }
     if (out.report.empty())
-        detail::raise(errc::json_bad_value, source_file, "no measurement the fitter knows (gemm, attention, memory, launch, copy)");
+        detail::raise(errc::json_bad_value, source_file, "no measurement the fitter knows (gemm, attention, conv, memory, launch, copy)");
     return out;
 }
 
