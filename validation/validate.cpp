@@ -123,6 +123,11 @@ outcome run_case(const validation_case& c) {
     w.cfg = cfg == "off" ? cfg_mode::off : cfg == "sequential" ? cfg_mode::sequential : cfg_mode::batched;
     for (auto k : all_attention_kernels)
         if (name(k) == c.at("attention")) w.attention = k;
+    // the denoiser's weights as the source's code holds them (Wan's own repository loads the DiT in fp32
+    // and runs it under bf16 autocast; diffusers pipelines load it in the requested dtype)
+    const auto weights = parse_dtype(c.at("weights"));
+    if (!weights) detail::raise(errc::unknown_name, "cases.csv " + c.at("id"), "unknown weights dtype '" + c.at("weights") + "'");
+    w.weights = *weights;
     pipeline_options po;
     const std::string off = c.at("offload");
     po.offload = off == "model" ? offload_policy::model

@@ -65,10 +65,10 @@ target resolve(const std::string& gpu_arg, const std::string& cal_arg) {
     return t;
 }
 
-std::optional<dtype> dtype_arg(const std::string& s) {
+std::optional<dtype> dtype_arg(const std::string& s, const char* flag = "--dtype") {
     auto d = parse_dtype(s);
     if (!d)
-        detail::raise(errc::unknown_name, "--dtype",
+        detail::raise(errc::unknown_name, flag,
                       "unknown dtype '" + s + "'; known: fp32 tf32 bf16 fp16 fp8_e4m3 fp8_e5m2 int8 int4 nf4");
     return d;
 }
@@ -190,6 +190,7 @@ struct video_flags {
     bool no_cfg = false;
     std::string cfg;
     std::string dtype_s = "bf16";
+    std::string weights_s;
     std::string offload = "none";
     bool vae_tiling = false;
     std::string attention = "fa2";
@@ -217,6 +218,9 @@ void add_video_flags(CLI::App* sc, video_flags& f, const char* gpu_count_flag = 
     sc->add_option("--cfg", f.cfg, "guidance passes: batched | sequential | off (default: the model's)");
     sc->add_option("--dtype", f.dtype_s, "denoiser dtype: bf16 | fp16 | fp8 (fp8 weights and GEMMs)")
         ->default_str("bf16");
+    sc->add_option("--weights", f.weights_s,
+                   "denoiser weights in memory when they differ from --dtype: fp32 (Wan's own repository loads "
+                   "its DiT in fp32 and runs bf16 autocast), int8, nf4 ...");
     sc->add_option("--offload", f.offload, "none | model | sequential")->default_str("none");
     sc->add_flag("--vae-tiling", f.vae_tiling, "decode the VAE in spatial tiles (256 px)");
     sc->add_option("--interpolate", f.interpolate, "frame-rate factor after decoding with RIFE 4.x (2, 4, ...)");
@@ -279,6 +283,7 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
         detail::raise(errc::dtype_not_supported, "--dtype", "field 'dtype' must be bf16, fp16 or fp8, got '" + f.dtype_s + "'");
     j.work.compute = d;
     j.work.weights = d;
+    if (!f.weights_s.empty()) j.work.weights = *dtype_arg(f.weights_s, "--weights");
     bool found = false;
     for (auto k : all_attention_kernels)
         if (name(k) == f.attention) {
