@@ -91,12 +91,13 @@ std::vector<validation_case> read_cases(const std::string& path) {
     return cases;
 }
 
-struct outcome {
-    std::string id, model, gpu, quantity, unit, note, calibration;
-    double published = 0, best = 0, datasheet = 0;
-    std::string kind; // latency | memory
-    [[nodiscard]] double error_best() const { return best / published - 1; }
-    [[nodiscard]] double error_datasheet() const { return datasheet / published - 1; }
+
+/// A published or measured case, in the report's terms.
+struct row {
+    std::string id, kind, gpu, model, what, unit, calibration, note;
+    double reference = 0, best = 0, datasheet = 0;
+    [[nodiscard]] double error_best() const { return best / reference - 1; }
+    [[nodiscard]] double error_datasheet() const { return datasheet / reference - 1; }
 };
 
 double quantity_of(const pipeline_estimate& e, const std::string& q, extent steps) {
@@ -111,7 +112,7 @@ double quantity_of(const pipeline_estimate& e, const std::string& q, extent step
     detail::raise(errc::unknown_name, "vidperf_validate", "unknown quantity '" + q + "'");
 }
 
-outcome run_case(const validation_case& c) {
+row run_case(const validation_case& c) {
     const model_spec& m = find_model(c.at("model"));
     const gpu_spec& gpu = find_gpu(c.at("gpu"));
     video_workload w = m.standard;
@@ -143,18 +144,18 @@ outcome run_case(const validation_case& c) {
     if (c.at("vae_tiling") == "1") io.tiling = m.standard_tiling.enabled ? m.standard_tiling : vae_tiling{true, 0, 32, 32};
     const auto stages = lower_inference(m, w, io);
     const calibration_choice lit = builtin_calibration("literature", gpu.slug);
-    outcome o;
+    row o;
     o.id = c.at("id");
     o.model = c.at("model");
     o.gpu = c.at("gpu");
-    o.quantity = c.at("quantity");
+    o.what = c.at("quantity");
     o.unit = c.at("unit");
     o.note = c.at("note");
-    o.published = std::stod(c.at("value"));
-    o.kind = o.quantity.find("latency") != std::string::npos ? "latency" : "memory";
+    o.reference = std::stod(c.at("value"));
+    o.kind = o.what.find("latency") != std::string::npos ? "end-to-end" : "published memory";
     o.calibration = lit.fell_back ? "datasheet (fallback)" : "literature";
-    o.best = quantity_of(estimate_pipeline(stages, gpu, *lit.cal, po), o.quantity, w.steps);
-    o.datasheet = quantity_of(estimate_pipeline(stages, gpu, datasheet_calibration, po), o.quantity, w.steps);
+    o.best = quantity_of(estimate_pipeline(stages, gpu, *lit.cal, po), o.what, w.steps);
+    o.datasheet = quantity_of(estimate_pipeline(stages, gpu, datasheet_calibration, po), o.what, w.steps);
     return o;
 }
 
@@ -172,13 +173,6 @@ struct summary {
     double median_best = 0, p90_best = 0, median_datasheet = 0, p90_datasheet = 0;
 };
 
-/// A published or measured case, in the report's terms.
-struct row {
-    std::string id, kind, gpu, model, what, unit, calibration, note;
-    double reference = 0, best = 0, datasheet = 0;
-    [[nodiscard]] double error_best() const { return best / reference - 1; }
-    [[nodiscard]] double error_datasheet() const { return datasheet / reference - 1; }
-};
 
 summary summarise(const std::vector<row>& rows, const std::string& kind, const std::string& gpu = {}) {
     std::vector<double> b, d;
@@ -283,22 +277,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         std::vector<row> published;
-        for (const auto& c : read_cases(cases_path)) {
-            const outcome o = run_case(c);
-            row r;
-            r.id = o.id;
-            r.kind = o.kind == "latency" ? "end-to-end" : "published memory";
-            r.gpu = o.gpu;
-            r.model = o.model;
-            r.what = o.quantity;
-            r.unit = o.unit;
-            r.calibration = o.calibration;
-            r.note = o.note;
-            r.reference = o.published;
-            r.best = o.best;
-            r.datasheet = o.datasheet;
-            published.push_back(std::move(r));
-        }
+        for (const auto& c : read_cases(cases_path)) published.push_back(run_case(c));
         const measured_set measured = read_measured(data_dir);
 
         fmt::print("{:<5} {:<16} {:<15} {:<19} {:>10} {:>10} {:>7} {:>10} {:>7}\n", "id", "model", "gpu", "quantity",
