@@ -7,9 +7,11 @@
 // Writes JSON lines (schema vidperf.calibration-raw/1): a metadata record, then
 // one record per measurement, section by section:
 //   launch       kernel-launch latency (stream and CUDA-graph replay)
-//   host         host<->device copies (pinned and pageable)
-//   memory       a copy kernel over working sets from 4 KiB to 4 GiB, warm and cold
-//   gemm         cuBLASLt GEMMs per dtype (square sizes and DiT shapes), then the
+//   host         host<->device copies (pinned and pageable), device-to-device cudaMemcpy
+//   memory       a copy kernel over working sets from 4 KiB to 4 GiB, warm and cold; then read,
+//                write and STREAM-triad kernels over the same sizes (warm)
+//   gemm         cuBLASLt GEMMs per dtype (bf16, fp16, tf32, fp8 on sm_89+, int8; square
+//                sizes and DiT shapes), then the
 //                GEMMs of the --shapes files, heaviest first
 //   attention    cuDNN fused SDPA (backend graph API), forward and backward: a sweep
 //                over sequence lengths at d = 64 and 128, then the attention shapes of
@@ -55,6 +57,33 @@ __global__ void copy_kernel(const float4* __restrict__ in, float4* __restrict__ 
 __global__ void fill_kernel(float4* out, size_t n, float v) {
     for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x)
         out[i] = make_float4(v, v + 1, v + 2, v + 3);
+}
+
+// read: every element loaded once, one partial sum per block written (negligible traffic), so the
+// loads cannot be optimised away and the result can be checked
+__global__ void read_kernel(const float4* __restrict__ in, size_t n, float* __restrict__ block_sums) {
+    __shared__ float partial[256];
+    float acc = 0;
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+        const float4 v = in[i];
+        acc += (v.x + v.y) + (v.z + v.w);
+    }
+    partial[threadIdx.x] = acc;
+    __syncthreads();
+    for (unsigned s = blockDim.x / 2; s > 0; s /= 2) {
+        if (threadIdx.x < s) partial[threadIdx.x] += partial[threadIdx.x + s];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) block_sums[blockIdx.x] = partial[0];
+}
+
+// STREAM triad: a = b + s c
+__global__ void triad_kernel(float4* __restrict__ a, const float4* __restrict__ b, const float4* __restrict__ c,
+                             size_t n, float s) {
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n; i += size_t(gridDim.x) * blockDim.x) {
+        const float4 x = b[i], y = c[i];
+        a[i] = make_float4(x.x + s * y.x, x.y + s * y.y, x.z + s * y.z, x.w + s * y.w);
+    }
 }
 
 __global__ void empty_kernel() {}
@@ -135,7 +164,7 @@ void bench_launch(double end_s) {
 }
 
 void bench_host_copies(double end_s) {
-    section sec("host", end_s, 4);
+    section sec("host", end_s, 5);
     const size_t bytes = size_t(256) << 20;
     void* dev = nullptr;
     void* pinned = nullptr;
@@ -162,6 +191,25 @@ void bench_host_copies(double end_s) {
              (v.pinned ? "true" : "false") + ", \"bytes\": " + std::to_string(bytes) +
              ", \"gbps\": " + jnum(static_cast<double>(bytes) / t.median_s / 1e9) + ", " + timing_fields(t) + "}");
     }
+    // device to device (cudaMemcpy within one GPU's memory: a read and a write of every byte)
+    void* dev2 = nullptr;
+    if (sec.time_left() && cudaMalloc(&dev2, bytes) == cudaSuccess) {
+        sec.step("d2d");
+        CUDA_CHECK(cudaMemset(dev, 7, bytes));
+        CUDA_CHECK(cudaMemcpy(dev2, dev, bytes, cudaMemcpyDeviceToDevice));
+        unsigned char probe[2] = {0, 0};
+        CUDA_CHECK(cudaMemcpy(&probe[0], dev2, 1, cudaMemcpyDeviceToHost));
+        CUDA_CHECK(cudaMemcpy(&probe[1], static_cast<char*>(dev2) + bytes - 1, 1, cudaMemcpyDeviceToHost));
+        if (probe[0] != 7 || probe[1] != 7) throw std::runtime_error("device-to-device cudaMemcpy produced a wrong result");
+        const timing t = time_gpu([&] { CUDA_CHECK(cudaMemcpy(dev2, dev, bytes, cudaMemcpyDeviceToDevice)); },
+                                  cache_state::warm);
+        emit("{\"kind\": \"copy\", \"direction\": \"d2d\", \"bytes\": " + std::to_string(bytes) +
+             ", \"gbps\": " + jnum(2.0 * static_cast<double>(bytes) / t.median_s / 1e9) +
+             ", \"note\": \"gbps counts the read and the write\", " + timing_fields(t) + "}");
+        CUDA_CHECK(cudaFree(dev2));
+    } else {
+        (void)cudaGetLastError();
+    }
     CUDA_CHECK(cudaFree(dev));
     CUDA_CHECK(cudaFreeHost(pinned));
 }
@@ -170,8 +218,9 @@ void bench_memory(double end_s) {
     const size_t max_bytes = g.quick ? (size_t(1) << 30) : (size_t(4) << 30);
     int sizes = 0;
     for (size_t bytes = 4096; bytes <= max_bytes; bytes *= 4) ++sizes;
-    section sec("memory", end_s, 2 * sizes);
-    float4 *in = nullptr, *out = nullptr;
+    // copy (warm and cold) at every size first: the fitter reads those; then read, write and triad
+    section sec("memory", end_s, 5 * sizes);
+    float4 *in = nullptr, *out = nullptr, *third = nullptr;
     CUDA_CHECK(cudaMalloc(&in, max_bytes));
     CUDA_CHECK(cudaMalloc(&out, max_bytes));
     for (size_t bytes = 4096; bytes <= max_bytes; bytes *= 4) {
@@ -197,6 +246,62 @@ void bench_memory(double end_s) {
         emit("{\"kind\": \"memory\", \"op\": \"copy_cold\", \"bytes\": " + std::to_string(2 * bytes) +
              ", \"gbps\": " + jnum(moved / cold.median_s / 1e9) + ", " + timing_fields(cold) + "}");
     }
+    if (cudaMalloc(&third, max_bytes) != cudaSuccess) {
+        (void)cudaGetLastError();
+        third = nullptr;
+    }
+    const int max_blocks = 65535;
+    float* block_sums = nullptr;
+    CUDA_CHECK(cudaMalloc(&block_sums, max_blocks * sizeof(float)));
+    for (size_t bytes = 4096; bytes <= max_bytes; bytes *= 4) {
+        if (!sec.time_left()) break;
+        const size_t n = bytes / sizeof(float4);
+        const int threads = 256;
+        const int blocks = static_cast<int>(std::min<size_t>((n + threads - 1) / threads, max_blocks));
+        auto record = [&](const char* op, double moved, const timing& t) {
+            emit(std::string("{\"kind\": \"memory\", \"op\": \"") + op + "\", \"bytes\": " +
+                 std::to_string(static_cast<size_t>(moved)) + ", \"gbps\": " + jnum(moved / t.median_s / 1e9) + ", " +
+                 timing_fields(t) + "}");
+        };
+        // read: check the block sums (each float4 of the fill sums to 10) before timing
+        fill_kernel<<<blocks, threads>>>(in, n, 1.0f);
+        read_kernel<<<blocks, threads>>>(in, n, block_sums);
+        CUDA_CHECK(cudaDeviceSynchronize());
+        std::vector<float> sums(static_cast<size_t>(blocks));
+        CUDA_CHECK(cudaMemcpy(sums.data(), block_sums, sums.size() * sizeof(float), cudaMemcpyDeviceToHost));
+        double total = 0;
+        for (float v : sums) total += v;
+        if (std::fabs(total - 10.0 * static_cast<double>(n)) > 1e-6 * 10.0 * static_cast<double>(n))
+            throw std::runtime_error("read kernel produced a wrong sum");
+        sec.step("read " + std::to_string(bytes) + " B warm");
+        record("read", static_cast<double>(bytes),
+               time_gpu([&] { read_kernel<<<blocks, threads>>>(in, n, block_sums); }, cache_state::warm));
+        if (!sec.time_left()) break;
+        // write: the fill kernel, checked at the last element
+        fill_kernel<<<blocks, threads>>>(out, n, 5.0f);
+        CUDA_CHECK(cudaDeviceSynchronize());
+        float4 probe{};
+        CUDA_CHECK(cudaMemcpy(&probe, out + (n - 1), sizeof(probe), cudaMemcpyDeviceToHost));
+        if (probe.x != 5.0f || probe.w != 8.0f) throw std::runtime_error("write kernel produced a wrong result");
+        sec.step("write " + std::to_string(bytes) + " B warm");
+        record("write", static_cast<double>(bytes),
+               time_gpu([&] { fill_kernel<<<blocks, threads>>>(out, n, 5.0f); }, cache_state::warm));
+        if (!sec.time_left()) break;
+        if (third == nullptr) continue;
+        // triad: third = in + 0.5 out = (1, 2, 3, 4) + 0.5 (5, 6, 7, 8)
+        triad_kernel<<<blocks, threads>>>(third, in, out, n, 0.5f);
+        CUDA_CHECK(cudaDeviceSynchronize());
+        CUDA_CHECK(cudaMemcpy(&probe, third + (n - 1), sizeof(probe), cudaMemcpyDeviceToHost));
+        if (probe.x != 3.5f || probe.w != 8.0f) throw std::runtime_error("triad kernel produced a wrong result");
+        sec.step("triad " + std::to_string(bytes) + " B warm");
+        record("triad", 3.0 * static_cast<double>(bytes),
+               time_gpu([&] { triad_kernel<<<blocks, threads>>>(third, in, out, n, 0.5f); }, cache_state::warm));
+    }
+    if (third == nullptr)
+        emit("{\"kind\": \"memory\", \"op\": \"triad\", \"status\": \"unsupported\", \"reason\": \"a third " +
+             std::to_string(max_bytes >> 20) + " MiB buffer does not fit in device memory\"}");
+    CUDA_CHECK(cudaFree(block_sums));
+    if (third != nullptr) CUDA_CHECK(cudaFree(third));
     CUDA_CHECK(cudaFree(in));
     CUDA_CHECK(cudaFree(out));
 }

@@ -59,6 +59,14 @@ template <>
 __device__ __nv_fp8_e4m3 from_float<__nv_fp8_e4m3>(float v) {
     return __nv_fp8_e4m3(v);
 }
+template <>
+__device__ std::int8_t from_float<std::int8_t>(float v) {
+    return static_cast<std::int8_t>(fminf(127.0f, fmaxf(-128.0f, rintf(v))));
+}
+template <>
+__device__ std::int32_t from_float<std::int32_t>(float v) {
+    return static_cast<std::int32_t>(rintf(v));
+}
 
 template <class T>
 __global__ void fill_uniform_kernel(T* p, std::size_t n, std::uint32_t seed, float scale) {
@@ -328,11 +336,11 @@ budget_plan plan_budget(double total_s) {
     double t = 0;
     p.launch = t += 0.01 * total_s;
     p.host = t += 0.03 * total_s;
-    p.memory = t += 0.11 * total_s;
+    p.memory = t += 0.13 * total_s;
     p.gemm = t += 0.20 * total_s;
     p.attention = t += 0.30 * total_s;
     p.conv = t += 0.15 * total_s;
-    p.collectives = t += 0.10 * total_s;
+    p.collectives = t += 0.08 * total_s;
     return p;
 }
 
@@ -343,7 +351,9 @@ std::size_t elem_size(elem e) {
     case elem::bf16:
     case elem::fp16: return 2;
     case elem::fp32: return 4;
-    case elem::fp8_e4m3: return 1;
+    case elem::fp8_e4m3:
+    case elem::int8: return 1;
+    case elem::int32: return 4;
     }
     return 1;
 }
@@ -355,6 +365,8 @@ void fill_uniform(void* p, std::size_t n, elem e, std::uint32_t seed, float scal
     case elem::fp16: fill_uniform_kernel<<<blocks, 256>>>(static_cast<__half*>(p), n, seed, scale); break;
     case elem::fp32: fill_uniform_kernel<<<blocks, 256>>>(static_cast<float*>(p), n, seed, scale); break;
     case elem::fp8_e4m3: fill_uniform_kernel<<<blocks, 256>>>(static_cast<__nv_fp8_e4m3*>(p), n, seed, scale); break;
+    case elem::int8: fill_uniform_kernel<<<blocks, 256>>>(static_cast<std::int8_t*>(p), n, seed, scale); break;
+    case elem::int32: fill_uniform_kernel<<<blocks, 256>>>(static_cast<std::int32_t*>(p), n, seed, scale); break;
     }
     CUDA_CHECK(cudaGetLastError());
 }
@@ -366,6 +378,8 @@ void fill_constant(void* p, std::size_t n, elem e, float v) {
     case elem::fp16: fill_constant_kernel<<<blocks, 256>>>(static_cast<__half*>(p), n, v); break;
     case elem::fp32: fill_constant_kernel<<<blocks, 256>>>(static_cast<float*>(p), n, v); break;
     case elem::fp8_e4m3: fill_constant_kernel<<<blocks, 256>>>(static_cast<__nv_fp8_e4m3*>(p), n, v); break;
+    case elem::int8: fill_constant_kernel<<<blocks, 256>>>(static_cast<std::int8_t*>(p), n, v); break;
+    case elem::int32: fill_constant_kernel<<<blocks, 256>>>(static_cast<std::int32_t*>(p), n, v); break;
     }
     CUDA_CHECK(cudaGetLastError());
 }
@@ -393,6 +407,13 @@ std::vector<float> to_host_floats(const void* p, std::size_t n, elem e) {
         case elem::fp8_e4m3: {
             __nv_fp8_e4m3 v;
             std::memcpy(&v, q, 1);
+            out[i] = static_cast<float>(v);
+            break;
+        }
+        case elem::int8: out[i] = static_cast<float>(*reinterpret_cast<const std::int8_t*>(q)); break;
+        case elem::int32: {
+            std::int32_t v;
+            std::memcpy(&v, q, 4);
             out[i] = static_cast<float>(v);
             break;
         }

@@ -114,9 +114,9 @@ struct budget_plan {
 
 // ------------------------------------------------------------------ device data
 
-enum class elem { bf16, fp16, fp32, fp8_e4m3 };
+enum class elem { bf16, fp16, fp32, fp8_e4m3, int8, int32 };
 [[nodiscard]] std::size_t elem_size(elem e);
-/// Uniform values in [-scale, scale] (deterministic in `seed`).
+/// Uniform values in [-scale, scale] (deterministic in `seed`; integers rounded to nearest).
 void fill_uniform(void* p, std::size_t n, elem e, std::uint32_t seed, float scale);
 /// Every element = v.
 void fill_constant(void* p, std::size_t n, elem e, float v);

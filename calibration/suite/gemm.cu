@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,10 @@ struct gemm_type {
     cudaDataType_t ab, c;
     cublasComputeType_t compute;
     elem e_ab, e_c;
-    int min_sm; ///< compute capability x 10
+    int min_sm;                          ///< compute capability x 10
+    cudaDataType_t scale = CUDA_R_32F;   ///< alpha and beta (int32 for integer GEMMs)
+    float check_value = 0.5f;            ///< every operand for the check before timing
+    float random_scale = 1.0f;           ///< operands are uniform in [-random_scale, random_scale]
 };
 
 bool lookup(const std::string& a, gemm_type& t) {
@@ -35,6 +39,10 @@ bool lookup(const std::string& a, gemm_type& t) {
     else if (a == "tf32") t = {a, CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, elem::fp32, elem::fp32, 80};
     else if (a == "fp32") t = {a, CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F, elem::fp32, elem::fp32, 0};
     else if (a == "fp8_e4m3") t = {a, CUDA_R_8F_E4M3, CUDA_R_16BF, CUBLAS_COMPUTE_32F, elem::fp8_e4m3, elem::bf16, 89};
+    // int8 x int8 -> int32 (IMMA; cuBLASLt wants the TN layout used below); operands 1 for the check
+    // (C = k exactly), random integers in [-64, 64] for the timing
+    else if (a == "int8")
+        t = {a, CUDA_R_8I, CUDA_R_32I, CUBLAS_COMPUTE_32I, elem::int8, elem::int32, 75, CUDA_R_32I, 1.0f, 64.0f};
     else return false;
     return true;
 }
@@ -83,7 +91,7 @@ void measure(lt_context& ctx, const planned_op& op) {
     gemm_type t;
     if (!lookup(s.a, t) || s.b != s.a) {
         emit(unsupported(op, "dtype " + s.a + " x " + s.b + " is not measured by the suite (bf16, fp16, tf32, fp32, "
-                                                            "fp8_e4m3 with equal A and B)"));
+                                                            "fp8_e4m3, int8 with equal A and B)"));
         return;
     }
     if (g.sm_version < t.min_sm) {
@@ -110,7 +118,7 @@ void measure(lt_context& ctx, const planned_op& op) {
         return;
     }
     cublasLtMatmulDesc_t desc;
-    CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc, t.compute, CUDA_R_32F));
+    CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc, t.compute, t.scale));
     // column-major: C[m,n] = A[m,k] B[k,n] with A stored transposed (k x m), the usual TN layout (FP8 needs it)
     const cublasOperation_t trans_a = CUBLAS_OP_T, trans_b = CUBLAS_OP_N;
     CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc, CUBLASLT_MATMUL_DESC_TRANSA, &trans_a, sizeof(trans_a)));
@@ -138,7 +146,10 @@ void measure(lt_context& ctx, const planned_op& op) {
     int found = 0;
     const cublasStatus_t hs =
         cublasLtMatmulAlgoGetHeuristic(ctx.lt, desc, la, lb, lc, lc, pref, 1, &heuristic, &found);
-    const float alpha = 1.0f, beta = 0.0f;
+    const float alpha_f = 1.0f, beta_f = 0.0f;
+    const std::int32_t alpha_i = 1, beta_i = 0;
+    const void* alpha = t.scale == CUDA_R_32I ? static_cast<const void*>(&alpha_i) : static_cast<const void*>(&alpha_f);
+    const void* beta = t.scale == CUDA_R_32I ? static_cast<const void*>(&beta_i) : static_cast<const void*>(&beta_f);
     auto cleanup = [&] {
         cublasLtMatmulPreferenceDestroy(pref);
         cublasLtMatrixLayoutDestroy(la);
@@ -152,17 +163,17 @@ void measure(lt_context& ctx, const planned_op& op) {
         return;
     }
     auto run = [&] {
-        CUBLAS_CHECK(cublasLtMatmul(ctx.lt, desc, &alpha, A.p, la, B.p, lb, &beta, C.p, lc, C.p, lc, &heuristic.algo,
+        CUBLAS_CHECK(cublasLtMatmul(ctx.lt, desc, alpha, A.p, la, B.p, lb, beta, C.p, lc, C.p, lc, &heuristic.algo,
                                     ctx.workspace, ctx.workspace_bytes, 0));
     };
-    // check before timing: with every operand 0.5, every entry of C is 0.25 k
-    fill_constant(A.p, a_elems * nb, t.e_ab, 0.5f);
-    fill_constant(B.p, b_elems * nb, t.e_ab, 0.5f);
+    // check before timing: with every operand v, every entry of C is v^2 k
+    fill_constant(A.p, a_elems * nb, t.e_ab, t.check_value);
+    fill_constant(B.p, b_elems * nb, t.e_ab, t.check_value);
     run();
     CUDA_CHECK(cudaDeviceSynchronize());
     for (const std::size_t at : {std::size_t(0), c_elems * nb - 1}) {
         const float got = to_host_floats(static_cast<const char*>(C.p) + at * ec, 1, t.e_c)[0];
-        const float want = 0.25f * static_cast<float>(k);
+        const float want = t.check_value * t.check_value * static_cast<float>(k);
         if (!(std::fabs(got - want) <= 0.01f * want)) {
             cleanup();
             throw std::runtime_error("cuBLASLt " + s.a + " GEMM check failed at " + describe(op) + ": " +
@@ -170,8 +181,8 @@ void measure(lt_context& ctx, const planned_op& op) {
         }
     }
     // time on random operands (constant operands draw less power than real data)
-    fill_uniform(A.p, a_elems * nb, t.e_ab, 1, 1.0f);
-    fill_uniform(B.p, b_elems * nb, t.e_ab, 2, 1.0f);
+    fill_uniform(A.p, a_elems * nb, t.e_ab, 1, t.random_scale);
+    fill_uniform(B.p, b_elems * nb, t.e_ab, 2, t.random_scale);
     CUDA_CHECK(cudaDeviceSynchronize());
     const double work = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) *
                         static_cast<double>(batch);

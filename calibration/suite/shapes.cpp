@@ -358,7 +358,7 @@ std::vector<planned_op> gemm_plan(const std::vector<planned_op>& from_files, boo
                                                                {75600, 5120, 13824}})
         sizes.push_back(s);
     std::vector<planned_op> out;
-    for (const char* t : {"bf16", "fp16", "tf32", "fp8_e4m3"}) {
+    for (const char* t : {"bf16", "fp16", "tf32", "fp8_e4m3", "int8"}) {
         bool first = true;
         for (const auto& s : sizes) {
             planned_op p;
@@ -368,7 +368,8 @@ std::vector<planned_op> gemm_plan(const std::vector<planned_op>& from_files, boo
             p.gemm.n = s[1];
             p.gemm.k = s[2];
             p.gemm.a = p.gemm.b = t;
-            p.gemm.c = std::string(t) == "fp8_e4m3" ? "bf16" : t;
+            const std::string ts = t;
+            p.gemm.c = ts == "fp8_e4m3" ? "bf16" : ts == "int8" ? "int32" : ts;
             p.budget_check = first;
             first = false;
             out.push_back(p);

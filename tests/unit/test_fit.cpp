@@ -114,6 +114,28 @@ TEST_CASE("the literature figures through the same path reproduce the literature
     }
 }
 
+TEST_CASE("published memory, launch and host-copy figures through the fitter reproduce the literature profile") {
+    // H200: BabelStream copy 4.01 TB/s (Azure ND H200 v5), gpu-benches launch 2.433 us, pinned H2D 52 GB/s
+    // (Azure ND H200 v5): the records the suite writes for them, at sizes well past the L2
+    const auto& gpu = find_gpu("h200-sxm-141gb");
+    const auto& lit = *try_find_literature(gpu.slug);
+    std::string text = meta + "\n";
+    for (double bytes : {1073741824.0, 2147483648.0, 4294967296.0})
+        text += R"({"kind": "memory", "op": "copy", "bytes": )" + std::to_string(bytes) +
+                R"(, "time_s": )" + std::to_string(bytes / 4.01e12) + R"(, "throttled": false})" + "\n";
+    // a warm copy inside the L2 says nothing of HBM and must not pull the fit
+    text += R"({"kind": "memory", "op": "copy", "bytes": 4194304, "time_s": 4.0e-7, "throttled": false})" "\n";
+    text += R"({"kind": "launch", "mode": "stream", "time_s": 2.433e-6, "throttled": false})" "\n";
+    text += R"({"kind": "copy", "direction": "h2d", "pinned": true, "bytes": 268435456, "time_s": )" +
+            std::to_string(268435456.0 / 52e9) + R"(, "throttled": false})" + "\n";
+    const auto fit = fit_calibration(parse_raw(text), gpu, datasheet_calibration, "literature-figures");
+    CHECK(fit.cal.cal.hbm_efficiency.value == doctest::Approx(lit.hbm_efficiency.value).epsilon(0.002));
+    CHECK(fit.cal.cal.launch_overhead.value.value() ==
+          doctest::Approx(lit.launch_overhead.value.value()).epsilon(0.002));
+    CHECK(fit.cal.cal.pcie_efficiency.value == doctest::Approx(lit.pcie_efficiency.value).epsilon(0.002));
+    CHECK(fit.cal.cal.hbm_efficiency.from.kind == provenance_kind::measured);
+}
+
 TEST_CASE("bad raw files: malformed lines name the line - throttled runs and thin data are refused") {
     CHECK_THROWS_WITH_AS((void)parse_raw(meta + "\n{\"kind\": \"gemm\", \"m\": 4\n"), doctest::Contains("line 2"),
                          parse_error);
