@@ -1,6 +1,6 @@
 // vidperf: the command-line face of the library.
 //   vidperf list gpus [--json]
-//   vidperf list calibration --gpu SLUG [--calibration datasheet|literature|FILE] [--json]
+//   vidperf list calibration --gpu SLUG [--calibration best|measured|literature|datasheet|FILE] [--json]
 //   vidperf op gemm --m M --n N --k K [--batch B] [--dtype bf16] --gpu SLUG|FILE [--calibration ...] [--json]
 //   vidperf op attention --heads H --seq S --head-dim D [...] --gpu ...
 //   vidperf op copy --bytes N --kind h2d|d2h|local|peer --gpu ...
@@ -142,7 +142,7 @@ void print_comparison(const std::string& op_name, const nlohmann::json& shape, c
                    name(p.basis), ps[0].time.value() / p.time.value());
     }
     if (any_fallback)
-        fmt::print("  * no literature calibration for this GPU: datasheet ideal used (optimistic)\n");
+        fmt::print("  * no measured or literature calibration for this GPU: datasheet ideal used (optimistic)\n");
 }
 
 int list_gpus(bool json) {
@@ -497,7 +497,14 @@ int main(int argc, char** argv) {
 
     bool json = false;
     std::string gpu_arg;
-    std::string cal_arg = "literature";
+    std::string cal_arg = "best";
+    // best: the measured calibration where this GPU has one, else literature, else datasheet
+    auto calibration_option = [&](CLI::App* sc) {
+        sc->add_option("--calibration", cal_arg,
+                       "best (measured, else literature, else datasheet) | measured | literature | datasheet | "
+                       "calibration JSON file")
+            ->default_str("best");
+    };
 
     auto* list = app.add_subcommand("list", "list catalog entries");
     list->require_subcommand(1);
@@ -505,15 +512,14 @@ int main(int argc, char** argv) {
     list_g->add_flag("--json", json, "JSON output");
     auto* list_c = list->add_subcommand("calibration", "every calibration constant with its provenance");
     list_c->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
-    list_c->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file");
+    calibration_option(list_c);
     list_c->add_flag("--json", json, "JSON output");
 
     auto* op = app.add_subcommand("op", "predict one op");
     op->require_subcommand(1);
     auto common = [&](CLI::App* sc) {
         sc->add_option("--gpu", gpu_arg, "GPU slug (vidperf list gpus) or GPU JSON file; several, comma-separated, compare")->required();
-        sc->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-            ->default_str("literature");
+        calibration_option(sc);
         sc->add_flag("--json", json, "JSON output");
     };
     std::string dtype_s = "bf16";
@@ -562,8 +568,7 @@ int main(int argc, char** argv) {
     est->add_option("--model", model_slug, "model preset (vidperf list models) or a diffusers model folder")
         ->required();
     est->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
-    est->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(est);
     add_video_flags(est, vf);
     est->add_flag("--json", json, "JSON output");
 
@@ -574,8 +579,7 @@ int main(int argc, char** argv) {
     shp->add_option("--model", model_slug, "model preset or a diffusers model folder")->required();
     shp->add_option("--gpu", gpu_arg, "reference GPU for the ops' shares of the job time")
         ->default_str("h100-sxm5-80gb");
-    shp->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(shp);
     add_video_flags(shp, vf);
     shp->add_option("--out", shapes_out, "write the JSON to this file instead of standard output");
 
@@ -584,24 +588,21 @@ int main(int argc, char** argv) {
     cmp->add_option("--model", model_slug, "model preset")->default_str("wan2.1-t2v-14b");
     cmp->add_option("--gpus", gpus_arg, "comma-separated GPU slugs or files")
         ->default_str("a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb");
-    cmp->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(cmp);
     add_video_flags(cmp, vf, "--num-gpus");
     cmp->add_flag("--json", json, "JSON output");
 
     auto* mf = app.add_subcommand("max-frames", "the largest frame count that fits on a GPU");
     mf->add_option("--model", model_slug, "model preset")->required();
     mf->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
-    mf->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(mf);
     add_video_flags(mf, vf);
     mf->add_flag("--json", json, "JSON output");
 
     auto* mr = app.add_subcommand("max-resolution", "the largest size at the workload's aspect ratio that fits");
     mr->add_option("--model", model_slug, "model preset")->required();
     mr->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
-    mr->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(mr);
     add_video_flags(mr, vf);
     mr->add_flag("--json", json, "JSON output");
 
@@ -610,8 +611,7 @@ int main(int argc, char** argv) {
     plan->add_option("--model", model_slug, "model preset")->required();
     plan->add_option("--prices", prices_arg, "GPU=dollars per hour, comma-separated (a100-sxm4-80gb=1.5,...)")
         ->required();
-    plan->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(plan);
     add_video_flags(plan, vf);
     plan->add_flag("--json", json, "JSON output");
 
@@ -627,8 +627,7 @@ int main(int argc, char** argv) {
     cst->add_option("--queue-delay-h", queue_h, "hours waiting before the job starts")->default_val(0.0);
     cst->add_option("--value-per-hour", value_h, "what an hour of waiting for the result costs you")
         ->default_val(0.0);
-    cst->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(cst);
     add_video_flags(cst, vf);
     cst->add_flag("--json", json, "JSON output");
 
@@ -638,8 +637,7 @@ int main(int argc, char** argv) {
     pool->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
     pool->add_option("--requests-per-hour", requests_per_hour, "arrival rate (Poisson)")->required();
     pool->add_option("--max-wait-s", max_wait_s, "target mean time in queue, seconds")->required();
-    pool->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(pool);
     add_video_flags(pool, vf);
     pool->add_flag("--json", json, "JSON output");
 
@@ -648,8 +646,7 @@ int main(int argc, char** argv) {
     scl->add_option("--model", model_slug, "model preset")->required();
     scl->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
     scl->add_option("--counts", scale_gpus, "GPU counts, comma-separated")->default_str("1,2,4,8");
-    scl->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(scl);
     add_video_flags(scl, vf, "--num-gpus");
     scl->add_flag("--json", json, "JSON output");
 
@@ -687,8 +684,7 @@ int main(int argc, char** argv) {
     trn->add_option("--storage-GBps", storage_GBps, "node storage read throughput, shared by its GPUs");
     trn->add_option("--storage-scaling", storage_file, "vidperf.storage/1 file: throughput vs GPUs reading");
     trn->add_option("--gpus-per-node", gpus_per_node, "GPUs sharing one node's storage")->default_val(8);
-    trn->add_option("--calibration", cal_arg, "datasheet | literature | calibration JSON file")
-        ->default_str("literature");
+    calibration_option(trn);
     trn->add_flag("--json", json, "JSON output");
 
     CLI11_PARSE(app, argc, argv);
@@ -1109,7 +1105,7 @@ int main(int argc, char** argv) {
                            rows[0].e.latency.value() / r.e.latency.value());
             }
             if (any_fallback)
-                fmt::print("  * no literature calibration for this GPU: datasheet ideal used (optimistic)\n");
+                fmt::print("  * no measured or literature calibration for this GPU: datasheet ideal used (optimistic)\n");
             return 0;
         }
 

@@ -11,6 +11,10 @@
 ///   H200. A constant not measured on that exact part is marked `assumed` and
 ///   says which part it was carried over from. Other GPUs fall back to
 ///   `datasheet` and say so.
+/// - `measured`: constants fitted from the calibration suite's raw files
+///   (roofline/measured.hpp), for the GPUs that have been measured.
+/// - `best`: `measured` where the GPU has one, else `literature`, else
+///   `datasheet` (saying so). The CLI's default.
 /// Constants come from microbenchmarks only, never from a model's end-to-end time.
 
 #include <array>
@@ -19,6 +23,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/core/quantity.hpp>
 #include <vidperf/roofline/calibration.hpp>
+#include <vidperf/roofline/measured.hpp>
 
 namespace vidperf {
 
@@ -356,20 +361,35 @@ struct calibration_choice {
     return nullptr;
 }
 
-inline constexpr std::array<std::string_view, 2> builtin_profiles{"datasheet", "literature"};
+inline constexpr std::array<std::string_view, 4> builtin_profiles{"best", "measured", "literature", "datasheet"};
 
 /// A built-in profile for a GPU. `literature` on a GPU it does not cover falls
-/// back to `datasheet` and says so; an unknown profile name raises `not_found`.
+/// back to `datasheet` and says so; `measured` on a GPU that has not been
+/// measured raises `not_found`; `best` takes the first of measured,
+/// literature, datasheet that the GPU has. An unknown profile name raises
+/// `not_found`.
 [[nodiscard]] inline calibration_choice builtin_calibration(std::string_view profile, std::string_view gpu_slug) {
     if (profile == "datasheet") return {&datasheet_calibration, false, {}};
-    if (profile == "literature") {
+    if (profile == "measured" || profile == "best") {
+        if (const calibration* c = try_find_measured(gpu_slug)) return {c, false, {}};
+        if (profile == "measured")
+            detail::raise(errc::unknown_profile, "builtin_calibration",
+                          "no measured calibration for GPU '" + std::string(gpu_slug) +
+                              "' (measured: " + std::to_string(measured_calibrations.size()) +
+                              " GPUs); use best, literature or datasheet, or give a calibration JSON file");
+    }
+    if (profile == "literature" || profile == "best") {
         if (const calibration* c = try_find_literature(gpu_slug)) return {c, false, {}};
+        if (profile == "best")
+            return {&datasheet_calibration, true,
+                    "no measured or literature calibration for this GPU (literature covers A100, H100 SXM5/PCIe, "
+                    "H200): using datasheet"};
         return {&datasheet_calibration, true,
                 "no literature calibration for this GPU (only A100, H100 SXM5/PCIe, H200): using datasheet"};
     }
     detail::raise(errc::unknown_profile, "builtin_calibration",
                   "unknown calibration profile '" + std::string(profile) +
-                      "'; built-in profiles: datasheet, literature (or give a calibration JSON file)");
+                      "'; built-in profiles: best, measured, literature, datasheet (or give a calibration JSON file)");
 }
 
 } // namespace vidperf
