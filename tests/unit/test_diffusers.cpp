@@ -29,7 +29,9 @@ TEST_CASE("a diffusers folder (Wan2.1-T2V-1.3B fixture) reads into the same mode
     CHECK(loaded.spec.denoiser.layers == 30);
     CHECK(loaded.spec.denoiser.hidden == 1536);
     CHECK(loaded.spec.text_encoders[0].vocab == 256384);
-    CHECK(loaded.spec.vae.channels[0] == 384);
+    CHECK(loaded.spec.vae.family == vae_family::wan);
+    CHECK(loaded.spec.vae.widths[3] == 384);
+    CHECK(vae_parameters(loaded.spec.vae) == doctest::Approx(vae_parameters(preset.vae)));
     CHECK(parameters(loaded.spec, "denoiser") == doctest::Approx(parameters(preset, "denoiser")));
     CHECK(parameters(loaded.spec, "text_encoder") == doctest::Approx(parameters(preset, "text_encoder")));
     CHECK(latency(loaded.spec, preset.standard) == doctest::Approx(latency(preset, preset.standard)));

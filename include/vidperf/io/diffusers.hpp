@@ -12,6 +12,8 @@
 ///   MochiTransformer3DModel -> mochi-1, LTXVideoTransformer3DModel -> ltx-video.
 /// Key names are diffusers' own (diffusers 0.32-0.35 model classes).
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -104,6 +106,187 @@ inline void read_text_encoder(const std::string& text, encoder_spec& e, string_s
     if (has(j, "_name_or_path")) e.name = keep(store, string_field(j, "_name_or_path", where));
 }
 
+
+/// A JSON list of exactly N whole numbers (or booleans read as 2 / 1 factors when `flags`).
+template <std::size_t N, class T>
+[[nodiscard]] std::array<T, N> int_list(const nlohmann::json& j, std::string_view key, std::string_view where,
+                                        bool flags = false) {
+    const auto& v = require_field(j, key, where);
+    const std::string what = flags ? "booleans" : "whole numbers";
+    if (!v.is_array() || v.size() != N)
+        raise(errc::json_bad_value, where,
+              "field '" + std::string(key) + "' must be a list of " + std::to_string(N) + " " + what);
+    std::array<T, N> out{};
+    for (std::size_t i = 0; i < N; ++i) {
+        if (flags && v[i].is_boolean()) {
+            out[i] = static_cast<T>(v[i].get<bool>() ? 2 : 1);
+        } else if (!flags && v[i].is_number_integer() && v[i].get<long long>() > 0) {
+            out[i] = static_cast<T>(v[i].get<long long>());
+        } else {
+            raise(errc::json_bad_value, where,
+                  "field '" + std::string(key) + "' must be a list of " + std::to_string(N) + " " + what);
+        }
+    }
+    return out;
+}
+
+/// log2 of a power-of-two compression ratio, or an error naming the field.
+[[nodiscard]] inline int log2_ratio(extent r, std::string_view key, std::string_view where) {
+    int n = 0;
+    while ((extent{1} << n) < r) ++n;
+    if ((extent{1} << n) != r || n > 3)
+        raise(errc::json_bad_value, where, "field '" + std::string(key) + "' must be 1, 2, 4 or 8");
+    return n;
+}
+
+/// vae/config.json into `v`: the classes vidperf lowers (AutoencoderKLWan, AutoencoderKLCogVideoX,
+/// AutoencoderKLHunyuanVideo, AutoencoderKLLTXVideo 0.9.0, AutoencoderKLMochi,
+/// AutoencoderKLTemporalDecoder); another class keeps the base preset's VAE.
+inline void read_vae(const std::string& text, vae_spec& v) {
+    constexpr std::string_view w = "vae/config.json";
+    const nlohmann::json j = parse_json(text, w);
+    const std::string cls = has(j, "_class_name") ? string_field(j, "_class_name", w) : "";
+    if (auto z = opt_int(j, "z_dim", w)) v.latent_channels = *z;
+    if (auto z = opt_int(j, "latent_channels", w)) v.latent_channels = *z;
+    v.decoder_widths = {};
+    v.up_t = {};
+    if (cls == "AutoencoderKLWan") {
+        v.family = vae_family::wan;
+        const extent b = int_field(j, "base_dim", w);
+        const extent db = opt_int(j, "decoder_base_dim", w).value_or(b);
+        const auto mult = int_list<4, extent>(j, "dim_mult", w);
+        for (std::size_t i = 0; i < 4; ++i) v.widths[i] = b * mult[i];
+        if (db != b)
+            for (std::size_t i = 0; i < 4; ++i) v.decoder_widths[i] = db * mult[i];
+        const extent r = opt_int(j, "num_res_blocks", w).value_or(2);
+        v.layers = {r, r, r, r, 1};
+        const auto td = has(j, "temperal_downsample") ? int_list<3, std::uint8_t>(j, "temperal_downsample", w, true)
+                                                      : std::array<std::uint8_t, 3>{1, 2, 2};
+        v.down_t = {td[0], td[1], td[2], 1};
+        v.down_s = {2, 2, 2, 1};
+        v.patch = opt_int(j, "patch_size", w).value_or(1);
+        v.upsample_halves = !(has(j, "is_residual") && j.at("is_residual").is_boolean() && j.at("is_residual").get<bool>());
+        v.temporal_compression = opt_int(j, "scale_factor_temporal", w).value_or(4);
+        v.spatial_compression = opt_int(j, "scale_factor_spatial", w).value_or(8 * v.patch);
+    } else if (cls == "AutoencoderKLCogVideoX" || cls == "AutoencoderKLHunyuanVideo" ||
+               cls == "AutoencoderKLTemporalDecoder") {
+        v.family = cls == "AutoencoderKLCogVideoX"      ? vae_family::cogvideox
+                   : cls == "AutoencoderKLHunyuanVideo" ? vae_family::hunyuan
+                                                        : vae_family::svd;
+        v.widths = int_list<4, extent>(j, "block_out_channels", w);
+        const extent r = opt_int(j, "layers_per_block", w).value_or(v.family == vae_family::cogvideox ? 3 : 2);
+        v.layers = {r, r, r, r, v.family == vae_family::cogvideox ? extent{2} : extent{1}};
+        v.down_s = {2, 2, 2, 1};
+        v.spatial_compression = 8;
+        v.temporal_compression = v.family == vae_family::svd ? 1 : opt_int(j, "temporal_compression_ratio", w).value_or(4);
+        const int n = log2_ratio(v.temporal_compression, "temporal_compression_ratio", w);
+        v.down_t = {1, 1, 1, 1};
+        for (int i = 0; i < 3; ++i) {
+            // CogVideoX compresses time in its first blocks, HunyuanVideo in the blocks before the last
+            const bool on = v.family == vae_family::cogvideox ? i < n : i >= 3 - n;
+            v.down_t[static_cast<std::size_t>(i)] = on ? 2 : 1;
+            v.up_t[static_cast<std::size_t>(i)] = on ? 2 : 1;
+        }
+        if (v.family == vae_family::svd) v.up_t = {};
+        v.patch = 1;
+        v.upsample_halves = false;
+    } else if (cls == "AutoencoderKLLTXVideo") {
+        if (has(j, "timestep_conditioning") && j.at("timestep_conditioning").is_boolean() &&
+            j.at("timestep_conditioning").get<bool>())
+            raise(errc::json_bad_value, w,
+                  "field 'timestep_conditioning' is true: the LTX-Video 0.9.1 timestep-conditioned decoder is not "
+                  "modelled (0.9.0's is)");
+        v.family = vae_family::ltx;
+        v.widths = int_list<4, extent>(j, "block_out_channels", w);
+        v.layers = int_list<5, extent>(j, "layers_per_block", w);
+        const auto st = int_list<4, std::uint8_t>(j, "spatio_temporal_scaling", w, true);
+        v.down_t = st;
+        v.down_s = st;
+        v.patch = opt_int(j, "patch_size", w).value_or(4);
+        v.temporal_compression = st[0] * st[1] * st[2] * st[3];
+        v.spatial_compression = v.patch * st[0] * st[1] * st[2] * st[3];
+        v.upsample_halves = false;
+    } else if (cls == "AutoencoderKLMochi") {
+        v.family = vae_family::mochi;
+        v.widths = int_list<4, extent>(j, "encoder_block_out_channels", w);
+        v.decoder_widths = int_list<4, extent>(j, "block_out_channels", w);
+        v.layers = int_list<5, extent>(j, "layers_per_block", w);
+        const auto te = int_list<3, std::uint8_t>(j, "temporal_expansions", w);
+        const auto se = int_list<3, std::uint8_t>(j, "spatial_expansions", w);
+        v.down_t = {te[0], te[1], te[2], 1};
+        v.down_s = {se[0], se[1], se[2], 1};
+        v.patch = 1;
+        v.temporal_compression = te[0] * te[1] * te[2];
+        v.spatial_compression = se[0] * se[1] * se[2];
+        v.upsample_halves = false;
+    }
+    // other VAE classes keep the preset's structure; compression ratios where given
+    if (cls != "AutoencoderKLTemporalDecoder") {
+        if (auto tc = opt_int(j, "temporal_compression_ratio", w)) v.temporal_compression = *tc;
+        if (auto sc = opt_int(j, "spatial_compression_ratio", w)) v.spatial_compression = *sc;
+    }
+}
+
+/// `v` as the vae/config.json of its family's diffusers class.
+[[nodiscard]] inline nlohmann::json vae_config(const vae_spec& v) {
+    using nlohmann::json;
+    const auto dw = decoder_widths_of(v);
+    auto list = [](const auto& a, std::size_t n) {
+        json out = json::array();
+        for (std::size_t i = 0; i < n; ++i) out.push_back(a[i]);
+        return out;
+    };
+    auto flags = [](const auto& a, std::size_t n) {
+        json out = json::array();
+        for (std::size_t i = 0; i < n; ++i) out.push_back(a[i] > 1);
+        return out;
+    };
+    switch (v.family) {
+    case vae_family::wan: {
+        const extent b = v.widths[0];
+        json c = {{"_class_name", "AutoencoderKLWan"},
+                  {"base_dim", b},
+                  {"z_dim", v.latent_channels},
+                  {"dim_mult", {v.widths[0] / b, v.widths[1] / b, v.widths[2] / b, v.widths[3] / b}},
+                  {"num_res_blocks", v.layers[0]},
+                  {"temperal_downsample", flags(v.down_t, 3)},
+                  {"scale_factor_temporal", v.temporal_compression},
+                  {"scale_factor_spatial", v.spatial_compression}};
+        if (dw != v.widths) c["decoder_base_dim"] = dw[0];
+        if (v.patch != 1) c["patch_size"] = v.patch;
+        if (!v.upsample_halves) c["is_residual"] = true;
+        return c;
+    }
+    case vae_family::cogvideox:
+    case vae_family::hunyuan:
+    case vae_family::svd: {
+        json c = {{"_class_name", v.family == vae_family::cogvideox ? "AutoencoderKLCogVideoX"
+                                  : v.family == vae_family::hunyuan ? "AutoencoderKLHunyuanVideo"
+                                                                    : "AutoencoderKLTemporalDecoder"},
+                  {"latent_channels", v.latent_channels},
+                  {"block_out_channels", list(v.widths, 4)},
+                  {"layers_per_block", v.layers[0]}};
+        if (v.family != vae_family::svd) c["temporal_compression_ratio"] = v.temporal_compression;
+        return c;
+    }
+    case vae_family::ltx:
+        return {{"_class_name", "AutoencoderKLLTXVideo"},
+                {"latent_channels", v.latent_channels},
+                {"block_out_channels", list(v.widths, 4)},
+                {"layers_per_block", list(v.layers, 5)},
+                {"spatio_temporal_scaling", flags(v.down_t, 4)},
+                {"patch_size", v.patch}};
+    case vae_family::mochi:
+        return {{"_class_name", "AutoencoderKLMochi"},
+                {"latent_channels", v.latent_channels},
+                {"encoder_block_out_channels", list(v.widths, 4)},
+                {"block_out_channels", list(dw, 4)},
+                {"layers_per_block", list(v.layers, 5)},
+                {"temporal_expansions", list(v.down_t, 3)},
+                {"spatial_expansions", list(v.down_s, 3)}};
+    }
+    return {};
+}
 } // namespace detail
 
 /// Reads a model from the texts of a diffusers folder. `slug` names the result.
@@ -134,7 +317,6 @@ inline void read_text_encoder(const std::string& text, encoder_spec& e, string_s
     m.slug = detail::keep(store, std::string(slug));
     m.name = m.slug;
     m.source = detail::keep(store, "diffusers folder (" + cls + "), defaults from preset " + std::string(base));
-    m.denoiser_params = m.text_encoder_params = m.vae_params = {};
     denoiser_spec& d = m.denoiser;
     d.layers = detail::int_field(t, "num_layers", wt);
     d.heads = detail::int_field(t, "num_attention_heads", wt);
@@ -185,39 +367,10 @@ inline void read_text_encoder(const std::string& text, encoder_spec& e, string_s
         d.text_dim = detail::int_field(t, "caption_channels", wt);
     }
     if (!c.vae.empty()) {
-        constexpr std::string_view wv = "vae/config.json";
-        const nlohmann::json v = detail::parse_json(c.vae, wv);
-        const std::string vcls = detail::has(v, "_class_name") ? detail::string_field(v, "_class_name", wv) : "";
-        if (auto z = detail::opt_int(v, "z_dim", wv)) m.vae.latent_channels = *z;
-        if (auto z = detail::opt_int(v, "latent_channels", wv)) m.vae.latent_channels = *z;
-        if (vcls == "AutoencoderKLWan") {
-            const extent b = detail::int_field(v, "base_dim", wv);
-            const auto& mult = detail::require_field(v, "dim_mult", wv);
-            if (!mult.is_array() || mult.size() != 4)
-                detail::raise(errc::json_bad_value, wv, "field 'dim_mult' must be a list of 4 integers");
-            // the decoder runs the top width twice, then down the multipliers
-            m.vae.channels = {b * mult[3].get<extent>(), b * mult[3].get<extent>(), b * mult[2].get<extent>(),
-                              b * mult[1].get<extent>(), b * mult[0].get<extent>()};
-            if (auto r = detail::opt_int(v, "num_res_blocks", wv)) m.vae.res_blocks = *r;
-            const extent tc = detail::opt_int(v, "scale_factor_temporal", wv).value_or(4);
-            const extent sc = detail::opt_int(v, "scale_factor_spatial", wv).value_or(8);
-            m.vae.temporal_compression = m.latent.temporal_compression = tc;
-            m.vae.spatial_compression = m.latent.spatial_compression = sc;
-            m.vae.spatial_up = {true, true, true, sc >= 16}; // Wan 2.2's VAE adds a 2x2 patchify stage
-            m.latent.size_multiple = sc * m.latent.patch_h;
-        } else if (vcls == "AutoencoderKLCogVideoX" || vcls == "AutoencoderKLHunyuanVideo") {
-            const auto& ch = detail::require_field(v, "block_out_channels", wv);
-            if (!ch.is_array() || ch.size() != 4)
-                detail::raise(errc::json_bad_value, wv, "field 'block_out_channels' must be a list of 4 integers");
-            m.vae.channels = {ch[3].get<extent>(), ch[3].get<extent>(), ch[2].get<extent>(), ch[1].get<extent>(),
-                              ch[0].get<extent>()};
-            if (auto r = detail::opt_int(v, "layers_per_block", wv)) m.vae.res_blocks = *r;
-        }
-        // other VAE classes keep the preset's decoder widths; compression ratios where given
-        if (auto tc = detail::opt_int(v, "temporal_compression_ratio", wv))
-            m.vae.temporal_compression = m.latent.temporal_compression = *tc;
-        if (auto sc = detail::opt_int(v, "spatial_compression_ratio", wv))
-            m.vae.spatial_compression = m.latent.spatial_compression = *sc;
+        detail::read_vae(c.vae, m.vae);
+        m.latent.temporal_compression = m.vae.temporal_compression;
+        m.latent.spatial_compression = m.vae.spatial_compression;
+        m.latent.size_multiple = std::max(m.latent.size_multiple, m.vae.spatial_compression * m.latent.patch_h);
     }
     if (!c.text_encoder.empty()) detail::read_text_encoder(c.text_encoder, m.text_encoders[0], store);
     if (!c.text_encoder_2.empty() && m.text_encoder_count > 1)
@@ -336,29 +489,7 @@ namespace detail {
         pipeline = "MochiPipeline";
         break;
     }
-    nlohmann::json v;
-    const auto& vc = m.vae.channels;
-    if (t["_class_name"] == "WanTransformer3DModel") {
-        const extent b = vc[4];
-        v = {{"_class_name", "AutoencoderKLWan"},
-             {"base_dim", b},
-             {"z_dim", m.vae.latent_channels},
-             {"dim_mult", {vc[4] / b, vc[3] / b, vc[2] / b, vc[1] / b}},
-             {"num_res_blocks", m.vae.res_blocks},
-             {"scale_factor_temporal", m.vae.temporal_compression},
-             {"scale_factor_spatial", m.vae.spatial_compression}};
-    } else {
-        const char* vae_class = d.family == denoiser_family::mmdit_joint         ? "AutoencoderKLCogVideoX"
-                                : d.family == denoiser_family::mmdit_dual_single ? "AutoencoderKLHunyuanVideo"
-                                : d.family == denoiser_family::mmdit_asymmetric  ? "AutoencoderKLMochi"
-                                                                                 : "AutoencoderKLLTXVideo";
-        v = {{"_class_name", vae_class},
-             {"latent_channels", m.vae.latent_channels},
-             {"temporal_compression_ratio", m.vae.temporal_compression},
-             {"spatial_compression_ratio", m.vae.spatial_compression},
-             {"block_out_channels", {vc[4], vc[3], vc[2], vc[1]}},
-             {"layers_per_block", m.vae.res_blocks}};
-    }
+    const nlohmann::json v = detail::vae_config(m.vae);
     diffusers_configs c;
     c.model_index = nlohmann::json{{"_class_name", pipeline}}.dump(2);
     c.transformer = t.dump(2);

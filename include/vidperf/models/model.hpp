@@ -19,12 +19,6 @@
 
 namespace vidperf {
 
-/// A published parameter count and where it was published.
-struct published_count {
-    double parameters = 0; ///< 0 = not published
-    std::string_view source;
-};
-
 struct model_spec {
     std::string_view slug;
     std::string_view name;
@@ -40,9 +34,6 @@ struct model_spec {
     vae_spec vae;
     video_workload standard; ///< the workload the model's own documentation uses
     vae_tiling standard_tiling{}; ///< VAE tiling the model's reference pipeline turns on by default
-    published_count denoiser_params;
-    published_count text_encoder_params; ///< all text encoders together
-    published_count vae_params;
 };
 
 struct inference_options {

@@ -113,25 +113,26 @@ struct pipeline_options {
 [[nodiscard]] inline bool is_text_encoder(const stage& s) { return s.name.rfind("text_encoder", 0) == 0; }
 
 /// Prices `stages` on `gpu` with `cal` and works out the memory peak.
-/// Parameters of one module (summed over its stages, e.g. VAE encode + decode).
+/// Parameters of one module (its stages, e.g. VAE encode and decode, each carry the whole module's count).
 [[nodiscard]] inline double module_parameters(const std::vector<stage>& stages, std::string_view module) {
     double p = 0;
     for (const auto& s : stages)
-        if (s.module == module) p += s.parameters;
+        if (s.module == module && s.parameters > p) p = s.parameters;
     return p;
 }
 
 [[nodiscard]] inline pipeline_estimate estimate_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
                                                          const calibration& cal, const pipeline_options& opt) {
     pipeline_estimate out;
-    // modules and their weights: a module's stages (e.g. VAE encode and decode) hold disjoint weights
+    // modules and their weights: every stage of a module (e.g. VAE encode and decode) carries the whole module,
+    // which is loaded whole
     std::vector<std::pair<std::string, bytes>> modules;
     for (const auto& s : stages) {
         if (opt.text_encoders_on_host && is_text_encoder(s)) continue; // never on the GPU
         bool seen = false;
         for (auto& m : modules)
             if (m.first == s.module) {
-                m.second += s.weight_bytes;
+                if (s.weight_bytes > m.second) m.second = s.weight_bytes;
                 seen = true;
             }
         if (!seen) modules.emplace_back(s.module, s.weight_bytes);

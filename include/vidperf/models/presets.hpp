@@ -93,18 +93,19 @@ namespace presets_detail {
     return e;
 }
 
-// ---- VAEs
+// ---- VAEs (docs/vae-sources.md: layer tables and the hand counts these reproduce)
 [[nodiscard]] constexpr vae_spec wan21_vae() {
-    // Wan-VAE (Wan2.1 wan/modules/vae.py): z 16, dim 96, dim_mult [1,2,4,4], 2 res blocks,
-    // temporal down-sampling [False, True, True]; decoder widths 384,384,384,192,96, up-samplers halve
+    // Wan-VAE (Wan2.1 wan/modules/vae.py _video_vae): dim 96, z 16, dim_mult [1, 2, 4, 4], 2 res blocks,
+    // temperal_downsample [False, True, True]; the decoder's up-samplers halve the width.
+    // 126,892,531 parameters (encoder 53,595,872, decoder 73,295,331, conv1 + conv2 1,328)
     vae_spec v;
     v.name = "wan2.1-vae";
+    v.family = vae_family::wan;
     v.latent_channels = 16;
-    v.levels = 4;
-    v.channels = {384, 384, 384, 192, 96};
-    v.temporal_up = {true, true, false, false};
-    v.spatial_up = {true, true, true, false};
-    v.res_blocks = 2;
+    v.widths = {96, 192, 384, 384};
+    v.layers = {2, 2, 2, 2, 1};
+    v.down_t = {1, 2, 2, 1};
+    v.down_s = {2, 2, 2, 1};
     v.upsample_halves = true;
     v.temporal_compression = 4;
     v.spatial_compression = 8;
@@ -112,65 +113,107 @@ namespace presets_detail {
     return v;
 }
 
+[[nodiscard]] constexpr vae_spec wan22_vae() {
+    // Wan2.2-VAE (Wan2.2 wan/modules/vae2_2.py Wan2_2_VAE): 2x2 patchify, encoder dim 160, decoder dim 256,
+    // z 48, dim_mult [1, 2, 4, 4], 2 res blocks, temperal_downsample [False, True, True]; up-samplers keep
+    // the width. 704,688,668 parameters (encoder 149,627,776, decoder 555,049,228, latent convs 11,664)
+    vae_spec v = wan21_vae();
+    v.name = "wan2.2-vae";
+    v.latent_channels = 48;
+    v.widths = {160, 320, 640, 640};
+    v.decoder_widths = {256, 512, 1024, 1024};
+    v.patch = 2;
+    v.upsample_halves = false;
+    v.spatial_compression = 16;
+    return v;
+}
+
 [[nodiscard]] constexpr vae_spec hunyuan_vae() {
-    // HunyuanVideo 3D causal VAE (diffusers AutoencoderKLHunyuanVideo defaults): z 16,
-    // block_out_channels (128, 256, 512, 512), 2 layers per block, 4x temporal, 8x spatial
+    // HunyuanVideo 3D causal VAE (diffusers AutoencoderKLHunyuanVideo): z 16, block_out_channels
+    // (128, 256, 512, 512), layers_per_block 2, time down-sampling in encoder blocks 1 and 2 and time
+    // up-sampling in decoder blocks 1 and 2, quant convs. 246,478,803 parameters
     vae_spec v;
     v.name = "hunyuanvideo-vae";
+    v.family = vae_family::hunyuan;
     v.latent_channels = 16;
-    v.levels = 4;
-    v.channels = {512, 512, 512, 256, 128};
-    v.temporal_up = {true, true, false, false};
-    v.spatial_up = {true, true, true, false};
-    v.res_blocks = 2;
+    v.widths = {128, 256, 512, 512};
+    v.layers = {2, 2, 2, 2, 1};
+    v.down_t = {1, 2, 2, 1};
+    v.down_s = {2, 2, 2, 1};
+    v.up_t = {1, 2, 2};
     return v;
 }
 
 [[nodiscard]] constexpr vae_spec cogvideox_vae() {
-    // CogVideoX 3D causal VAE (diffusers AutoencoderKLCogVideoX defaults): z 16,
-    // block_out_channels (128, 256, 256, 512), 3 layers per block, 4x temporal, 8x spatial
+    // CogVideoX 3D causal VAE (diffusers AutoencoderKLCogVideoX defaults): z 16, block_out_channels
+    // (128, 256, 256, 512), layers_per_block 3, compress_time in the first two encoder and decoder blocks,
+    // spatial norms in the decoder, no attention, no quant convs. 215,583,907 parameters
     vae_spec v;
     v.name = "cogvideox-vae";
-    v.temporal_chunk = 2; // diffusers decodes num_latent_frames_batch_size = 2 latent frames at a time
+    v.family = vae_family::cogvideox;
     v.latent_channels = 16;
-    v.levels = 4;
-    v.channels = {512, 512, 256, 256, 128};
-    v.temporal_up = {true, true, false, false};
-    v.spatial_up = {true, true, true, false};
-    v.res_blocks = 3;
+    v.widths = {128, 256, 256, 512};
+    v.layers = {3, 3, 3, 3, 2};
+    v.down_t = {2, 2, 1, 1};
+    v.down_s = {2, 2, 2, 1};
+    v.up_t = {2, 2, 1};
+    v.temporal_chunk = 2; // diffusers decodes num_latent_frames_batch_size = 2 latent frames at a time
     return v;
 }
 
 [[nodiscard]] constexpr vae_spec mochi_vae() {
-    // Mochi 1 VAE decoder (genmoai/mochi): z 12, widths 768, 512, 256, 128; 6x temporal
-    // (up-sampling by 3 then 2 then 1 is approximated here as two 2x steps and one more step), 8x spatial
+    // Mochi 1 AsymmVAE (diffusers AutoencoderKLMochi = genmo/mochi-1-preview vae): z 12, encoder widths
+    // (64, 128, 256, 384), decoder widths (128, 256, 512, 768), layers_per_block (3, 3, 4, 6, 3), temporal
+    // expansions (1, 2, 3), spatial (2, 2, 2). Decoder 362,526,595 parameters (README: "362M"), encoder
+    // 97,222,016
     vae_spec v;
     v.name = "mochi-vae";
+    v.family = vae_family::mochi;
     v.latent_channels = 12;
-    v.levels = 3;
-    v.channels = {768, 512, 256, 128, 128};
-    v.temporal_up = {true, true, false, false};
-    v.spatial_up = {true, true, true, false};
-    v.res_blocks = 3;
-    v.mid_attention = false;
+    v.widths = {64, 128, 256, 384};
+    v.decoder_widths = {128, 256, 512, 768};
+    v.layers = {3, 3, 4, 6, 3};
+    v.down_t = {1, 2, 3, 1};
+    v.down_s = {2, 2, 2, 1};
     v.temporal_compression = 6;
     v.spatial_compression = 8;
     return v;
 }
 
 [[nodiscard]] constexpr vae_spec ltx_vae() {
-    // LTX-Video VAE (Lightricks/LTX-Video): 128 latent channels, 8x temporal, 32x spatial
+    // LTX-Video 0.9.0 VAE (diffusers AutoencoderKLLTXVideo, Lightricks/LTX-Video vae/config.json): 4x4
+    // patchify, block_out_channels (128, 256, 512, 512), layers_per_block (4, 3, 3, 3, 4),
+    // spatio_temporal_scaling (True, True, True, False), 128 latent channels: 8x temporal, 32x spatial.
+    // 419,193,649 parameters (encoder 180,404,353, decoder 238,789,296)
     vae_spec v;
     v.name = "ltx-video-vae";
+    v.family = vae_family::ltx;
     v.latent_channels = 128;
-    v.levels = 4;
-    v.channels = {512, 512, 256, 128, 128};
-    v.temporal_up = {true, true, true, false};
-    v.spatial_up = {true, true, true, true};
-    v.res_blocks = 3;
-    v.mid_attention = false;
+    v.widths = {128, 256, 512, 512};
+    v.layers = {4, 3, 3, 3, 4};
+    v.down_t = {2, 2, 2, 1};
+    v.down_s = {2, 2, 2, 1};
+    v.patch = 4;
     v.temporal_compression = 8;
     v.spatial_compression = 32;
+    return v;
+}
+
+[[nodiscard]] constexpr vae_spec svd_vae() {
+    // SVD-XT AutoencoderKLTemporalDecoder: the SD image VAE encoder (block_out_channels 128/256/512/512, 2
+    // layers per block, 4 latent channels) and a decoder whose resnets each add a temporal resnet; decoded
+    // decode_chunk_size frames at a time. Encoder 34,163,592, decoder 63,579,183, quant_conv 72
+    vae_spec v;
+    v.name = "svd-temporal-decoder-vae";
+    v.family = vae_family::svd;
+    v.latent_channels = 4;
+    v.widths = {128, 256, 512, 512};
+    v.layers = {2, 2, 2, 2, 1};
+    v.down_t = {1, 1, 1, 1};
+    v.down_s = {2, 2, 2, 1};
+    v.temporal_compression = 1;
+    v.spatial_compression = 8;
+    v.temporal_chunk = 8;
     return v;
 }
 
@@ -247,12 +290,7 @@ inline constexpr std::string_view wan21_src =
                        workload(1280, 704, 121, 50, cfg_mode::sequential));
     m.source = "Wan-Video/Wan2.2 wan/configs/wan_ti2v_5B.py; Wan2.2 README (720P = 1280x704, 121 frames)";
     m.latent = rule(4, 16, 1, 2, 32);
-    m.vae = wan21_vae();
-    m.vae.name = "wan2.2-vae";
-    m.vae.latent_channels = 48;
-    m.vae.channels = {640, 640, 640, 320, 160}; // dim 160, dim_mult [1, 2, 4, 4]
-    m.vae.spatial_up = {true, true, true, true};
-    m.vae.spatial_compression = 16;
+    m.vae = wan22_vae();
     return m;
 }
 
@@ -397,7 +435,9 @@ inline constexpr std::string_view wan21_src =
     m.text_encoders[1] = clip_l_text();
     m.text_encoder_count = 2;
     m.vae = hunyuan_vae();
-    m.standard = workload(768, 768, 129, 50, cfg_mode::batched);
+    // README: 768px at 16:9 is 1024x576 (576 x 1024 = 768^2 pixels), 129 frames, 50 steps; text and image
+    // guidance (7.5 and 3.0) run three passes per step in its image-to-video flow, modelled here as two
+    m.standard = workload(1024, 576, 129, 50, cfg_mode::batched);
     m.standard_tiling = {true, 16, 32, 32};
     return m;
 }
@@ -430,22 +470,7 @@ inline constexpr std::string_view wan21_src =
     m.text_encoder_count = 0;
     m.image_encoder = clip_h_vision();
     m.has_image_encoder = true;
-    // AutoencoderKLTemporalDecoder: the SD image VAE (4 latent channels, block_out_channels
-    // 128/256/512/512) whose decoder adds temporal layers; decoded decode_chunk_size frames at a time
-    vae_spec v;
-    v.name = "svd-temporal-decoder-vae";
-    v.latent_channels = 4;
-    v.levels = 4;
-    v.channels = {512, 512, 512, 256, 128};
-    v.temporal_up = {false, false, false, false};
-    v.spatial_up = {true, true, true, false};
-    v.res_blocks = 2;
-    v.temporal_compression = 1;
-    v.spatial_compression = 8;
-    v.temporal_chunk = 8;
-    v.temporal_kernel = 1;
-    v.mid_attention = true;
-    m.vae = v;
+    m.vae = svd_vae();
     m.encode_frames = 1; // only the conditioning image is encoded
     m.standard = workload(1024, 576, 25, 25, cfg_mode::batched);
     return m;

@@ -1,22 +1,23 @@
 #pragma once
 /// \file
-/// A causal 3-D VAE (the Wan / CogVideoX / HunyuanVideo / Mochi family) as
-/// levels of residual blocks of 3-D convolutions with spatial and temporal
-/// up-sampling, lowered to ops for decode and encode.
+/// The video VAEs (Wan 2.1 / 2.2, CogVideoX, HunyuanVideo, LTX-Video, Mochi,
+/// SVD's temporal decoder), lowered to ops for decode and encode.
 ///
-/// Decoder, from the latent up:
-///   conv_in (z -> c0), mid block (2 resnets and one per-frame attention),
-///   for each level i: (res_blocks + 1) resnets c_i -> c_{i+1}, then an
-///   up-sampler (2x spatial: nearest + 3x3 conv; 2x temporal: a (3,1,1) conv
-///   to twice the channels), then norm, SiLU and conv_out (-> 3 channels).
-/// A resnet is norm, SiLU, 3x3x3 conv, norm, SiLU, 3x3x3 conv, and a 1x1x1
-/// shortcut when the width changes. Causal temporal padding puts all of it
-/// before the first frame.
+/// A `vae_spec` holds what the model's own config holds (widths per level,
+/// layers per block, down-sampling factors, patch size, latent channels) and a
+/// family. `vae_encoder()` and `vae_decoder()` turn it into a tower: a style
+/// (norm, convolution, re-sampler, shortcut) and an ordered list of blocks
+/// (conv, resnet, attention, up/down-sampler, ...), each family's layout
+/// written down from its reference implementation (docs/vae-sources.md has
+/// the layer tables and the hand counts they reproduce). Lowering walks the
+/// tower, tracking the tensor's frames, height, width and channels, and emits
+/// the ops; the parameter count falls out of the same walk.
 ///
 /// Tiling and temporal chunking: the work is the same (overlap ignored); the
 /// peak activation is that of one tile or chunk instead of the whole video.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,26 +28,54 @@
 
 namespace vidperf {
 
+/// Which reference implementation a VAE follows (its block layout and style).
+enum class vae_family : std::uint8_t {
+    wan,       ///< Wan 2.1 / 2.2 (wan/modules/vae.py, vae2_2.py): gain-only RMS norms, causal 3-D convs
+    cogvideox, ///< diffusers AutoencoderKLCogVideoX: group norms, spatial norms in the decoder
+    hunyuan,   ///< diffusers AutoencoderKLHunyuanVideo: group norms, causal 3-D re-samplers
+    ltx,       ///< diffusers AutoencoderKLLTXVideo 0.9.0: parameter-free RMS norms, depth-to-space up-sampling
+    mochi,     ///< diffusers AutoencoderKLMochi: linear un-patchify up-samplers, attention in the encoder
+    svd,       ///< diffusers AutoencoderKLTemporalDecoder: an image VAE with temporal layers in the decoder
+};
+
+[[nodiscard]] constexpr std::string_view name(vae_family f) noexcept {
+    switch (f) {
+    case vae_family::wan: return "wan";
+    case vae_family::cogvideox: return "cogvideox";
+    case vae_family::hunyuan: return "hunyuan";
+    case vae_family::ltx: return "ltx";
+    case vae_family::mochi: return "mochi";
+    case vae_family::svd: return "svd";
+    }
+    return "?";
+}
+
+/// A video VAE as its config describes it.
 struct vae_spec {
     std::string_view name;
+    vae_family family = vae_family::hunyuan;
     extent latent_channels = 16;
-    int levels = 4;
-    /// Decoder widths from the latent side: channels[0] at the latent
-    /// resolution, channels[i + 1] after level i.
-    std::array<extent, 5> channels{512, 512, 512, 256, 128};
-    std::array<bool, 4> temporal_up{true, true, false, false}; ///< level i doubles frames
-    std::array<bool, 4> spatial_up{true, true, true, false};   ///< level i doubles height and width
-    extent res_blocks = 2;          ///< encoder res blocks per level (decoder runs res_blocks + 1)
-    bool upsample_halves = false;   ///< the up-sampler's conv halves the width (Wan)
-    bool mid_attention = true;
+    /// Encoder widths per level from the pixel side (diffusers `block_out_channels`; Wan `dim * dim_mult`).
+    std::array<extent, 4> widths{128, 256, 512, 512};
+    /// Decoder widths per level from the pixel side where they differ (Wan 2.2's decoder_base_dim, Mochi's
+    /// decoder); all 0 = the encoder's.
+    std::array<extent, 4> decoder_widths{};
+    /// Resnets per encoder level and in the middle block (diffusers decoders run one more per level; LTX and
+    /// Mochi give every block's count here, the decoder mirroring them).
+    std::array<extent, 5> layers{2, 2, 2, 2, 1};
+    /// Down-sampling after encoder level i (time, space); the decoder up-samples in mirror order. 1 = none.
+    std::array<std::uint8_t, 4> down_t{1, 2, 2, 1};
+    std::array<std::uint8_t, 4> down_s{2, 2, 2, 1};
+    /// Temporal up-sampling of decoder levels 0-2 (from the latent side) where it does not mirror the encoder
+    /// (CogVideoX up-samples time in its first two levels, HunyuanVideo in its second and third); all 0 = mirror.
+    std::array<std::uint8_t, 3> up_t{};
+    extent patch = 1;             ///< pixels folded into channels before the encoder (Wan 2.2: 2, LTX: 4)
+    bool upsample_halves = false; ///< the decoder's up-sampler halves the width (Wan 2.1)
     extent temporal_compression = 4;
     extent spatial_compression = 8;
     /// Latent frames decoded per chunk with a causal feature cache (Wan decodes one latent frame at a
-    /// time, diffusers' CogVideoX two); 0 = the whole video at once.
+    /// time, diffusers' CogVideoX two, SVD decode_chunk_size frames); 0 = the whole video at once.
     extent temporal_chunk = 0;
-    /// Temporal extent of the residual blocks' convolutions: 3 for causal 3-D VAEs, 1 for an image VAE
-    /// run per frame (SVD's temporal decoder: its extra temporal layers are not modelled).
-    extent temporal_kernel = 3;
 };
 
 struct vae_tiling {
@@ -56,158 +85,611 @@ struct vae_tiling {
     extent tile_width = 0;
 };
 
-namespace detail {
+// ------------------------------------------------------------------ towers
 
-inline conv_op conv3(extent videos, extent cin, extent cout, extent t, extent h, extent w, extent kt = 3,
-                     extent ks = 3) {
-    conv_op c;
-    c.batch = videos;
-    c.c_in = cin;
-    c.c_out = cout;
-    c.input = {t, h, w};
-    c.kernel = {kt, ks, ks};
-    c.pad_before = {kt - 1, ks / 2, ks / 2}; // causal in time
-    c.pad_after = {0, ks / 2, ks / 2};
-    return c;
+enum class vae_norm : std::uint8_t {
+    group,     ///< GroupNorm with weight and bias: 2c parameters
+    rms_gain,  ///< RMS norm with a gain only (Wan): c
+    rms_plain, ///< RMS norm without parameters (LTX)
+    spatial,   ///< CogVideoX's SpatialNorm3D: a GroupNorm modulated by two 1x1x1 convs of the latent: 2c + 2(zc + c)
+};
+
+enum class vae_conv : std::uint8_t {
+    causal_3d,      ///< 3x3x3 convolutions, all time padding before the first frame
+    frame_2d,       ///< 3x3 convolutions per frame (an image VAE)
+    frame_temporal, ///< per-frame 3x3 resnets, each followed by a temporal resnet of two (3,1,1) convs (SVD)
+};
+
+enum class vae_resample : std::uint8_t {
+    wan,        ///< down: stride-2 3x3 per frame (+ (3,1,1) stride-2 time conv); up: (3,1,1) time conv to 2c, nearest, 3x3
+    frame_2d,   ///< down: stride-2 3x3 per frame (time pooled); up: nearest (time interpolated), 3x3 per frame
+    causal_3d,  ///< down: strided causal 3x3x3; up: nearest in time and space, causal 3x3x3 (HunyuanVideo)
+    conv_d2s,   ///< down: strided causal 3x3x3; up: causal 3x3x3 to c * ft * fs^2, depth-to-space (LTX)
+    linear_d2s, ///< down: a conv whose kernel is its stride; up: linear to c * ft * fs^2, depth-to-space (Mochi)
+};
+
+struct vae_style {
+    vae_norm norm = vae_norm::group;
+    vae_conv conv = vae_conv::causal_3d;
+    vae_resample resample = vae_resample::causal_3d;
+    bool causal = true;             ///< time padding all before the first frame (false: both sides)
+    bool layernorm_shortcut = false; ///< a width-changing resnet's shortcut is LayerNorm + 1x1x1 conv (LTX)
+    bool qkv_bias = true;           ///< attention q, k, v projections carry a bias
+    extent head_dim = 0;            ///< attention head width; 0 = one head as wide as the block
+};
+
+enum class vae_block_kind : std::uint8_t {
+    conv,       ///< c_in -> c_out, kernel (kt, ks, ks), stride (ft, fs, fs)
+    linear,     ///< a per-voxel linear c_in -> c_out (bias: `bias`)
+    resnet,     ///< `repeat` resnets c_in -> c_out (the first changes the width), each optionally followed by attention
+    attention,  ///< per-frame self-attention over height x width at width c_in
+    down,       ///< the style's down-sampler c_in -> c_out by (ft, fs, fs)
+    up,         ///< the style's up-sampler c_in -> c_out by (ft, fs, fs)
+    norm_act,   ///< norm + SiLU at width c_in
+    act,        ///< SiLU alone
+    patchify,   ///< fs x fs pixels into channels (no parameters)
+    unpatchify, ///< back (no parameters)
+    features,   ///< parameter-free per-voxel features c_in -> c_out (Mochi's Fourier features)
+};
+
+struct vae_block {
+    vae_block_kind kind = vae_block_kind::conv;
+    extent c_in = 0, c_out = 0;
+    std::uint8_t kt = 3, ks = 3; ///< conv kernel
+    std::uint8_t ft = 1, fs = 1; ///< re-sampling factors, or conv stride
+    std::uint8_t repeat = 1;
+    bool attention = false; ///< resnet: an attention block after each
+    bool bias = true;       ///< conv / linear
+};
+
+/// One side of a VAE: its style and its blocks in order.
+struct vae_tower {
+    vae_style style;
+    std::array<vae_block, 40> blocks{};
+    std::size_t size = 0;
+
+    constexpr vae_tower& add(vae_block b) {
+        if (size == blocks.size()) detail::raise(errc::out_of_range, "vae_tower::add", "more than 40 blocks");
+        blocks[size++] = b;
+        return *this;
+    }
+    constexpr vae_tower& conv(extent cin, extent cout, std::uint8_t kt, std::uint8_t ks, std::uint8_t st = 1,
+                              std::uint8_t ss = 1) {
+        return add({vae_block_kind::conv, cin, cout, kt, ks, st, ss});
+    }
+    constexpr vae_tower& linear(extent cin, extent cout, bool bias = true) {
+        vae_block b{vae_block_kind::linear, cin, cout};
+        b.bias = bias;
+        return add(b);
+    }
+    constexpr vae_tower& resnets(extent cin, extent cout, extent count, bool attention = false) {
+        if (count == 0) return *this;
+        vae_block b{vae_block_kind::resnet, cin, cout};
+        b.attention = attention;
+        if (cin == cout) { // identical resnets: one block
+            b.repeat = static_cast<std::uint8_t>(count);
+            return add(b);
+        }
+        add(b);
+        if (count > 1) {
+            vae_block r{vae_block_kind::resnet, cout, cout};
+            r.repeat = static_cast<std::uint8_t>(count - 1);
+            r.attention = attention;
+            add(r);
+        }
+        return *this;
+    }
+    constexpr vae_tower& attention(extent c) { return add({vae_block_kind::attention, c, c}); }
+    constexpr vae_tower& down(extent cin, extent cout, std::uint8_t ft, std::uint8_t fs) {
+        return ft == 1 && fs == 1 ? *this : add({vae_block_kind::down, cin, cout, 3, 3, ft, fs});
+    }
+    constexpr vae_tower& up(extent cin, extent cout, std::uint8_t ft, std::uint8_t fs) {
+        return ft == 1 && fs == 1 ? *this : add({vae_block_kind::up, cin, cout, 3, 3, ft, fs});
+    }
+    constexpr vae_tower& norm_act(extent c) { return add({vae_block_kind::norm_act, c, c}); }
+    constexpr vae_tower& act(extent c) { return add({vae_block_kind::act, c, c}); }
+    constexpr vae_tower& patchify(extent c, std::uint8_t p) {
+        return p == 1 ? *this : add({vae_block_kind::patchify, c, c * p * p, 1, 1, 1, p});
+    }
+    constexpr vae_tower& unpatchify(extent c, std::uint8_t p) {
+        return p == 1 ? *this : add({vae_block_kind::unpatchify, c * p * p, c, 1, 1, 1, p});
+    }
+    constexpr vae_tower& features(extent cin, extent cout) { return add({vae_block_kind::features, cin, cout}); }
+};
+
+[[nodiscard]] constexpr std::string_view name(vae_norm n) noexcept {
+    switch (n) {
+    case vae_norm::group: return "group";
+    case vae_norm::rms_gain: return "rms_gain";
+    case vae_norm::rms_plain: return "rms_plain";
+    case vae_norm::spatial: return "spatial";
+    }
+    return "?";
+}
+[[nodiscard]] constexpr std::string_view name(vae_conv c) noexcept {
+    switch (c) {
+    case vae_conv::causal_3d: return "causal_3d";
+    case vae_conv::frame_2d: return "frame_2d";
+    case vae_conv::frame_temporal: return "frame_temporal";
+    }
+    return "?";
+}
+[[nodiscard]] constexpr std::string_view name(vae_resample r) noexcept {
+    switch (r) {
+    case vae_resample::wan: return "wan";
+    case vae_resample::frame_2d: return "frame_2d";
+    case vae_resample::causal_3d: return "causal_3d";
+    case vae_resample::conv_d2s: return "conv_d2s";
+    case vae_resample::linear_d2s: return "linear_d2s";
+    }
+    return "?";
+}
+[[nodiscard]] constexpr std::string_view name(vae_block_kind k) noexcept {
+    switch (k) {
+    case vae_block_kind::conv: return "conv";
+    case vae_block_kind::linear: return "linear";
+    case vae_block_kind::resnet: return "resnet";
+    case vae_block_kind::attention: return "attention";
+    case vae_block_kind::down: return "down";
+    case vae_block_kind::up: return "up";
+    case vae_block_kind::norm_act: return "norm_act";
+    case vae_block_kind::act: return "act";
+    case vae_block_kind::patchify: return "patchify";
+    case vae_block_kind::unpatchify: return "unpatchify";
+    case vae_block_kind::features: return "features";
+    }
+    return "?";
 }
 
-inline void resnet(stage_builder& b, extent videos, extent cin, extent cout, extent t, extent h, extent w,
-                   extent kt = 3) {
-    const extent px = videos * t * h * w;
-    b.norm(pointwise_kind::rmsnorm, px, cin, 1);
-    b.elementwise(px * cin, 1, 1, 4); // SiLU
-    b.conv(conv3(videos, cin, cout, t, h, w, kt));
-    b.norm(pointwise_kind::rmsnorm, px, cout, 1);
-    b.elementwise(px * cout, 1, 1, 4);
-    b.conv(conv3(videos, cout, cout, t, h, w, kt));
-    if (cin != cout) b.conv(conv3(videos, cin, cout, t, h, w, 1, 1));
-    b.elementwise(px * cout, 2, 1, 1); // residual
+namespace detail {
+
+[[nodiscard]] constexpr std::array<extent, 4> decoder_widths_of(const vae_spec& v) {
+    for (extent w : v.decoder_widths)
+        if (w != 0) return v.decoder_widths;
+    return v.widths;
+}
+
+[[nodiscard]] constexpr std::uint8_t patch_of(const vae_spec& v) {
+    if (v.patch != 1 && v.patch != 2 && v.patch != 4)
+        detail::raise(errc::out_of_range, "vae", "patch must be 1, 2 or 4, got " + std::to_string(v.patch));
+    return static_cast<std::uint8_t>(v.patch);
 }
 
 } // namespace detail
 
-/// VAE decode of `videos` latents of shape `lat`, as one stage.
+/// The encoder of `v`: pixels (3 channels) to the latent distribution's parameters.
+[[nodiscard]] constexpr vae_tower vae_encoder(const vae_spec& v) {
+    const auto& c = v.widths;
+    const extent z = v.latent_channels;
+    const std::uint8_t p = detail::patch_of(v);
+    vae_tower t;
+    switch (v.family) {
+    case vae_family::wan: // encoder3d: conv1, 4 levels (resnets, then Resample), middle, head, conv1 (1x1x1)
+        t.style = {vae_norm::rms_gain, vae_conv::causal_3d, vae_resample::wan};
+        t.patchify(3, p).conv(3 * p * p, c[0], 3, 3);
+        for (std::size_t i = 0; i < 4; ++i) {
+            t.resnets(i == 0 ? c[0] : c[i - 1], c[i], v.layers[i]);
+            if (i < 3) t.down(c[i], c[i], v.down_t[i], v.down_s[i]);
+        }
+        t.resnets(c[3], c[3], 1).attention(c[3]).resnets(c[3], c[3], 1);
+        t.norm_act(c[3]).conv(c[3], 2 * z, 3, 3).conv(2 * z, 2 * z, 1, 1);
+        break;
+    case vae_family::cogvideox:
+    case vae_family::hunyuan:
+    case vae_family::svd: { // diffusers Encoder layout: conv_in, down blocks, mid, norm, conv_out
+        if (v.family == vae_family::cogvideox) t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::frame_2d};
+        if (v.family == vae_family::hunyuan) t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::causal_3d};
+        if (v.family == vae_family::svd)
+            t.style = {vae_norm::group, vae_conv::frame_2d, vae_resample::frame_2d, false};
+        const std::uint8_t k = v.family == vae_family::svd ? 1 : 3;
+        t.conv(3, c[0], k, 3);
+        for (std::size_t i = 0; i < 4; ++i) {
+            t.resnets(i == 0 ? c[0] : c[i - 1], c[i], v.layers[i]);
+            t.down(c[i], c[i], v.down_t[i], v.down_s[i]);
+        }
+        if (v.family == vae_family::cogvideox) {
+            t.resnets(c[3], c[3], 2); // no attention
+        } else {
+            t.resnets(c[3], c[3], 1).attention(c[3]).resnets(c[3], c[3], 1);
+        }
+        t.norm_act(c[3]).conv(c[3], 2 * z, k, 3);
+        if (v.family != vae_family::cogvideox) t.conv(2 * z, 2 * z, 1, 1); // quant_conv
+        break;
+    }
+    case vae_family::ltx: // resnets at the block's input width, a strided conv, then a widening resnet
+        t.style = {vae_norm::rms_plain, vae_conv::causal_3d, vae_resample::conv_d2s, true, true};
+        t.patchify(3, p).conv(3 * p * p, c[0], 3, 3);
+        for (std::size_t i = 0; i < 4; ++i) { // block i: c[i] -> c[i + 1]
+            const extent in = c[i], out = i < 3 ? c[i + 1] : c[3];
+            t.resnets(in, in, v.layers[i]);
+            t.down(in, in, v.down_t[i], v.down_s[i]);
+            if (out != in) t.resnets(in, out, 1);
+        }
+        t.resnets(c[3], c[3], v.layers[4]);
+        t.norm_act(c[3]).conv(c[3], z + 1, 3, 3); // the mean channels and one shared log-variance
+        break;
+    case vae_family::mochi: // Fourier features, linear in, down convs that widen, attention after every resnet
+        t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::linear_d2s, true, false, false, 32};
+        t.features(3, 15).linear(15, c[0]).resnets(c[0], c[0], v.layers[0]);
+        for (std::size_t i = 1; i < 4; ++i) {
+            t.down(c[i - 1], c[i], v.down_t[i - 1], v.down_s[i - 1]);
+            t.resnets(c[i], c[i], v.layers[i], true);
+        }
+        t.resnets(c[3], c[3], v.layers[4], true);
+        t.norm_act(c[3]).linear(c[3], 2 * z, false);
+        break;
+    }
+    return t;
+}
+
+/// The decoder of `v`: latent to pixels.
+[[nodiscard]] constexpr vae_tower vae_decoder(const vae_spec& v) {
+    const auto c = detail::decoder_widths_of(v);
+    const extent z = v.latent_channels;
+    const std::uint8_t p = detail::patch_of(v);
+    // up-sampling after decoder level i mirrors the encoder's down-sampling after level 2 - i, unless given
+    bool mirror = true;
+    for (std::uint8_t f : v.up_t) mirror = mirror && f == 0;
+    auto ut = [&](std::size_t i) {
+        return i < 3 ? (mirror ? v.down_t[2 - i] : v.up_t[i]) : std::uint8_t{1};
+    };
+    auto us = [&](std::size_t i) { return i < 3 ? v.down_s[2 - i] : std::uint8_t{1}; };
+    vae_tower t;
+    switch (v.family) {
+    case vae_family::wan: { // conv2 (1x1x1), conv1, middle, 4 levels of layers + 1 resnets then Resample, head
+        t.style = {vae_norm::rms_gain, vae_conv::causal_3d, vae_resample::wan};
+        t.conv(z, z, 1, 1).conv(z, c[3], 3, 3);
+        t.resnets(c[3], c[3], 1).attention(c[3]).resnets(c[3], c[3], 1);
+        extent in = c[3];
+        for (std::size_t i = 0; i < 4; ++i) {
+            const extent out = c[3 - i];
+            t.resnets(in, out, v.layers[3 - i] + 1);
+            const extent up_out = v.upsample_halves ? out / 2 : out;
+            t.up(out, up_out, ut(i), us(i));
+            in = ut(i) > 1 || us(i) > 1 ? up_out : out;
+        }
+        t.norm_act(c[0]).conv(c[0], 3 * p * p, 3, 3).unpatchify(3, p);
+        break;
+    }
+    case vae_family::cogvideox:
+    case vae_family::hunyuan:
+    case vae_family::svd: {
+        if (v.family == vae_family::cogvideox) t.style = {vae_norm::spatial, vae_conv::causal_3d, vae_resample::frame_2d};
+        if (v.family == vae_family::hunyuan) t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::causal_3d};
+        if (v.family == vae_family::svd)
+            t.style = {vae_norm::group, vae_conv::frame_temporal, vae_resample::frame_2d, false};
+        const std::uint8_t k = v.family == vae_family::svd ? 1 : 3;
+        if (v.family == vae_family::hunyuan) t.conv(z, z, 1, 1); // post_quant_conv
+        t.conv(z, c[3], k, 3);
+        if (v.family == vae_family::cogvideox) {
+            t.resnets(c[3], c[3], 2);
+        } else {
+            t.resnets(c[3], c[3], 1).attention(c[3]).resnets(c[3], c[3], 1);
+        }
+        for (std::size_t i = 0; i < 4; ++i) {
+            const extent in = c[i == 0 ? 3 : 4 - i], out = c[3 - i];
+            t.resnets(in, out, v.layers[3 - i] + 1);
+            t.up(out, out, ut(i), us(i));
+        }
+        t.norm_act(c[0]).conv(c[0], 3, k, 3);
+        if (v.family == vae_family::svd) t.conv(3, 3, 3, 1); // time_conv_out
+        break;
+    }
+    case vae_family::ltx: // a narrowing resnet, the up-sampler, then the block's resnets
+        t.style = {vae_norm::rms_plain, vae_conv::causal_3d, vae_resample::conv_d2s, false, true};
+        t.conv(z, c[3], 3, 3).resnets(c[3], c[3], v.layers[4]);
+        for (std::size_t i = 0; i < 4; ++i) {
+            const extent in = c[i == 0 ? 3 : 4 - i], out = c[3 - i];
+            if (in != out) t.resnets(in, out, 1);
+            // the encoder's block 3 - i down-sampled after its resnets: this block up-samples before its own
+            const std::uint8_t ft = i > 0 ? ut(i - 1) : std::uint8_t{1};
+            const std::uint8_t fs = i > 0 ? v.down_s[3 - i] : std::uint8_t{1};
+            t.up(out, out, ft, fs);
+            t.resnets(out, out, v.layers[3 - i]);
+        }
+        t.norm_act(c[0]).conv(c[0], 3 * p * p, 3, 3).unpatchify(3, p);
+        break;
+    case vae_family::mochi: // conv_in (1x1x1), middle resnets, blocks of resnets each ending in an up-sampler
+        t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::linear_d2s, true, false, false, 32};
+        t.conv(z, c[3], 1, 1).resnets(c[3], c[3], v.layers[4]);
+        for (std::size_t i = 0; i < 3; ++i) {
+            t.resnets(c[3 - i], c[3 - i], v.layers[3 - i]);
+            t.up(c[3 - i], c[2 - i], ut(i), us(i));
+        }
+        t.resnets(c[0], c[0], v.layers[0]);
+        t.act(c[0]).linear(c[0], 3); // no norm before the output projection
+        break;
+    }
+    return t;
+}
+
+namespace detail {
+
+/// Walks a tower, emitting its ops into a stage builder.
+class vae_walker {
+public:
+    vae_walker(stage_builder& b, const vae_style& s, extent videos, extent z, extent t, extent h, extent w)
+        : m_b(b), m_s(s), m_videos(videos), m_z(z), m_t(t), m_h(h), m_w(w) {}
+
+    void run(const vae_tower& tower) {
+        for (std::size_t i = 0; i < tower.size; ++i) block(tower.blocks[i]);
+    }
+    [[nodiscard]] double largest_tensor_elements() const { return m_largest; }
+    [[nodiscard]] extent frames() const { return m_t; }
+
+private:
+    [[nodiscard]] extent voxels() const { return m_videos * m_t * m_h * m_w; }
+    void tensor(extent channels) {
+        const double e = static_cast<double>(voxels()) * static_cast<double>(channels);
+        m_largest = e > m_largest ? e : m_largest;
+    }
+
+    [[nodiscard]] conv_op conv_at(extent cin, extent cout, extent kt, extent ks, extent st = 1, extent ss = 1) const {
+        conv_op c;
+        c.batch = m_videos;
+        c.c_in = cin;
+        c.c_out = cout;
+        c.input = {m_t, m_h, m_w};
+        c.kernel = {kt, ks, ks};
+        c.stride = {st, ss, ss};
+        if (st > 1 || ss > 1) { // a strided conv pads only what its kernel needs past the end
+            c.pad_before = {m_s.causal ? kt - 1 : 0, 0, 0};
+            c.pad_after = {0, ks > ss ? ks - ss : 0, ks > ss ? ks - ss : 0};
+        } else {
+            c.pad_before = {m_s.causal ? kt - 1 : kt / 2, ks / 2, ks / 2};
+            c.pad_after = {m_s.causal ? 0 : kt / 2, ks / 2, ks / 2};
+        }
+        return c;
+    }
+    /// Emits a conv and moves the state to its output.
+    void conv(extent cin, extent cout, extent kt, extent ks, extent st = 1, extent ss = 1, bool bias = true) {
+        const conv_op c = conv_at(cin, cout, kt, ks, st, ss);
+        m_b.conv(c, bias);
+        const auto out = conv_outputs(c);
+        m_t = out[0];
+        m_h = out[1];
+        m_w = out[2];
+        tensor(cout);
+    }
+    void norm(extent c, bool with_parameters = true) {
+        const extent px = voxels();
+        switch (m_s.norm) {
+        case vae_norm::group: m_b.norm(pointwise_kind::layernorm, px, c, with_parameters ? 2 : 0); break;
+        case vae_norm::rms_gain: m_b.norm(pointwise_kind::rmsnorm, px, c, with_parameters ? 1 : 0); break;
+        case vae_norm::rms_plain: m_b.norm(pointwise_kind::rmsnorm, px, c, 0); break;
+        case vae_norm::spatial: // conv_y and conv_b of the (nearest-upsampled) latent, then the modulation
+            m_b.norm(pointwise_kind::layernorm, px, c, with_parameters ? 2 : 0);
+            if (with_parameters) {
+                m_b.conv(conv_at(m_z, c, 1, 1));
+                m_b.conv(conv_at(m_z, c, 1, 1));
+            }
+            m_b.elementwise(px * c, 3, 1, 2);
+            break;
+        }
+    }
+    void act(extent c) { m_b.elementwise(voxels() * c, 1, 1, 4); } // SiLU
+
+    void resnet(extent cin, extent cout) {
+        const bool two_d = m_s.conv != vae_conv::causal_3d;
+        const extent kt = two_d ? 1 : 3;
+        norm(cin);
+        act(cin);
+        conv(cin, cout, kt, 3);
+        norm(cout);
+        act(cout);
+        conv(cout, cout, kt, 3);
+        if (cin != cout) {
+            if (m_s.layernorm_shortcut) m_b.norm(pointwise_kind::layernorm, voxels(), cin, 2);
+            m_b.conv(conv_at(cin, cout, 1, 1));
+        }
+        m_b.elementwise(voxels() * cout, 2, 1, 1); // residual
+        if (m_s.conv == vae_conv::frame_temporal) { // temporal resnet, (3,1,1) convs, and a learned mix
+            norm(cout);
+            act(cout);
+            conv(cout, cout, 3, 1);
+            norm(cout);
+            act(cout);
+            conv(cout, cout, 3, 1);
+            m_b.parameters(1);
+            m_b.elementwise(voxels() * cout, 2, 1, 3);
+        }
+    }
+
+    void attention(extent c) {
+        norm(c);
+        const extent px = voxels();
+        m_b.linear(px, c, 3 * c, m_s.qkv_bias);
+        attention_op a;
+        const extent heads = m_s.head_dim > 0 && c % m_s.head_dim == 0 ? c / m_s.head_dim : 1;
+        a.batch = m_videos * m_t; // per frame
+        a.heads_q = heads;
+        a.seq_q = m_h * m_w;
+        a.head_dim = c / heads;
+        a.kernel = heads > 1 && a.head_dim <= 256 ? attention_kernel::fa2 : attention_kernel::sdpa_efficient;
+        m_b.attention(a);
+        m_b.linear(px, c, c);
+        m_b.elementwise(px * c, 2, 1, 1);
+    }
+
+    /// Frames after up-sampling by ft: the first frame is not repeated (causal VAEs).
+    [[nodiscard]] static extent up_frames(extent t, extent ft) { return ft * (t - 1) + 1; }
+
+    void up(const vae_block& k) {
+        const extent ft = k.ft, fs = k.fs;
+        switch (m_s.resample) {
+        case vae_resample::wan:
+            if (ft > 1) { // time conv to ft x the channels, folded into frames
+                conv(k.c_in, ft * k.c_in, 3, 1);
+                m_t = up_frames(m_t, ft);
+            }
+            m_h *= fs;
+            m_w *= fs;
+            m_b.elementwise(voxels() * k.c_in, 1, 1, 0); // nearest
+            tensor(k.c_in);
+            conv(k.c_in, k.c_out, 1, 3);
+            break;
+        case vae_resample::frame_2d:
+        case vae_resample::causal_3d:
+            m_t = up_frames(m_t, ft);
+            m_h *= fs;
+            m_w *= fs;
+            m_b.elementwise(voxels() * k.c_in, 1, 1, 0); // nearest / interpolation
+            tensor(k.c_in);
+            conv(k.c_in, k.c_out, m_s.resample == vae_resample::causal_3d ? 3 : 1, 3);
+            break;
+        case vae_resample::conv_d2s:
+        case vae_resample::linear_d2s: {
+            const extent wide = k.c_out * ft * fs * fs;
+            if (m_s.resample == vae_resample::conv_d2s) {
+                conv(k.c_in, wide, 3, 3);
+            } else {
+                m_b.linear(voxels(), k.c_in, wide);
+                tensor(wide);
+            }
+            m_t = up_frames(m_t, ft);
+            m_h *= fs;
+            m_w *= fs;
+            m_b.elementwise(voxels() * k.c_out, 1, 1, 0); // depth-to-space
+            tensor(k.c_out);
+            break;
+        }
+        }
+    }
+
+    void down(const vae_block& k) {
+        const extent ft = k.ft, fs = k.fs;
+        switch (m_s.resample) {
+        case vae_resample::wan:
+            conv(k.c_in, k.c_out, 1, 3, 1, fs);
+            if (ft > 1) conv(k.c_out, k.c_out, 3, 1, ft, 1);
+            break;
+        case vae_resample::frame_2d:
+            conv(k.c_in, k.c_out, 1, 3, 1, fs);
+            if (ft > 1) { // average pooling in time
+                m_b.elementwise(voxels() * k.c_out, 1, 1, 1);
+                m_t = (m_t - 1) / ft + 1;
+            }
+            break;
+        case vae_resample::causal_3d:
+        case vae_resample::conv_d2s: conv(k.c_in, k.c_out, 3, 3, ft, fs); break;
+        case vae_resample::linear_d2s: conv(k.c_in, k.c_out, ft, fs, ft, fs); break;
+        }
+    }
+
+    void block(const vae_block& k) {
+        switch (k.kind) {
+        case vae_block_kind::conv: conv(k.c_in, k.c_out, k.kt, k.ks, k.ft, k.fs, k.bias); break;
+        case vae_block_kind::linear:
+            m_b.linear(voxels(), k.c_in, k.c_out, k.bias);
+            tensor(k.c_out);
+            break;
+        case vae_block_kind::resnet:
+            m_b.begin_repeat(k.repeat);
+            resnet(k.c_in, k.c_out);
+            if (k.attention) attention(k.c_out);
+            m_b.end_repeat();
+            break;
+        case vae_block_kind::attention: attention(k.c_in); break;
+        case vae_block_kind::down: down(k); break;
+        case vae_block_kind::up: up(k); break;
+        case vae_block_kind::norm_act:
+            norm(k.c_in);
+            act(k.c_in);
+            break;
+        case vae_block_kind::act: act(k.c_in); break;
+        case vae_block_kind::patchify:
+        case vae_block_kind::unpatchify: {
+            const extent before = voxels() * k.c_in;
+            if (k.kind == vae_block_kind::patchify) {
+                m_h /= k.fs;
+                m_w /= k.fs;
+            } else {
+                m_h *= k.fs;
+                m_w *= k.fs;
+            }
+            m_b.elementwise(before, 1, 1, 0);
+            tensor(k.c_out);
+            break;
+        }
+        case vae_block_kind::features:
+            m_b.elementwise(voxels() * k.c_out, 1, 1, 4);
+            tensor(k.c_out);
+            break;
+        }
+    }
+
+    stage_builder& m_b;
+    vae_style m_s;
+    extent m_videos, m_z, m_t, m_h, m_w;
+    double m_largest = 0;
+};
+
+/// The activation share of one tile or temporal chunk of a tensor of frames x height x width, where one
+/// latent frame / row is `t_scale` / `s_scale` of them (1 for the decoder's input, the compression for the
+/// encoder's).
+[[nodiscard]] inline double vae_live_share(const vae_spec& v, extent frames, extent height, extent width,
+                                           const vae_tiling& tiling, extent t_scale, extent s_scale) {
+    auto frac = [](extent tile, extent full) {
+        return tile > 0 && tile < full ? static_cast<double>(tile) / static_cast<double>(full) : 1.0;
+    };
+    double share = v.temporal_chunk > 0 ? frac(v.temporal_chunk * t_scale, frames) : 1.0;
+    if (tiling.enabled) {
+        if (v.temporal_chunk == 0) share = frac(tiling.tile_frames * t_scale, frames);
+        share *= frac(tiling.tile_height * s_scale, height) * frac(tiling.tile_width * s_scale, width);
+    }
+    return share;
+}
+
+} // namespace detail
+
+/// Parameters of one tower of `v` (the encoder's quant conv counts with the encoder, the decoder's
+/// post-quant conv with the decoder).
+[[nodiscard]] inline double vae_tower_parameters(const vae_spec& v, const vae_tower& tower, bool decoder) {
+    stage_builder b("vae", "vae", dtype::bf16, dtype::bf16);
+    const extent px = v.spatial_compression * 2; // a small input the tower can take; the count is size-free
+    detail::vae_walker walk(b, tower.style, 1, v.latent_channels, decoder ? 2 : 1 + v.temporal_compression,
+                            decoder ? 2 : px, decoder ? 2 : px);
+    walk.run(tower);
+    return b.parameter_count();
+}
+
+/// Parameters of the whole VAE (encoder, decoder and latent convolutions), as its checkpoint holds them.
+[[nodiscard]] inline double vae_parameters(const vae_spec& v) {
+    return vae_tower_parameters(v, vae_encoder(v), false) + vae_tower_parameters(v, vae_decoder(v), true);
+}
+
+/// VAE decode of `videos` latents of shape `lat`, as one stage. Its parameters are the whole VAE's (the
+/// module is loaded whole).
 [[nodiscard]] inline stage lower_vae_decode(const vae_spec& v, const latent_shape& lat, extent videos, dtype compute,
                                             const vae_tiling& tiling) {
     detail::require_positive(static_cast<double>(v.latent_channels), "lower_vae_decode", "latent_channels");
     stage_builder b("vae_decode", "vae", compute, compute);
-    extent t = lat.frames, h = lat.height, w = lat.width;
-    b.conv(detail::conv3(videos, v.latent_channels, v.channels[0], t, h, w, v.temporal_kernel));
-    if (v.mid_attention) {
-        const extent c = v.channels[0];
-        detail::resnet(b, videos, c, c, t, h, w, v.temporal_kernel);
-        b.norm(pointwise_kind::rmsnorm, videos * t * h * w, c, 1);
-        b.linear(videos * t * h * w, c, 3 * c); // 1x1 q, k, v
-        attention_op a;
-        a.batch = videos * t; // per frame
-        a.heads_q = 1;
-        a.seq_q = h * w;
-        a.head_dim = c;
-        a.kernel = attention_kernel::sdpa_efficient;
-        b.attention(a);
-        b.linear(videos * t * h * w, c, c);
-        detail::resnet(b, videos, c, c, t, h, w, v.temporal_kernel);
-    }
-    double peak_px = static_cast<double>(t * h * w);
-    for (int i = 0; i < v.levels; ++i) {
-        extent cin = v.channels[static_cast<std::size_t>(i)];
-        const extent cout = v.channels[static_cast<std::size_t>(i) + 1];
-        if (v.upsample_halves && i > 0) cin = cin / 2;
-        for (extent r = 0; r <= v.res_blocks; ++r) {
-            detail::resnet(b, videos, r == 0 ? cin : cout, cout, t, h, w, v.temporal_kernel);
-        }
-        const bool up_t = v.temporal_up[static_cast<std::size_t>(i)];
-        const bool up_s = v.spatial_up[static_cast<std::size_t>(i)];
-        if (up_t) {
-            b.conv(detail::conv3(videos, cout, 2 * cout, t, h, w, 3, 1)); // time conv to 2x channels
-            t = 2 * t - (t > 0 ? 1 : 0); // causal: the first frame is not duplicated
-        }
-        if (up_s) {
-            h *= 2;
-            w *= 2;
-            const extent up_out = v.upsample_halves ? cout / 2 : cout;
-            b.elementwise(videos * t * h * w * cout, 1, 1, 0); // nearest up-sampling
-            b.conv(detail::conv3(videos, cout, up_out, t, h, w, 1, 3)); // per-frame 3x3
-        }
-        const double px = static_cast<double>(t * h * w);
-        peak_px = px > peak_px ? px : peak_px;
-    }
-    const extent last = v.channels[static_cast<std::size_t>(v.levels)];
-    b.norm(pointwise_kind::rmsnorm, videos * t * h * w, last, 1);
-    b.elementwise(videos * t * h * w * last, 1, 1, 4);
-    b.conv(detail::conv3(videos, last, 3, t, h, w, v.temporal_kernel));
-
-    // Peak: the widest tensor pair of the highest-resolution level (a resnet's input and output), for
-    // the whole video or one tile.
-    double share = 1.0;
-    if (v.temporal_chunk > 0 && v.temporal_chunk < lat.frames)
-        share = static_cast<double>(v.temporal_chunk) / static_cast<double>(lat.frames);
-    if (tiling.enabled) {
-        auto frac = [](extent tile, extent full) {
-            return tile > 0 && tile < full ? static_cast<double>(tile) / static_cast<double>(full) : 1.0;
-        };
-        const double t_share = v.temporal_chunk > 0 ? share : frac(tiling.tile_frames, lat.frames);
-        share = t_share * frac(tiling.tile_height, lat.height) * frac(tiling.tile_width, lat.width);
-    }
-    // a third full-resolution tensor (skip / cache) beside the conv's input and output
-    const double top_level = static_cast<double>(v.channels[static_cast<std::size_t>(v.levels) - 1]);
-    b.resident(static_cast<double>(videos) * peak_px * top_level * size_bytes(compute));
+    const vae_tower tower = vae_decoder(v);
+    detail::vae_walker walk(b, tower.style, videos, v.latent_channels, lat.frames, lat.height, lat.width);
+    walk.run(tower);
+    // the largest tensor stays alive beside the running conv's input and output (skip / cache)
+    b.resident(walk.largest_tensor_elements() * size_bytes(compute));
     stage st = b.finish(1);
-    st.activation_bytes = st.activation_bytes * share;
+    st.activation_bytes = st.activation_bytes * detail::vae_live_share(v, lat.frames, lat.height, lat.width, tiling, 1, 1);
+    st.parameters = vae_parameters(v);
+    st.weight_bytes = bytes(st.parameters * size_bytes(compute));
     return st;
 }
 
-/// VAE encode of `videos` clips of `frames` x `height` x `width` pixels: the
-/// decoder's mirror (conv_in from RGB, levels from the widest resolution down
-/// with stride-2 spatial and temporal down-samplers, mid block, conv_out to the
-/// latent's mean and log-variance).
+/// VAE encode of `videos` clips of `frames` x `height` x `width` pixels, as one stage.
 [[nodiscard]] inline stage lower_vae_encode(const vae_spec& v, extent frames, extent height, extent width,
                                             extent videos, dtype compute, const vae_tiling& tiling) {
     detail::require_positive(static_cast<double>(frames), "lower_vae_encode", "frames");
     stage_builder b("vae_encode", "vae", compute, compute);
-    extent t = frames, h = height, w = width;
-    const auto width_of = [&](int level) { // encoder level i runs at the decoder's width of level (levels - i)
-        return v.channels[static_cast<std::size_t>(v.levels - level)];
-    };
-    b.conv(detail::conv3(videos, 3, width_of(0), t, h, w, v.temporal_kernel));
-    double peak_px = static_cast<double>(t * h * w);
-    for (int i = 0; i < v.levels; ++i) {
-        const extent cin = i == 0 ? width_of(0) : width_of(i - 1);
-        const extent cout = width_of(i);
-        for (extent r = 0; r < v.res_blocks; ++r) detail::resnet(b, videos, r == 0 ? cin : cout, cout, t, h, w, v.temporal_kernel);
-        const int j = v.levels - 2 - i; // the decoder level this down-sampler mirrors
-        if (j < 0) continue;
-        if (v.spatial_up[static_cast<std::size_t>(j)]) {
-            conv_op c = detail::conv3(videos, cout, cout, t, h, w, 1, 3);
-            c.stride = {1, 2, 2};
-            c.pad_before = {0, 0, 0};
-            c.pad_after = {0, 1, 1};
-            b.conv(c);
-            h = (h + 1) / 2;
-            w = (w + 1) / 2;
-        }
-        if (v.temporal_up[static_cast<std::size_t>(j)]) {
-            conv_op c = detail::conv3(videos, cout, cout, t, h, w, 3, 1);
-            c.stride = {2, 1, 1};
-            b.conv(c);
-            t = (t + 1) / 2; // causal: the first frame stays
-        }
-    }
-    const extent top = v.channels[0];
-    detail::resnet(b, videos, top, top, t, h, w, v.temporal_kernel);
-    detail::resnet(b, videos, top, top, t, h, w, v.temporal_kernel);
-    b.norm(pointwise_kind::rmsnorm, videos * t * h * w, top, 1);
-    b.conv(detail::conv3(videos, top, 2 * v.latent_channels, t, h, w, v.temporal_kernel));
-    double share = 1.0;
-    if (v.temporal_chunk > 0 && v.temporal_chunk * v.temporal_compression < frames)
-        share = static_cast<double>(v.temporal_chunk * v.temporal_compression) / static_cast<double>(frames);
-    if (tiling.enabled && tiling.tile_height > 0 && tiling.tile_height * v.spatial_compression < height)
-        share *= static_cast<double>(tiling.tile_height * v.spatial_compression) / static_cast<double>(height);
-    if (tiling.enabled && tiling.tile_width > 0 && tiling.tile_width * v.spatial_compression < width)
-        share *= static_cast<double>(tiling.tile_width * v.spatial_compression) / static_cast<double>(width);
-    b.resident(static_cast<double>(videos) * peak_px * static_cast<double>(width_of(0)) * size_bytes(compute));
+    const vae_tower tower = vae_encoder(v);
+    detail::vae_walker walk(b, tower.style, videos, v.latent_channels, frames, height, width);
+    walk.run(tower);
+    b.resident(walk.largest_tensor_elements() * size_bytes(compute));
     stage st = b.finish(1);
-    st.activation_bytes = st.activation_bytes * share;
+    st.activation_bytes = st.activation_bytes * detail::vae_live_share(v, frames, height, width, tiling,
+                                                                       v.temporal_compression, v.spatial_compression);
+    st.parameters = vae_parameters(v);
+    st.weight_bytes = bytes(st.parameters * size_bytes(compute));
     return st;
 }
 
