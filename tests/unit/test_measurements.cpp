@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <vidperf/io/measurements.hpp>
@@ -92,4 +94,35 @@ TEST_CASE("malformed measured files are errors naming file and line") {
                          doctest::Contains("a.jsonl:4: field 'record': unknown record 'timing'"), not_found);
     CHECK_THROWS_WITH_AS((void)read_measurements("", "empty.jsonl", gpu, lit), doctest::Contains("no records"),
                          schema_error);
+}
+
+TEST_CASE("measure.py's own output reads back: a smoke run is refused, its records parse once marked measured") {
+    // tests/data/validation/smoke-cpu.jsonl is `measure.py --device cpu --smoke` output: the writer's format
+    std::ifstream in(std::string(VIDPERF_SOURCE_DIR) + "/tests/data/validation/smoke-cpu.jsonl");
+    REQUIRE(in.good());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const auto& lit = *try_find_literature(gpu.slug);
+    CHECK_THROWS_WITH_AS((void)read_measurements(text, "smoke-cpu.jsonl", gpu, lit),
+                         doctest::Contains("smoke-cpu.jsonl:1: a smoke run"), schema_error);
+    // the same records behind a GPU run's metadata: every op, block, step and VAE decode is understood
+    const std::string body = text.substr(text.find('\n') + 1);
+    const auto f = read_measurements(meta + body, "smoke-cpu.jsonl", gpu, lit);
+    std::size_t records = 0, skipped = 0;
+    for (std::size_t pos = 0; pos < body.size();) {
+        const std::size_t nl = body.find('\n', pos);
+        const std::string line = body.substr(pos, nl - pos);
+        if (!line.empty()) {
+            ++records;
+            if (line.find("\"record\": \"skipped\"") != std::string::npos) ++skipped;
+        }
+        pos = nl == std::string::npos ? body.size() : nl + 1;
+    }
+    CHECK(f.skipped == skipped);
+    CHECK(f.cases.size() >= records - skipped); // blocks with a peak add a memory case
+    bool vae = false;
+    for (const auto& c : f.cases) vae = vae || c.what.find("vae_decode") != std::string::npos;
+    CHECK(vae);
 }

@@ -484,7 +484,7 @@ class Run:
 
     def one_vae(self, doc, end, cap, what):
         """Builds the decoder and its latent, measures, and lets both go on return."""
-        spec = vaemod.vae_spec(doc, 16 if self.args.smoke else 1)
+        spec = vaemod.vae_of(doc, 16 if self.args.smoke else 1)
         lat = doc["latent"]
         kw = {"device": self.device, "dtype": torch.bfloat16}
         dec = vaemod.Decoder(spec, **kw).eval()
@@ -494,7 +494,8 @@ class Run:
         # efficient kernel cannot run the head dimension
         ctx = opmod.backend_context("efficient", "math") if self.device.type == "cuda" else contextlib.nullcontext
         rec = self.finish_unit(dec, lambda: dec(z), (z,), end, cap, ctx, what)
-        rec["vae"] = {k: spec[k] for k in ("name", "channels", "temporal_chunk") if k in spec}
+        rec["vae"] = {k: spec[k] for k in ("name", "family", "temporal_chunk") if k in spec}
+        rec["vae"]["decoder_parameters_vidperf"] = spec["decoder"].get("parameters")
         return rec
 
     def vae(self, docs):
@@ -549,7 +550,7 @@ def count_parameters(block_docs, step_docs, vae_docs, smoke):
     for doc, kind in units:
         w = doc["workload"]
         if kind == "vae_decode":
-            m = vaemod.Decoder(vaemod.vae_spec(doc, 16 if smoke else 1), device=meta, dtype=torch.bfloat16)
+            m = vaemod.Decoder(vaemod.vae_of(doc, 16 if smoke else 1), device=meta, dtype=torch.bfloat16)
         else:
             m = models.build(kind, models.Spec(doc), meta, torch.bfloat16)[0]
         n = models.count_parameters(m)
@@ -558,6 +559,9 @@ def count_parameters(block_docs, step_docs, vae_docs, smoke):
         ref = REFERENCE_PARAMETERS.get(doc["model"]) if kind == "denoiser_step" and not smoke else None
         if ref:
             line += "  published %.4g: %+.3f%%" % (ref, 100 * (n / ref - 1))
+        if kind == "vae_decode" and not smoke:
+            ref = doc["vae"]["decoder"]["parameters"]
+            line += "  vidperf's decoder %.0f: %+.3f%%" % (ref, 100 * (n / ref - 1))
         print(line)
     return 0
 

@@ -1,192 +1,341 @@
-"""A causal 3-D VAE decoder in PyTorch with random weights, built as vidperf lowers one
-(include/vidperf/models/vae.hpp):
+"""A video VAE decoder in PyTorch with random weights, built block by block from the decoder tower that
+`vidperf shapes` exports (the "vae" object of a shapes file: include/vidperf/models/vae.hpp lowers the
+same list), so the structure measured here is the structure vidperf predicts.
 
-  conv_in (z -> c0), a mid block (resnet, per-frame single-head attention, resnet), then for each
-  level i: res_blocks + 1 resnets (c_i -> c_{i+1}), a temporal up-sampler (a (3,1,1) causal conv to
-  twice the channels, folded into twice the frames) and a spatial up-sampler (nearest 2x and a
-  per-frame 3x3 conv, to half the width when the up-samplers halve), then norm, SiLU and conv_out
-  (-> 3 channels). A resnet is norm, SiLU, 3x3x3 causal conv, norm, SiLU, 3x3x3 causal conv, and a
-  1x1x1 shortcut when the width changes. Norms are channel RMS norms with a weight.
+The tower's style says which norm (group, gain-only RMS, parameter-free RMS, CogVideoX's spatial norm),
+which resnet convolutions (causal 3x3x3, per-frame 3x3, per-frame 3x3 with a temporal resnet as SVD),
+which up-sampler (Wan's time conv + nearest + 3x3, interpolation + 3x3, nearest + causal 3x3x3, conv or
+linear to ft*fs^2 times the channels + depth-to-space) and whether time padding is causal. Blocks:
+conv, linear, resnet (repeat, optional attention after each), attention (per frame, over h x w), up,
+norm_act, act, unpatchify.
 
-The latent is decoded `temporal_chunk` latent frames at a time (0 = all at once) through a causal
-feature cache: each causal convolution keeps the last (kernel_t - 1) frames of its input for the
-next chunk, so the result equals one causal pass over the whole video; the first chunk's temporal
-up-sampler passes its frames through (the first frame is not duplicated).
-
-The structures of the presets' VAEs (include/vidperf/models/presets.hpp) that the shapes file does
-not carry are listed in VAE_SPECS; a shapes file with a "vae" object overrides them.
+The latent is decoded `temporal_chunk` latent frames at a time (0 = all at once). With a causal style
+each convolution keeps the last (kernel_t - 1) frames of its input for the next chunk, so the result
+equals one causal pass over the whole video; the first chunk's up-samplers drop the ft - 1 leading
+frames (the first frame is not repeated). Without a causal style the chunks are decoded independently
+(SVD's decode_chunk_size).
 """
+
+import math
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-WAN21_VAE = {
-    "name": "wan2.1-vae",
-    "latent_channels": 16,
-    "levels": 4,
-    "channels": [384, 384, 384, 192, 96],
-    "temporal_up": [True, True, False, False],
-    "spatial_up": [True, True, True, False],
-    "res_blocks": 2,
-    "upsample_halves": True,
-    "mid_attention": True,
-    "temporal_chunk": 1,
-    "temporal_kernel": 3,
-}
 
-# model slug -> VAE structure (mirrors presets.hpp)
-VAE_SPECS = {
-    "wan2.1-t2v-1.3b": WAN21_VAE,
-    "wan2.1-t2v-14b": WAN21_VAE,
-    "wan2.1-i2v-14b": WAN21_VAE,
-}
-
-
-def vae_spec(doc, scale=1):
-    """The VAE structure for a shapes document; channel widths divided by `scale` (smoke runs)."""
-    spec = dict(doc.get("vae") or VAE_SPECS.get(doc["model"]) or {})
-    if not spec:
-        raise KeyError("no VAE structure known for " + doc["model"])
-    if scale > 1:
-        spec["channels"] = [max(4, (c // scale) // 2 * 2) for c in spec["channels"]]
-    return spec
+def vae_of(doc, scale=1):
+    """The "vae" object of a shapes document, channel widths divided by `scale` (smoke runs)."""
+    vae = doc.get("vae")
+    if not vae:
+        raise KeyError("shapes file for %s has no \"vae\" object (written by an older vidperf shapes?)" % doc["model"])
+    if scale == 1:
+        return vae
+    vae = dict(vae)
+    dec = dict(vae["decoder"])
+    blocks = [dict(b) for b in dec["blocks"]]
+    # the latent going in and the pixels coming out keep their channels; hidden widths shrink
+    def shrink(c):
+        return max(4, c // scale)
+    last = max(i for i, b in enumerate(blocks) if b["kind"] in ("conv", "linear"))
+    for i, b in enumerate(blocks):
+        if i > 0:
+            b["c_in"] = shrink(b["c_in"])
+        if i != last and b["kind"] != "unpatchify":
+            b["c_out"] = shrink(b["c_out"])
+        if b["kind"] == "unpatchify":
+            b["c_in"] = blocks[last]["c_out"]
+    dec["blocks"] = blocks
+    vae["decoder"] = dec
+    if dec["style"].get("head_dim"):
+        dec["style"] = dict(dec["style"], head_dim=max(1, dec["style"]["head_dim"] // scale))
+    return vae
 
 
-class ChannelRMSNorm(nn.Module):
-    def __init__(self, c, **kw):
-        super().__init__()
-        self.scale = c ** 0.5
-        self.weight = nn.Parameter(torch.ones(c, **kw))
+class Context:
+    """What a chunk's modules share: the causal cache and the chunk's latent (for spatial norms)."""
 
-    def forward(self, x):
-        shape = (1, -1) + (1,) * (x.dim() - 2)
-        return F.normalize(x, dim=1) * (self.scale * self.weight.view(shape))
+    def __init__(self):
+        self.cache = {}
+        self.z = None
+        self.first = True
 
 
-class CausalConv3d(nn.Conv3d):
-    """A 3-D convolution, causal in time; spatially padded to keep the size."""
+class Conv(nn.Conv3d):
+    """A 3-D convolution with vidperf's padding: causal (or symmetric) in time, 'same' in space, or, when
+    strided, only what the kernel needs past the end. Causal time padding comes from the cache."""
 
-    def __init__(self, cin, cout, kernel, **kw):
-        super().__init__(cin, cout, kernel, padding=(0, kernel[1] // 2, kernel[2] // 2), **kw)
-        self.kt = kernel[0]
+    def __init__(self, cin, cout, kernel, stride=(1, 1, 1), causal=True, bias=True, **kw):
+        super().__init__(cin, cout, kernel, stride=stride, bias=bias, **kw)
+        kt, ks = kernel[0], kernel[1]
+        self.causal = causal
+        if stride[1] > 1:
+            self.space = (0, max(0, ks - stride[1]), 0, max(0, ks - stride[2]))
+        else:
+            self.space = (ks // 2, ks // 2, ks // 2, ks // 2)
+        self.kt = kt
 
-    def forward(self, x, cache):
+    def forward(self, x, ctx):
         if self.kt > 1:
-            prev = cache.get(id(self))
-            if prev is None:
-                prev = x.new_zeros(x.shape[0], x.shape[1], self.kt - 1, x.shape[3], x.shape[4])
-            x = torch.cat((prev, x), dim=2)
-            cache[id(self)] = x[:, :, -(self.kt - 1):].clone()
+            if self.causal:
+                prev = ctx.cache.get(id(self))
+                if prev is None:
+                    prev = x.new_zeros(x.shape[0], x.shape[1], self.kt - 1, x.shape[3], x.shape[4])
+                x = torch.cat((prev, x), dim=2)
+                ctx.cache[id(self)] = x[:, :, -(self.kt - 1):].clone()
+            else:
+                x = F.pad(x, (0, 0, 0, 0, self.kt // 2, self.kt // 2), mode="replicate")
+        if any(self.space):
+            x = F.pad(x, self.space)
         return super().forward(x)
 
 
-class ResNet(nn.Module):
-    def __init__(self, cin, cout, kt, **kw):
+class ChannelRMSNorm(nn.Module):
+    def __init__(self, c, gain=True, **kw):
         super().__init__()
-        self.norm1 = ChannelRMSNorm(cin, **kw)
-        self.conv1 = CausalConv3d(cin, cout, (kt, 3, 3), **kw)
-        self.norm2 = ChannelRMSNorm(cout, **kw)
-        self.conv2 = CausalConv3d(cout, cout, (kt, 3, 3), **kw)
-        self.shortcut = CausalConv3d(cin, cout, (1, 1, 1), **kw) if cin != cout else None
+        self.scale = c ** 0.5
+        self.weight = nn.Parameter(torch.ones(c, **kw)) if gain else None
 
-    def forward(self, x, cache):
-        h = self.conv1(F.silu(self.norm1(x)), cache)
-        h = self.conv2(F.silu(self.norm2(h)), cache)
-        return (self.shortcut(x, cache) if self.shortcut is not None else x) + h
-
-
-class FrameAttention(nn.Module):
-    """Single-head attention within each frame over its h x w positions, with a residual."""
-
-    def __init__(self, c, **kw):
-        super().__init__()
-        self.norm = ChannelRMSNorm(c, **kw)
-        self.qkv = nn.Conv2d(c, 3 * c, 1, **kw)
-        self.proj = nn.Conv2d(c, c, 1, **kw)
-
-    def forward(self, x):
-        b, c, t, h, w = x.shape
-        y = self.norm(x).transpose(1, 2).reshape(b * t, c, h, w)
-        q, k, v = self.qkv(y).reshape(b * t, 3, c, h * w).permute(1, 0, 3, 2).unbind(0)
-        o = F.scaled_dot_product_attention(q[:, None], k[:, None], v[:, None])[:, 0]  # (bt, hw, c)
-        o = self.proj(o.transpose(1, 2).reshape(b * t, c, h, w))
-        return x + o.reshape(b, t, c, h, w).transpose(1, 2)
-
-
-class UpTime(nn.Module):
-    def __init__(self, c, **kw):
-        super().__init__()
-        self.conv = CausalConv3d(c, 2 * c, (3, 1, 1), **kw)
-
-    def forward(self, x, cache, first):
-        b, c, t, h, w = x.shape
-        if first and t == 1:  # the first frame passes through and feeds the cache
-            cache[id(self.conv)] = torch.cat((torch.zeros_like(x), x), dim=2)
-            return x
-        y = self.conv(x, cache).reshape(b, 2, c, t, h, w)
-        y = torch.stack((y[:, 0], y[:, 1]), dim=3).reshape(b, c, 2 * t, h, w)
-        if first:  # the first frame is not duplicated
-            return torch.cat((x[:, :, :1], y[:, :, 2:]), dim=2)
+    def forward(self, x, ctx=None):
+        y = F.normalize(x, dim=1) * self.scale
+        if self.weight is not None:
+            y = y * self.weight.view((1, -1) + (1,) * (x.dim() - 2))
         return y
 
 
-class UpSpace(nn.Module):
-    def __init__(self, cin, cout, **kw):
-        super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 3, padding=1, **kw)
+class GroupNorm(nn.GroupNorm):
+    def __init__(self, c, **kw):
+        super().__init__(math.gcd(32, c), c, **kw)
 
-    def forward(self, x):
+    def forward(self, x, ctx=None):
+        return super().forward(x)
+
+
+class SpatialNorm(nn.Module):
+    """CogVideoX's SpatialNorm3D: a group norm modulated by two 1x1x1 convs of the (resized) latent."""
+
+    def __init__(self, c, z, **kw):
+        super().__init__()
+        self.norm = GroupNorm(c, **kw)
+        self.conv_y = nn.Conv3d(z, c, 1, **kw)
+        self.conv_b = nn.Conv3d(z, c, 1, **kw)
+
+    def forward(self, x, ctx):
+        zq = F.interpolate(ctx.z, size=x.shape[2:], mode="nearest")
+        return self.norm(x) * self.conv_y(zq) + self.conv_b(zq)
+
+
+def make_norm(style, c, z, **kw):
+    kind = style["norm"]
+    if kind == "group":
+        return GroupNorm(c, **kw)
+    if kind == "rms_gain":
+        return ChannelRMSNorm(c, True, **kw)
+    if kind == "rms_plain":
+        return ChannelRMSNorm(c, False, **kw)
+    if kind == "spatial":
+        return SpatialNorm(c, z, **kw)
+    raise ValueError("unknown VAE norm '%s'" % kind)
+
+
+class ResNet(nn.Module):
+    def __init__(self, style, cin, cout, z, **kw):
+        super().__init__()
+        kt = 3 if style["conv"] == "causal_3d" else 1
+        causal = style["causal"]
+        self.norm1 = make_norm(style, cin, z, **kw)
+        self.conv1 = Conv(cin, cout, (kt, 3, 3), causal=causal, **kw)
+        self.norm2 = make_norm(style, cout, z, **kw)
+        self.conv2 = Conv(cout, cout, (kt, 3, 3), causal=causal, **kw)
+        self.short_norm = None
+        self.shortcut = None
+        if cin != cout:
+            if style.get("layernorm_shortcut"):
+                self.short_norm = nn.LayerNorm(cin, **kw)
+            self.shortcut = Conv(cin, cout, (1, 1, 1), causal=causal, **kw)
+        self.temporal = None
+        if style["conv"] == "frame_temporal":  # SVD: a temporal resnet and a learned mix
+            self.temporal = nn.ModuleList([make_norm(style, cout, z, **kw),
+                                           Conv(cout, cout, (3, 1, 1), causal=causal, **kw),
+                                           make_norm(style, cout, z, **kw),
+                                           Conv(cout, cout, (3, 1, 1), causal=causal, **kw)])
+            self.mix = nn.Parameter(torch.zeros((), **kw))
+
+    def forward(self, x, ctx):
+        h = self.conv1(F.silu(self.norm1(x, ctx)), ctx)
+        h = self.conv2(F.silu(self.norm2(h, ctx)), ctx)
+        s = x
+        if self.short_norm is not None:
+            s = self.short_norm(s.movedim(1, -1)).movedim(-1, 1)
+        if self.shortcut is not None:
+            s = self.shortcut(s, ctx)
+        x = s + h
+        if self.temporal is not None:
+            n1, c1, n2, c2 = self.temporal
+            t = c2(F.silu(n2(c1(F.silu(n1(x, ctx)), ctx), ctx)), ctx)
+            a = torch.sigmoid(self.mix)
+            x = a * x + (1 - a) * (x + t)
+        return x
+
+
+class FrameAttention(nn.Module):
+    """Attention within each frame over its h x w positions, with a residual."""
+
+    def __init__(self, style, c, z, **kw):
+        super().__init__()
+        self.norm = make_norm(style, c, z, **kw)
+        hd = style.get("head_dim") or 0
+        self.heads = c // hd if hd and c % hd == 0 else 1
+        self.qkv = nn.Linear(c, 3 * c, bias=style.get("qkv_bias", True), **kw)
+        self.proj = nn.Linear(c, c, **kw)
+
+    def forward(self, x, ctx):
         b, c, t, h, w = x.shape
-        y = x.transpose(1, 2).reshape(b * t, c, h, w)
-        y = self.conv(F.interpolate(y, scale_factor=2.0, mode="nearest"))
-        return y.reshape(b, t, -1, 2 * h, 2 * w).transpose(1, 2)
+        y = self.norm(x, ctx).permute(0, 2, 3, 4, 1).reshape(b * t, h * w, c)
+        q, k, v = self.qkv(y).reshape(b * t, h * w, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        o = F.scaled_dot_product_attention(q, k, v)  # (bt, heads, hw, d)
+        o = self.proj(o.transpose(1, 2).reshape(b * t, h * w, c))
+        return x + o.reshape(b, t, h, w, c).permute(0, 4, 1, 2, 3)
+
+
+def depth_to_space(x, ft, fs, c):
+    b, _, t, h, w = x.shape
+    x = x.reshape(b, c, ft, fs, fs, t, h, w).permute(0, 1, 5, 2, 6, 3, 7, 4)
+    return x.reshape(b, c, t * ft, h * fs, w * fs)
+
+
+def repeat_frames(x, ft, first):
+    """Nearest up-sampling in time; the first chunk's first frame is not repeated."""
+    if ft == 1:
+        return x
+    y = x.repeat_interleave(ft, dim=2)
+    return y[:, :, ft - 1:] if first else y
+
+
+class Up(nn.Module):
+    def __init__(self, style, cin, cout, ft, fs, **kw):
+        super().__init__()
+        self.kind, self.ft, self.fs, self.cout = style["resample"], ft, fs, cout
+        causal = style["causal"]
+        if self.kind == "wan":
+            self.time = Conv(cin, ft * cin, (3, 1, 1), causal=causal, **kw) if ft > 1 else None
+            self.conv = nn.Conv2d(cin, cout, 3, padding=1, **kw)
+        elif self.kind == "frame_2d":
+            self.conv = nn.Conv2d(cin, cout, 3, padding=1, **kw)
+        elif self.kind == "causal_3d":
+            self.conv = Conv(cin, cout, (3, 3, 3), causal=causal, **kw)
+        elif self.kind == "conv_d2s":
+            self.conv = Conv(cin, cout * ft * fs * fs, (3, 3, 3), causal=causal, **kw)
+        elif self.kind == "linear_d2s":
+            self.conv = nn.Conv3d(cin, cout * ft * fs * fs, 1, **kw)
+        else:
+            raise ValueError("unknown VAE up-sampler '%s'" % self.kind)
+
+    def per_frame(self, x):
+        b, c, t, h, w = x.shape
+        y = F.interpolate(x.transpose(1, 2).reshape(b * t, c, h, w), scale_factor=float(self.fs), mode="nearest")
+        y = self.conv(y)
+        return y.reshape(b, t, -1, h * self.fs, w * self.fs).transpose(1, 2)
+
+    def forward(self, x, ctx):
+        ft = self.ft
+        if self.kind == "wan":
+            if self.time is not None:
+                b, c, t, h, w = x.shape
+                y = self.time(x, ctx).reshape(b, ft, c, t, h, w)
+                x = y.permute(0, 2, 3, 1, 4, 5).reshape(b, c, t * ft, h, w)
+                if ctx.first:
+                    x = x[:, :, ft - 1:]
+            return self.per_frame(x)
+        if self.kind == "frame_2d":
+            return self.per_frame(repeat_frames(x, ft, ctx.first))
+        if self.kind == "causal_3d":
+            x = repeat_frames(x, ft, ctx.first)
+            x = x.repeat_interleave(self.fs, dim=3).repeat_interleave(self.fs, dim=4)
+            return self.conv(x, ctx)
+        y = self.conv(x, ctx) if self.kind == "conv_d2s" else self.conv(x)
+        y = depth_to_space(y, ft, self.fs, self.cout)
+        return y[:, :, ft - 1:] if ctx.first and ft > 1 else y
+
+
+class NormAct(nn.Module):
+    def __init__(self, style, c, z, norm=True, **kw):
+        super().__init__()
+        self.norm = make_norm(style, c, z, **kw) if norm else None
+
+    def forward(self, x, ctx):
+        return F.silu(self.norm(x, ctx) if self.norm is not None else x)
+
+
+class Unpatchify(nn.Module):
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x, ctx):
+        b, c, t, h, w = x.shape
+        y = F.pixel_shuffle(x.transpose(1, 2).reshape(b * t, c, h, w), self.p)
+        return y.reshape(b, t, -1, h * self.p, w * self.p).transpose(1, 2)
+
+
+class Linear3d(nn.Conv3d):
+    def __init__(self, cin, cout, bias=True, **kw):
+        super().__init__(cin, cout, 1, bias=bias, **kw)
+
+    def forward(self, x, ctx):
+        return super().forward(x)
 
 
 class Decoder(nn.Module):
-    def __init__(self, spec, **kw):
+    def __init__(self, vae, **kw):
         super().__init__()
-        ch = spec["channels"]
-        kt = spec.get("temporal_kernel", 3)
-        self.chunk = spec.get("temporal_chunk", 0)
-        self.conv_in = CausalConv3d(spec["latent_channels"], ch[0], (kt, 3, 3), **kw)
-        self.mid = nn.ModuleList()
-        if spec.get("mid_attention", True):
-            self.mid = nn.ModuleList([ResNet(ch[0], ch[0], kt, **kw), FrameAttention(ch[0], **kw),
-                                      ResNet(ch[0], ch[0], kt, **kw)])
-        self.levels = nn.ModuleList()
-        for i in range(spec["levels"]):
-            cin, cout = ch[i], ch[i + 1]
-            if spec.get("upsample_halves") and i > 0:
-                cin //= 2
-            level = nn.ModuleList(ResNet(cin if r == 0 else cout, cout, kt, **kw)
-                                  for r in range(spec["res_blocks"] + 1))
-            if spec["temporal_up"][i]:
-                level.append(UpTime(cout, **kw))
-            if spec["spatial_up"][i]:
-                level.append(UpSpace(cout, cout // 2 if spec.get("upsample_halves") else cout, **kw))
-            self.levels.append(level)
-        last = ch[spec["levels"]]
-        self.norm_out = ChannelRMSNorm(last, **kw)
-        self.conv_out = CausalConv3d(last, 3, (kt, 3, 3), **kw)
+        tower = vae["decoder"]
+        style = tower["style"]
+        z = vae["latent_channels"]
+        self.latent_channels = z
+        self.chunk = vae.get("temporal_chunk", 0)
+        self.causal = style["causal"]
+        mods = []
+        for b in tower["blocks"]:
+            k, cin, cout = b["kind"], b["c_in"], b["c_out"]
+            kt, ks = b["kernel"]
+            ft, fs = b["factor"]
+            if k == "conv":
+                mods.append(Conv(cin, cout, (kt, ks, ks), (ft, fs, fs), causal=self.causal, bias=b["bias"], **kw))
+            elif k == "linear":
+                mods.append(Linear3d(cin, cout, bias=b["bias"], **kw))
+            elif k == "resnet":
+                for _ in range(b["repeat"]):
+                    mods.append(ResNet(style, cin, cout, z, **kw))
+                    if b["attention"]:
+                        mods.append(FrameAttention(style, cout, z, **kw))
+                    cin = cout
+            elif k == "attention":
+                mods.append(FrameAttention(style, cin, z, **kw))
+            elif k == "up":
+                mods.append(Up(style, cin, cout, ft, fs, **kw))
+            elif k in ("norm_act", "act"):
+                mods.append(NormAct(style, cin, z, norm=k == "norm_act", **kw))
+            elif k == "unpatchify":
+                mods.append(Unpatchify(fs))
+            else:
+                raise ValueError("decoder block kind '%s' is not built here" % k)
+        self.blocks = nn.ModuleList(mods)
 
-    def _chunk(self, z, cache, first):
-        x = self.conv_in(z, cache)
-        for m in self.mid:
-            x = m(x) if isinstance(m, FrameAttention) else m(x, cache)
-        for level in self.levels:
-            for m in level:
-                if isinstance(m, UpTime):
-                    x = m(x, cache, first)
-                elif isinstance(m, UpSpace):
-                    x = m(x)
-                else:
-                    x = m(x, cache)
-        return self.conv_out(F.silu(self.norm_out(x)), cache)
+    def _chunk(self, z, ctx):
+        ctx.z = z
+        x = z
+        for m in self.blocks:
+            x = m(x, ctx)
+        return x
 
     def forward(self, z):
         t = z.shape[2]
         step = self.chunk if self.chunk > 0 else t
-        cache = {}
-        outs = [self._chunk(z[:, :, i:i + step], cache, i == 0) for i in range(0, t, step)]
+        outs = []
+        ctx = Context()
+        for i in range(0, t, step):
+            if not self.causal:  # independent chunks
+                ctx = Context()
+            ctx.first = i == 0 or not self.causal
+            outs.append(self._chunk(z[:, :, i:i + step], ctx))
         return torch.cat(outs, dim=2)

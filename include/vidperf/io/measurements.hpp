@@ -135,6 +135,12 @@ namespace detail {
         if (!seen_metadata) {
             if (record != "metadata") raise(errc::json_bad_value, where, "the first record must be the metadata record");
             check_schema(r, "vidperf.validation-raw/1", where);
+            // a smoke run checks the measurement scripts on toy shapes; its timings judge nothing
+            const bool smoke = has(r, "smoke") && r.at("smoke").is_boolean() && r.at("smoke").get<bool>();
+            if (smoke || (has(r, "device") && r.at("device").is_string() && r.at("device").get<std::string>() == "cpu"))
+                raise(errc::json_bad_value, where,
+                      "a smoke run (\"smoke\": true or \"device\": \"cpu\") checks the scripts, it is not a "
+                      "measurement; measured files come from validation/run.sh on a GPU");
             out.metadata = r;
             seen_metadata = true;
             continue;

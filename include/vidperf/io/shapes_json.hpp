@@ -7,8 +7,9 @@
 /// Each distinct op appears once with the stages that run it, its uses per
 /// job (count per call x calls) and its share of the job's predicted op time
 /// on a reference GPU; ops are listed heaviest first. The denoiser's
-/// architecture and the latent shape are included so that a measurement
-/// script can build a block of the same structure.
+/// architecture, the latent shape and the VAE's towers (style and blocks in
+/// order) are included so that a measurement script can build a block, a
+/// denoiser step or a VAE decode of the same structure.
 
 #include <algorithm>
 #include <map>
@@ -57,6 +58,47 @@ struct job_op {
 
 /// The `vidperf.shapes/1` document of model `m` at workload `w`, shares
 /// predicted on `gpu` with `cal`.
+/// A VAE tower as JSON: its style, its blocks in order (what validation/measure/vae.py builds) and its
+/// parameter count.
+[[nodiscard]] inline nlohmann::json vae_tower_json(const vae_spec& v, const vae_tower& t, bool decoder) {
+    using nlohmann::json;
+    json blocks = json::array();
+    for (std::size_t i = 0; i < t.size; ++i) {
+        const vae_block& b = t.blocks[i];
+        blocks.push_back({{"kind", std::string(name(b.kind))},
+                          {"c_in", b.c_in},
+                          {"c_out", b.c_out},
+                          {"kernel", {b.kt, b.ks}},
+                          {"factor", {b.ft, b.fs}},
+                          {"repeat", b.repeat},
+                          {"attention", b.attention},
+                          {"bias", b.bias}});
+    }
+    return {{"style",
+             {{"norm", std::string(name(t.style.norm))},
+              {"conv", std::string(name(t.style.conv))},
+              {"resample", std::string(name(t.style.resample))},
+              {"causal", t.style.causal},
+              {"layernorm_shortcut", t.style.layernorm_shortcut},
+              {"qkv_bias", t.style.qkv_bias},
+              {"head_dim", t.style.head_dim}}},
+            {"blocks", std::move(blocks)},
+            {"parameters", vae_tower_parameters(v, t, decoder)}};
+}
+
+/// A VAE as JSON: its config-level description and both towers.
+[[nodiscard]] inline nlohmann::json vae_json(const vae_spec& v) {
+    return {{"name", std::string(v.name)},
+            {"family", std::string(name(v.family))},
+            {"latent_channels", v.latent_channels},
+            {"temporal_compression", v.temporal_compression},
+            {"spatial_compression", v.spatial_compression},
+            {"temporal_chunk", v.temporal_chunk},
+            {"parameters", vae_parameters(v)},
+            {"encoder", vae_tower_json(v, vae_encoder(v), false)},
+            {"decoder", vae_tower_json(v, vae_decoder(v), true)}};
+}
+
 [[nodiscard]] inline nlohmann::json shapes_document(const model_spec& m, const video_workload& w, const gpu_spec& gpu,
                                                     const calibration& cal) {
     using nlohmann::json;
@@ -103,6 +145,7 @@ struct job_op {
                        {"time_embed_dim", d.time_embed_dim > 0 ? d.time_embed_dim : d.hidden},
                        {"qk_norm", d.qk_norm},
                        {"calls_batch", w.cfg == cfg_mode::batched ? 2 * w.batch : w.batch}};
+    doc["vae"] = vae_json(m.vae);
     json list = json::array();
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const auto& o = ops[i];
