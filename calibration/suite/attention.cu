@@ -26,16 +26,6 @@
 namespace vpcal {
 namespace {
 
-template <class T>
-__device__ float to_float(T v);
-template <>
-__device__ float to_float<__nv_bfloat16>(__nv_bfloat16 v) {
-    return __bfloat162float(v);
-}
-template <>
-__device__ float to_float<__half>(__half v) {
-    return __half2float(v);
-}
 
 /// Reference attention: one thread per output element, two passes over the keys.
 template <class T>
@@ -53,16 +43,16 @@ __global__ void naive_sdpa(const T* q, const T* k, const T* v, float* o, int b, 
     float m = -INFINITY;
     for (int j = 0; j < skv; ++j) {
         float s = 0;
-        for (int x = 0; x < d; ++x) s += to_float(qrow[x]) * to_float(kb[static_cast<long long>(j) * d + x]);
+        for (int x = 0; x < d; ++x) s += device_float(qrow[x]) * device_float(kb[static_cast<long long>(j) * d + x]);
         m = fmaxf(m, s * scale);
     }
     float z = 0, acc = 0;
     for (int j = 0; j < skv; ++j) {
         float s = 0;
-        for (int x = 0; x < d; ++x) s += to_float(qrow[x]) * to_float(kb[static_cast<long long>(j) * d + x]);
+        for (int x = 0; x < d; ++x) s += device_float(qrow[x]) * device_float(kb[static_cast<long long>(j) * d + x]);
         const float p = expf(s * scale - m);
         z += p;
-        acc += p * to_float(vb[static_cast<long long>(j) * dv + c]);
+        acc += p * device_float(vb[static_cast<long long>(j) * dv + c]);
     }
     o[idx] = acc / z;
 }

@@ -2,6 +2,8 @@
 // Shared machinery of vidperf-calibrate: output records, the timing loop
 // (CUDA events, L2 flush before cold samples, clock64() and NVML checks),
 // per-section time budgets with progress on stderr, and device fills.
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -22,6 +24,10 @@
     } while (0)
 
 namespace vpcal {
+
+/// A 16-bit element as a float, on the device (the reference kernels accumulate in float).
+__device__ inline float device_float(__nv_bfloat16 v) { return __bfloat162float(v); }
+__device__ inline float device_float(__half v) { return __half2float(v); }
 
 // ------------------------------------------------------------------ run-wide state
 

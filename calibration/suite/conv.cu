@@ -26,16 +26,6 @@
 namespace vpcal {
 namespace {
 
-template <class T>
-__device__ float as_float(T v);
-template <>
-__device__ float as_float<__nv_bfloat16>(__nv_bfloat16 v) {
-    return __bfloat162float(v);
-}
-template <>
-__device__ float as_float<__half>(__half v) {
-    return __half2float(v);
-}
 
 struct conv_geometry {
     int n, c_in, c_out, groups;
@@ -72,7 +62,7 @@ __global__ void naive_conv(const T* x, const T* w, float* y, conv_geometry g) {
                             g.in[2] +
                         iw;
                     const long long wi = (((static_cast<long long>(co) * cpg + ci) * g.k[0] + a) * g.k[1] + b) * g.k[2] + c;
-                    acc += as_float(x[xi]) * as_float(w[wi]);
+                    acc += device_float(x[xi]) * device_float(w[wi]);
                 }
     y[idx] = acc;
 }
