@@ -36,7 +36,17 @@ int main(int argc, char** argv) {
         for (const auto& r : fit.report)
             fmt::print("{:<40} {:>12.6g} +- {:<10.3g} from {:>4} points, worst residual {:.1f} %\n", r.constant,
                        r.value, r.std_error, r.points, 100 * r.max_relative_residual);
-        std::ofstream(out) << vidperf::to_json(fit.cal.cal).dump(2) << '\n';
+        // the calibration, and beside it how well each constant fits its points (readers ignore "fit")
+        nlohmann::json j = vidperf::to_json(fit.cal.cal);
+        nlohmann::json rows = nlohmann::json::array();
+        for (const auto& r : fit.report)
+            rows.push_back({{"constant", r.constant},
+                            {"value", r.value},
+                            {"std_error", r.std_error},
+                            {"points", r.points},
+                            {"max_relative_residual", r.max_relative_residual}});
+        j["fit"] = {{"raw", input}, {"base", base}, {"constants", std::move(rows)}};
+        std::ofstream(out) << j.dump(2) << '\n';
         fmt::print("wrote {}\n", out);
         if (!header.empty()) {
             std::ofstream(header) << vidperf::to_constexpr_header(fit.cal.cal, variable);

@@ -13,3 +13,11 @@ execute_process(COMMAND "${CXX}" -std=c++20 -fsyntax-only -I "${INCLUDE}" -I "${
 if(NOT rc EQUAL 0)
     message(FATAL_ERROR "the generated constexpr header does not compile: ${err}")
 endif()
+file(READ "${WORK}/fit.json" fitted_json)
+string(JSON fit_rows LENGTH "${fitted_json}" fit constants)
+string(JSON first_constant GET "${fitted_json}" fit constants 0 constant)
+string(JSON first_residual GET "${fitted_json}" fit constants 0 max_relative_residual)
+if(fit_rows LESS 1 OR first_residual GREATER 0.05)
+    message(FATAL_ERROR "fit.json lacks the fit report, or its residual is not that of a 1 %-noise fixture: "
+                        "${fit_rows} rows, ${first_constant} residual ${first_residual}")
+endif()
