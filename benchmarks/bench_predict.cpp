@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <vidperf/models/pipeline.hpp>
+#include <vidperf/models/presets.hpp>
 #include <vidperf/vidperf.hpp>
 
 namespace {
@@ -112,5 +114,40 @@ void BM_find_gpu_by_slug(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_find_gpu_by_slug);
+
+// A whole video job, as the CLI and a planner pay for it: lowering a preset's standard workload to
+// stages of ops (allocates), then pricing those stages and working out the memory peak.
+void BM_lower_inference_wan14b(benchmark::State& state) {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    video_workload w = m.standard;
+    for (auto _ : state) {
+        auto stages = lower_inference(m, w);
+        benchmark::DoNotOptimize(stages.data());
+        w.steps = w.steps == 50 ? 51 : 50;
+    }
+}
+BENCHMARK(BM_lower_inference_wan14b);
+
+void BM_estimate_pipeline_wan14b(benchmark::State& state) {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const auto stages = lower_inference(m, m.standard);
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    for (auto _ : state) {
+        auto e = estimate_pipeline(stages, gpu, cal, {});
+        benchmark::DoNotOptimize(e.latency);
+    }
+}
+BENCHMARK(BM_estimate_pipeline_wan14b);
+
+void BM_lower_vae_decode_hunyuan(benchmark::State& state) {
+    const auto& m = find_model("hunyuanvideo");
+    const latent_shape lat = latents(m.latent, m.standard, m.slug);
+    for (auto _ : state) {
+        auto st = lower_vae_decode(m.vae, lat, 1, dtype::bf16, {});
+        benchmark::DoNotOptimize(st.ops.data());
+    }
+}
+BENCHMARK(BM_lower_vae_decode_hunyuan);
 
 } // namespace

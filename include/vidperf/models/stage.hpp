@@ -54,6 +54,9 @@ public:
         m_stage.module = std::move(module);
     }
 
+    /// Count parameters only: ops are priced for their live bytes but not kept (no allocation per op).
+    void count_only() { m_keep_ops = false; }
+
     /// The role of the ops added from now on (how they split across GPUs).
     void role(op_role r) { m_role = r; }
 
@@ -140,7 +143,9 @@ public:
     }
 
 private:
-    void add(vidperf::op o) { m_stage.ops.push_back({std::move(o), m_repeat, m_role}); }
+    void add(vidperf::op o) {
+        if (m_keep_ops) m_stage.ops.push_back({std::move(o), m_repeat, m_role});
+    }
     void note_transient(double b) { m_transient = b > m_transient ? b : m_transient; }
 
     stage m_stage;
@@ -148,6 +153,7 @@ private:
     dtype m_weights;
     double m_repeat = 1;
     op_role m_role = op_role::replicated;
+    bool m_keep_ops = true;
     double m_params = 0;
     double m_resident = 0;
     double m_transient = 0;

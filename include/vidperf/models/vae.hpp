@@ -646,6 +646,7 @@ private:
 /// post-quant conv with the decoder).
 [[nodiscard]] inline double vae_tower_parameters(const vae_spec& v, const vae_tower& tower, bool decoder) {
     stage_builder b("vae", "vae", dtype::bf16, dtype::bf16);
+    b.count_only();
     const extent px = v.spatial_compression * 2; // a small input the tower can take; the count is size-free
     detail::vae_walker walk(b, tower.style, 1, v.latent_channels, decoder ? 2 : 1 + v.temporal_compression,
                             decoder ? 2 : px, decoder ? 2 : px);
@@ -671,7 +672,7 @@ private:
     b.resident(walk.largest_tensor_elements() * size_bytes(compute));
     stage st = b.finish(1);
     st.activation_bytes = st.activation_bytes * detail::vae_live_share(v, lat.frames, lat.height, lat.width, tiling, 1, 1);
-    st.parameters = vae_parameters(v);
+    st.parameters += vae_tower_parameters(v, vae_encoder(v), false); // the module is loaded whole
     st.weight_bytes = bytes(st.parameters * size_bytes(compute));
     return st;
 }
@@ -688,7 +689,7 @@ private:
     stage st = b.finish(1);
     st.activation_bytes = st.activation_bytes * detail::vae_live_share(v, frames, height, width, tiling,
                                                                        v.temporal_compression, v.spatial_compression);
-    st.parameters = vae_parameters(v);
+    st.parameters += vae_tower_parameters(v, vae_decoder(v), true); // the module is loaded whole
     st.weight_bytes = bytes(st.parameters * size_bytes(compute));
     return st;
 }
