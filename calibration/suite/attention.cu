@@ -126,13 +126,13 @@ forward_ids build_forward(cudnn::graph& gr, const sdpa& s, bool stats) {
     gr.pointwise(CUDNN_POINTWISE_EXP, S3, nullptr, E);
     const auto Z = gr.add(row, row_strides, CUDNN_DATA_FLOAT, true);
     gr.reduction(CUDNN_REDUCE_TENSOR_ADD, E, Z);
-    if (stats) {
-        const auto L = gr.add(row, row_strides, CUDNN_DATA_FLOAT, true);
-        gr.pointwise(CUDNN_POINTWISE_LOG, Z, nullptr, L);
-        const auto Stats = gr.add(row, row_strides, CUDNN_DATA_FLOAT, false);
-        gr.pointwise(CUDNN_POINTWISE_ADD, M, &L, Stats);
-        ids.stats = Stats.uid;
-    }
+    // the flash-attention engines match a softmax that always ends in Stats = M + log(Z); for inference
+    // Stats is virtual (cudnn_frontend's composite softmax does the same)
+    const auto L = gr.add(row, row_strides, CUDNN_DATA_FLOAT, true);
+    gr.pointwise(CUDNN_POINTWISE_LOG, Z, nullptr, L);
+    const auto Stats = gr.add(row, row_strides, CUDNN_DATA_FLOAT, !stats);
+    gr.pointwise(CUDNN_POINTWISE_ADD, M, &L, Stats);
+    if (stats) ids.stats = Stats.uid;
     const auto P = gr.add_virtual(scores, s.io); // the second matmul takes P in the I/O type
     gr.pointwise(CUDNN_POINTWISE_DIV, E, &Z, P);
     gr.matmul(P, Vt, O);
@@ -423,8 +423,10 @@ void measure(cudnnHandle_t h, const planned_op& op, std::map<std::string, std::s
         std::string failed;
         try {
             failed = backward ? check_backward(h, *dims) : check_forward(h, *dims);
-        } catch (const cudnn::error& e) {
-            failed = e.what();
+        } catch (const cudnn::error& e) { // cuDNN refused the check's graph: the kind is unsupported
+            failed = std::string("the check shape is not supported by cuDNN: ") + e.what();
+        } catch (const std::runtime_error& e) {
+            failed = std::string("the check shape could not run: ") + e.what();
         }
         checks[key] = failed;
         if (!failed.empty()) std::fprintf(stderr, "[attention] check failed for %s: %s\n", key.c_str(), failed.c_str());
@@ -469,6 +471,9 @@ void measure(cudnnHandle_t h, const planned_op& op, std::map<std::string, std::s
         }
     } catch (const cudnn::error& e) {
         emit_status(op, "unsupported", e.what());
+    } catch (const std::runtime_error& e) { // e.g. out of memory for a workspace: this op only, the run goes on
+        (void)cudaGetLastError();
+        emit_status(op, "unsupported", std::string("CUDA: ") + e.what());
     }
 }
 

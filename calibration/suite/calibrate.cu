@@ -91,7 +91,7 @@ __global__ void empty_kernel() {}
 std::string guess_slug(const cudaDeviceProp& p) {
     const std::string n = p.name;
     const double gb = static_cast<double>(p.totalGlobalMem) / 1e9;
-    if (n.find("H200") != std::string::npos) return "h200-sxm-141gb";
+    if (n.find("H200") != std::string::npos) return n.find("NVL") != std::string::npos ? "unknown" : "h200-sxm-141gb";
     if (n.find("H100") != std::string::npos) {
         if (n.find("PCIe") != std::string::npos) return "h100-pcie-80gb";
         if (n.find("NVL") != std::string::npos || gb > 90) return "h100-nvl-94gb";
@@ -103,7 +103,7 @@ std::string guess_slug(const cudaDeviceProp& p) {
         return std::string("a100-") + (pcie ? "pcie-" : "sxm4-") + (gb > 50 ? "80gb" : "40gb");
     }
     if (n.find("L40S") != std::string::npos) return "l40s-48gb";
-    if (n.find("L4") != std::string::npos) return "l4-24gb";
+    if (n.size() >= 3 && n.compare(n.size() - 3, 3, " L4") == 0) return "l4-24gb"; // not L40 / L40S
     if (n.find("4090") != std::string::npos) return "rtx4090-24gb";
     if (n.find("B200") != std::string::npos) return "b200-sxm-180gb";
     return "unknown";
@@ -422,8 +422,11 @@ int main(int argc, char** argv) {
 
     try {
         int devices = 0;
-        if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
-            std::fprintf(stderr, "vidperf-calibrate: no CUDA GPU visible; nothing measured\n");
+        const cudaError_t count_status = cudaGetDeviceCount(&devices);
+        if (count_status != cudaSuccess || devices == 0) {
+            // e.g. cudaErrorInsufficientDriver: the driver is older than the CUDA runtime linked in
+            std::fprintf(stderr, "vidperf-calibrate: no usable CUDA GPU (%s); nothing measured\n",
+                         count_status != cudaSuccess ? cudaGetErrorString(count_status) : "0 devices visible");
             return 3;
         }
         cudaDeviceProp p{};
@@ -482,6 +485,8 @@ int main(int argc, char** argv) {
              ", \"budget_s\": " + jnum(g.budget_s) + ", \"sections\": " + json_string_array(sections_run) +
              ", \"shapes_files\": " + json_string_array(shapes_files) + nvml_note + "}");
         init_flush(g.l2_bytes);
+        std::fprintf(stderr, "warming the GPU up for 1 s (clocks ramp from idle)\n");
+        warm_up_gpu(1.0, p.multiProcessorCount);
         const budget_plan b = plan_budget(g.budget_s);
         if (wanted("launch")) bench_launch(b.launch);
         if (wanted("host")) bench_host_copies(b.host);

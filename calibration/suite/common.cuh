@@ -72,13 +72,17 @@ struct timing {
 
 /// Allocates the L2 flush buffer (4x the L2 size, at least 64 MiB).
 void init_flush(std::size_t l2_bytes);
-/// Writes the flush buffer on the default stream: evicts everything from L2.
+/// Reads the flush buffer on the default stream: evicts everything from L2 and leaves it clean.
 void flush_l2();
+/// Keeps the GPU busy for `seconds` so that its clocks ramp up from idle before measuring.
+void warm_up_gpu(double seconds, int sm_count);
 
 /// Times `body` (work on the default stream) with CUDA events: warm-up, then
 /// samples until the inter-quartile range is under 1 % of the median, or the
 /// sample / time cap. With cache_state::cold the L2 is flushed before every
-/// sample, outside the timed interval; `before_each` also runs there.
+/// sample, outside the timed interval; `before_each` also runs there. A short
+/// spin kernel holds the stream before the first event, so host enqueue
+/// latency is not timed.
 [[nodiscard]] timing time_gpu(const std::function<void()>& body, cache_state cache,
                               const std::function<void()>& before_each = {});
 

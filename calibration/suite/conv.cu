@@ -320,8 +320,10 @@ void measure(cudnnHandle_t h, const planned_op& op, std::map<std::string, std::s
         std::string failed;
         try {
             failed = check_conv(h, e);
-        } catch (const cudnn::error& ex) {
-            failed = ex.what();
+        } catch (const cudnn::error& ex) { // cuDNN refused the check's graph: the kind is unsupported
+            failed = std::string("the check shape is not supported by cuDNN: ") + ex.what();
+        } catch (const std::runtime_error& ex) {
+            failed = std::string("the check shape could not run: ") + ex.what();
         }
         checks[c.dtype] = failed;
         if (!failed.empty()) std::fprintf(stderr, "[conv] check failed for %s: %s\n", c.dtype.c_str(), failed.c_str());
@@ -369,6 +371,9 @@ void measure(cudnnHandle_t h, const planned_op& op, std::map<std::string, std::s
         }
     } catch (const cudnn::error& ex) {
         emit_status(op, "unsupported", ex.what());
+    } catch (const std::runtime_error& ex) { // e.g. out of memory for a workspace: this op only, the run goes on
+        (void)cudaGetLastError();
+        emit_status(op, "unsupported", std::string("CUDA: ") + ex.what());
     }
 }
 

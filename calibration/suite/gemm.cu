@@ -188,8 +188,10 @@ void measure(lt_context& ctx, const planned_op& op) {
                         static_cast<double>(batch);
     for (const cache_state cache : cache_states()) {
         const timing tm = time_gpu(run, cache);
+        // FP8: cuBLASLt's default (precise) accumulation; CUBLASLT_MATMUL_DESC_FAST_ACCUM is left unset
         const std::string rates = "\"tflops\": " + jnum(work / tm.median_s / 1e12) +
-                                  ", \"gbps\": " + jnum(static_cast<double>(total) / tm.median_s / 1e9);
+                                  ", \"gbps\": " + jnum(static_cast<double>(total) / tm.median_s / 1e9) +
+                                  (s.a == "fp8_e4m3" ? ", \"fast_accum\": false" : "");
         if (op.source == "sweep") {
             emit("{\"kind\": \"gemm\", \"dtype\": " + jstr(s.a) + ", \"m\": " + std::to_string(m) + ", \"n\": " +
                  std::to_string(n) + ", \"k\": " + std::to_string(k) + ", \"source\": \"sweep\", " + rates + ", " +
