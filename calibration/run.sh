@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Calibrates the GPU this runs on: builds the microbenchmark suite, the fitter
 # and the vidperf CLI, writes the op shapes of a few video models at their
-# standard workloads, measures (under 8 minutes on an H100; about 3 with
-# --quick), and fits.
+# standard workloads, measures (under 8 minutes on an H100 in all: the
+# measurement budget is what the build leaves of them; about 3 with --quick),
+# and fits.
 #
 #   calibration/run.sh OUT_DIR [--quick] [other vidperf-calibrate options]
 #
@@ -15,6 +16,7 @@
 # out). The other dependencies come from scripts/install-deps.sh when run as
 # root on Debian.
 set -euo pipefail
+started=$(date +%s)
 if (($# < 1)); then
     echo "usage: calibration/run.sh OUT_DIR [--quick] [vidperf-calibrate options]" >&2
     exit 2
@@ -25,8 +27,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 if [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then bash scripts/install-deps.sh >&2; fi
 build="$root/build/calibration"
+# name nvcc explicitly: a build folder configured once without it would otherwise keep its cached "not found"
+cuda_args=()
+if nvcc=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2> /dev/null); then cuda_args=(-DCMAKE_CUDA_COMPILER="$nvcc"); fi
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DVIDPERF_BUILD_TESTS=OFF -DVIDPERF_BUILD_BENCHMARKS=OFF \
-    -DVIDPERF_BUILD_EXAMPLES=ON -DVIDPERF_BUILD_CALIBRATION=ON > "$out/build.log" 2>&1 || {
+    -DVIDPERF_BUILD_EXAMPLES=ON -DVIDPERF_BUILD_CALIBRATION=ON ${cuda_args[@]+"${cuda_args[@]}"} > "$out/build.log" 2>&1 || {
     cat "$out/build.log" >&2
     exit 1
 }
@@ -60,8 +65,21 @@ else
         "shapes command); the suite measures its built-in shapes" >&2
 fi
 
+# the measurement budget: what is left of 8 minutes after the build (450 s at most, --quick 180 s), unless
+# the caller gave --budget-s
+budget_args=()
+if [[ " $* " != *" --budget-s "* ]]; then
+    full=450
+    [[ " $* " == *" --quick "* ]] && full=180
+    left=$((465 - ($(date +%s) - started)))
+    ((left > full)) && left=$full
+    ((left < 120)) && left=120
+    budget_args=(--budget-s "$left")
+fi
+
 echo "measuring (progress below and in $out/suite.log; raw results: $out/raw.jsonl)" >&2
-"$build/calibration/vidperf-calibrate" --out "$out/raw.jsonl" ${shape_args[@]+"${shape_args[@]}"} "$@" \
+"$build/calibration/vidperf-calibrate" --out "$out/raw.jsonl" ${shape_args[@]+"${shape_args[@]}"} \
+    ${budget_args[@]+"${budget_args[@]}"} "$@" \
     2> >(tee "$out/suite.log" >&2)
 "$build/calibration/vidperf-fit" "$out/raw.jsonl" --out "$out/calibration.json" --header "$out/calibration.hpp" \
     --name measured_calibration | tee "$out/fit.txt"
