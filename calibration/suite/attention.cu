@@ -57,19 +57,6 @@ __global__ void naive_sdpa(const T* q, const T* k, const T* v, float* o, int b, 
     o[idx] = acc / z;
 }
 
-struct buffer {
-    void* p = nullptr;
-    std::size_t bytes = 0;
-    explicit buffer(std::size_t n) : bytes(n) {
-        if (n > 0) CUDA_CHECK(cudaMalloc(&p, n));
-    }
-    ~buffer() {
-        if (p != nullptr) cudaFree(p);
-    }
-    buffer(const buffer&) = delete;
-    buffer& operator=(const buffer&) = delete;
-};
-
 struct sdpa {
     std::int64_t b, h, hk, sq, skv, d, dv;
     cudnnDataType_t io;
@@ -216,8 +203,8 @@ backward_ids build_backward(cudnn::graph& gr, const sdpa& s) {
 struct problem {
     sdpa s;
     std::size_t q_elems, k_elems, v_elems, o_elems, row_elems;
-    buffer q, k, v, o, stats;
-    std::optional<buffer> dO, dq, dk, dv, dq_accum, softmax_sum;
+    device_buffer q, k, v, o, stats;
+    std::optional<device_buffer> dO, dq, dk, dv, dq_accum, softmax_sum;
     float scale_value, one_value = 1.0f;
     problem(const sdpa& dims, bool backward)
         : s(dims), q_elems(std::size_t(s.b * s.h * s.sq * s.d)), k_elems(std::size_t(s.b * s.hk * s.skv * s.d)),
@@ -251,7 +238,7 @@ struct problem {
 
 struct runner {
     cudnn::graph graph;
-    std::optional<buffer> workspace;
+    std::optional<device_buffer> workspace;
     explicit runner(cudnnHandle_t h) : graph(h) {}
 };
 
@@ -302,7 +289,7 @@ std::string check_forward(cudnnHandle_t h, const sdpa& dims) {
     auto r = forward_runner(h, p, false, reason);
     if (!r) return "the check shape is unsupported: " + reason;
     r->graph.run();
-    buffer ref(p.o_elems * 4);
+    device_buffer ref(p.o_elems * 4);
     const int threads = 128;
     const int blocks = static_cast<int>((p.o_elems + threads - 1) / threads);
     if (s.e == elem::bf16)

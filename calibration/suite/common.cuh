@@ -29,6 +29,30 @@ namespace vpcal {
 __device__ inline float device_float(__nv_bfloat16 v) { return __bfloat162float(v); }
 __device__ inline float device_float(__half v) { return __half2float(v); }
 
+/// Device memory owned for a scope: the constructor throws on failure (CUDA_CHECK), alloc() returns false.
+struct device_buffer {
+    void* p = nullptr;
+    std::size_t bytes = 0;
+    device_buffer() = default;
+    explicit device_buffer(std::size_t n) : bytes(n) {
+        if (n > 0) CUDA_CHECK(cudaMalloc(&p, n));
+    }
+    [[nodiscard]] bool alloc(std::size_t n) {
+        if (cudaMalloc(&p, n) != cudaSuccess) {
+            (void)cudaGetLastError();
+            p = nullptr;
+            return false;
+        }
+        bytes = n;
+        return true;
+    }
+    ~device_buffer() {
+        if (p != nullptr) cudaFree(p);
+    }
+    device_buffer(const device_buffer&) = delete;
+    device_buffer& operator=(const device_buffer&) = delete;
+};
+
 // ------------------------------------------------------------------ run-wide state
 
 struct run_state {

@@ -67,19 +67,6 @@ __global__ void naive_conv(const T* x, const T* w, float* y, conv_geometry g) {
     y[idx] = acc;
 }
 
-struct buffer {
-    void* p = nullptr;
-    std::size_t bytes = 0;
-    explicit buffer(std::size_t n) : bytes(n) {
-        if (n > 0) CUDA_CHECK(cudaMalloc(&p, n));
-    }
-    ~buffer() {
-        if (p != nullptr) cudaFree(p);
-    }
-    buffer(const buffer&) = delete;
-    buffer& operator=(const buffer&) = delete;
-};
-
 const char* algo_name(cudnnConvolutionFwdAlgo_t a) {
     switch (a) {
     case CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM: return "implicit_gemm";
@@ -132,7 +119,7 @@ struct conv_run {
     cudnnTensorDescriptor_t xd = nullptr, yd = nullptr;
     cudnnFilterDescriptor_t wd = nullptr;
     cudnnConvolutionDescriptor_t cd = nullptr;
-    std::optional<buffer> x, w, y, workspace;
+    std::optional<device_buffer> x, w, y, workspace;
     cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
     float alpha = 1.0f, beta = 0.0f;
 
@@ -208,7 +195,7 @@ struct conv_run {
                 ws > limit)
                 continue;
             ++tried;
-            buffer scratch(ws);
+            device_buffer scratch(ws);
             CUDA_CHECK(cudaEventRecord(a));
             const cudnnStatus_t s = cudnnConvolutionForward(h, &alpha, xd, x->p, wd, w->p, cd, perf[i].algo, scratch.p,
                                                             ws, &beta, yd, y->p);
@@ -259,7 +246,7 @@ std::string check_conv(cudnnHandle_t h, elem e) {
         if (!r.setup(reason)) return "the check shape is unsupported: " + reason;
         r.run();
         const std::size_t n = static_cast<std::size_t>(elems_out(g));
-        buffer ref(n * 4);
+        device_buffer ref(n * 4);
         const int threads = 128;
         const int blocks = static_cast<int>((n + threads - 1) / threads);
         if (e == elem::bf16)

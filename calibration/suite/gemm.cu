@@ -64,21 +64,6 @@ struct lt_context {
     lt_context& operator=(const lt_context&) = delete;
 };
 
-struct device_buffer {
-    void* p = nullptr;
-    bool alloc(std::size_t bytes) {
-        if (cudaMalloc(&p, bytes) != cudaSuccess) {
-            (void)cudaGetLastError();
-            p = nullptr;
-            return false;
-        }
-        return true;
-    }
-    ~device_buffer() {
-        if (p != nullptr) cudaFree(p);
-    }
-};
-
 std::string unsupported(const planned_op& op, const std::string& reason) {
     return "{\"kind\": \"gemm\", \"status\": \"unsupported\", \"reason\": " + jstr(reason) +
            ", \"op\": " + op_json(op.gemm) + ", \"source\": " + jstr(op.source) + "}";
