@@ -218,3 +218,57 @@ TEST_CASE("a prediction says what its dominant term rests on") {
     const auto ds = predict(a, find_gpu("l4-24gb"), datasheet_calibration);
     CHECK(ds.basis == provenance_kind::datasheet);
 }
+
+TEST_CASE("attention efficiency falls with the head dimension as d / (d + head_dim_half), 1 at d = 128") {
+    const auto& g = find_gpu("h100-sxm5-80gb");
+    calibration c = lit("h100-sxm5-80gb");
+    auto& fa = c.attention[static_cast<std::size_t>(attention_kernel::fa3)];
+    fa.head_dim_half = {50.0, {provenance_kind::literature, "test"}, 0};
+    auto at = [&](extent d) {
+        attention_op a;
+        a.heads_q = 16;
+        a.seq_q = 16384;
+        a.head_dim = d;
+        a.kernel = attention_kernel::fa3;
+        return predict(a, g, c).compute_efficiency;
+    };
+    // by hand: (64/114) / (128/178) = 0.780702...; (256/306) / (128/178) = 1.163398...
+    CHECK(at(64) / at(128) == doctest::Approx(0.7807017543859649).epsilon(1e-12));
+    CHECK(at(256) / at(128) == doctest::Approx(1.1633986928104576).epsilon(1e-12));
+    fa.head_dim_half.value = 0; // no head-dimension term
+    CHECK(at(64) == doctest::Approx(at(128)).epsilon(1e-12));
+}
+
+TEST_CASE("norm and softmax kernels stream at their own bandwidth efficiency, not the copy's") {
+    const auto& g = find_gpu("a100-sxm4-80gb");
+    calibration c = lit("a100-sxm4-80gb");
+    c.pointwise_efficiency[static_cast<std::size_t>(pointwise_kind::layernorm)] = {0.5, {provenance_kind::literature, "t"}, 0};
+    pointwise_op ln;
+    ln.kind = pointwise_kind::layernorm;
+    ln.elements = extent(1) << 28; // 512 MiB of bf16 in and out: far above L2
+    ln.type = dtype::bf16;
+    const auto p = predict(ln, g, c);
+    CHECK(p.bound == bound_kind::memory);
+    // bytes = 2 x 2^28 x 2 B; at 0.5 x 2039 GB/s
+    CHECK(p.memory_time.value() == doctest::Approx(4.0 * 268435456.0 / (0.5 * 2.039e12)).epsilon(1e-12));
+    pointwise_op add = ln;
+    add.kind = pointwise_kind::elementwise;
+    const auto q = predict(add, g, c);
+    CHECK(q.memory_bandwidth.value() == doctest::Approx(2.039e12 * c.pointwise(pointwise_kind::elementwise).value));
+}
+
+TEST_CASE("a whole job runs at sustained clocks: compute time scales by 1 / sustained_clock_ratio, memory does not") {
+    const auto& g = find_gpu("h100-sxm5-80gb");
+    calibration c = lit("h100-sxm5-80gb");
+    c.sustained_clock_ratio = {0.8, {provenance_kind::literature, "t"}, 0};
+    const gemm_op big{8192, 8192, 8192};
+    const auto burst = predict(big, g, c);
+    const auto held = predict(big, g, sustained(c));
+    CHECK(held.compute_time.value() == doctest::Approx(burst.compute_time.value() / 0.8).epsilon(1e-12));
+    CHECK(held.basis == provenance_kind::literature);
+    const copy_op copy{copy_kind::device_local, extent(1) << 30, true};
+    CHECK(predict(copy, g, sustained(c)).time.value() == doctest::Approx(predict(copy, g, c).time.value()));
+    c.sustained_clock_ratio.value = 1.2; // above the burst clock: not a throttling factor
+    CHECK_THROWS_AS((void)predict(big, g, sustained(c)), vidperf::error);
+    CHECK_NOTHROW((void)predict(big, g, c)); // single ops never read it
+}

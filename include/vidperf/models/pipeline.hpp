@@ -122,7 +122,8 @@ struct pipeline_options {
 }
 
 [[nodiscard]] inline pipeline_estimate estimate_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
-                                                         const calibration& cal, const pipeline_options& opt) {
+                                                         const calibration& burst, const pipeline_options& opt) {
+    const calibration cal = sustained(burst); // a whole job runs at its sustained clocks
     pipeline_estimate out;
     // modules and their weights: every stage of a module (e.g. VAE encode and decode) carries the whole module,
     // which is loaded whole

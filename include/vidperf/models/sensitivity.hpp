@@ -41,7 +41,7 @@ struct time_sensitivity {
         return t;
     };
     const auto g0 = rebind<ad>(gpu);
-    const auto c0 = rebind<ad>(cal);
+    const auto c0 = rebind<ad>(sustained(cal)); // priced as estimate_pipeline prices a whole job
     const double base = static_cast<double>(total(g0, c0));
     const std::size_t bf16 = static_cast<std::size_t>(compute_class::bf16);
     const std::size_t att = static_cast<std::size_t>(kernel);

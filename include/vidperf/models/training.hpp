@@ -213,8 +213,9 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
 /// One training step of `m`'s denoiser on clips of `w` (frames, size) on `gpu`.
 [[nodiscard]] inline training_step estimate_training(const model_spec& m, const video_workload& w,
                                                      const training_options& t, const gpu_spec& gpu,
-                                                     const calibration& cal, const memory_constants& mc = {}) {
+                                                     const calibration& burst, const memory_constants& mc = {}) {
     validate(t);
+    const calibration cal = sustained(burst); // a training run runs at its sustained clocks
     const latent_shape lat = latents(m.latent, w, m.slug);
     video_workload fw = w;
     fw.batch = t.micro_batch;

@@ -99,6 +99,7 @@ struct conv_op {
 
 /// Memory-bound kernels over `elements` values each.
 enum class pointwise_kind : std::uint8_t { elementwise, layernorm, rmsnorm, softmax, reduction };
+inline constexpr std::size_t pointwise_kind_count = 5;
 
 [[nodiscard]] constexpr std::string_view name(pointwise_kind k) noexcept {
     switch (k) {

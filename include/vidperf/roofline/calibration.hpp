@@ -8,6 +8,7 @@
 
 #include <array>
 #include <string_view>
+#include <type_traits>
 
 #include <vidperf/core/dtype.hpp>
 #include <vidperf/core/quantity.hpp>
@@ -45,20 +46,29 @@ struct calibrated {
 };
 
 /// Efficiency model of one attention kernel family on one GPU:
-/// eta(s) = efficiency * s / (s + seq_half) with s the key length (halved
-/// for causal masks); backward runs at backward_ratio * eta.
+///   eta(s, d) = efficiency * s / (s + seq_half) * h(d),
+///   h(d) = [d / (d + head_dim_half)] / [128 / (128 + head_dim_half)],
+/// with s the key length (halved for causal masks) and d the head dimension:
+/// the softmax and bookkeeping work per score is independent of d while the
+/// two matrix products per score grow with d, so small heads run a smaller
+/// share of tensor-core work (h = 1 at d = 128, where `efficiency` is given).
+/// Backward runs at backward_ratio * eta.
 template <class Real = double>
 struct attention_calibration {
     bool available = true;
-    calibrated<Real> efficiency{};     ///< forward, long sequences, fraction of the dense peak
+    calibrated<Real> efficiency{};     ///< forward, long sequences, head_dim 128, fraction of the dense peak
     calibrated<Real> seq_half{};       ///< key length at which half of `efficiency` is reached
     calibrated<Real> backward_ratio{}; ///< backward efficiency / forward efficiency
+    calibrated<Real> head_dim_half{};  ///< head dimension at which the matrix products are half the work; 0 = none
 };
 
 template <class Real = double>
 struct basic_calibration {
     std::string_view profile;  ///< "datasheet", "literature", "measured", or a user name
     std::string_view gpu_slug; ///< GPU it was made for; empty = any GPU (the datasheet ideal)
+    /// Price compute at the clocks of a long job (sustained_clock_ratio applied);
+    /// false = the short-burst clocks the efficiencies were measured at. Set by sustained().
+    bool sustained_load = false;
 
     // --- GEMM: eta = gemm_efficiency[class] * wave(m, n, k) * k / (k + gemm_ramp_dim)
     std::array<calibrated<Real>, compute_class_count> gemm_efficiency{};
@@ -70,6 +80,11 @@ struct basic_calibration {
 
     // --- memory: bandwidth by working-set size (L2-resident below l2_resident_lo, HBM above hi)
     calibrated<Real> hbm_efficiency{};  ///< streaming copy-like kernels, large working sets
+    /// Achieved HBM bandwidth of framework kernels per pointwise kind, as a
+    /// fraction of the datasheet rate (indexed by pointwise_kind: elementwise,
+    /// layernorm, rmsnorm, softmax, reduction). Norm and softmax kernels
+    /// reduce along rows and do not reach copy bandwidth.
+    std::array<calibrated<Real>, pointwise_kind_count> pointwise_efficiency{};
     calibrated<bytes_per_second_t<Real>> l2_bandwidth{}; ///< 0 = no L2 regime
     calibrated<bytes_t<Real>> l2_resident_lo{};
     calibrated<bytes_t<Real>> l2_resident_hi{};
@@ -83,6 +98,10 @@ struct basic_calibration {
     // --- kernels in general
     calibrated<seconds_t<Real>> launch_overhead{}; ///< per kernel launch (stream, no graph)
     calibrated<Real> combine_exponent{}; ///< p of (t_c^p + t_m^p)^(1/p); 0 = plain max
+    /// Tensor throughput a long job sustains at the board's power and thermal
+    /// limits, as a fraction of what the short microbenchmarks behind the
+    /// compute efficiencies saw (1 = no throttling). Applied by sustained().
+    calibrated<Real> sustained_clock_ratio{};
 
     // --- copies
     calibrated<Real> pcie_efficiency{};   ///< pinned host<->device copy rate / PCIe per-direction rate
@@ -102,6 +121,9 @@ struct basic_calibration {
     [[nodiscard]] constexpr const attention_calibration<Real>& attn(attention_kernel k) const {
         return attention[static_cast<std::size_t>(k)];
     }
+    [[nodiscard]] constexpr const calibrated<Real>& pointwise(pointwise_kind k) const {
+        return pointwise_efficiency[static_cast<std::size_t>(k)];
+    }
 };
 
 using calibration = basic_calibration<double>;
@@ -110,76 +132,34 @@ using calibration = basic_calibration<double>;
 
 namespace vidperf {
 
-namespace detail {
-template <class Other, class T>
-[[nodiscard]] constexpr calibrated<Other> rebind_constant(const calibrated<T>& c) {
-    return {Other(c.value), c.from, c.std_error};
-}
-template <class Other, class Dim, class Real>
-[[nodiscard]] constexpr calibrated<quantity<Dim, Other>> rebind_constant(const calibrated<quantity<Dim, Real>>& c) {
-    return {quantity<Dim, Other>(Other(c.value.value())), c.from, c.std_error};
-}
-} // namespace detail
-
-/// The same calibration with another scalar type (float sweeps, autodiff sensitivities).
-template <class Other, class Real>
-[[nodiscard]] constexpr basic_calibration<Other> rebind(const basic_calibration<Real>& c) {
-    using detail::rebind_constant;
-    basic_calibration<Other> o;
-    o.profile = c.profile;
-    o.gpu_slug = c.gpu_slug;
-    for (std::size_t i = 0; i < compute_class_count; ++i) o.gemm_efficiency[i] = rebind_constant<Other>(c.gemm_efficiency[i]);
-    o.gemm_tile_m = rebind_constant<Other>(c.gemm_tile_m);
-    o.gemm_tile_n = rebind_constant<Other>(c.gemm_tile_n);
-    o.gemm_split_k_min_k = rebind_constant<Other>(c.gemm_split_k_min_k);
-    o.gemm_ramp_dim = rebind_constant<Other>(c.gemm_ramp_dim);
-    o.gemm_overhead = rebind_constant<Other>(c.gemm_overhead);
-    o.hbm_efficiency = rebind_constant<Other>(c.hbm_efficiency);
-    o.l2_bandwidth = rebind_constant<Other>(c.l2_bandwidth);
-    o.l2_resident_lo = rebind_constant<Other>(c.l2_resident_lo);
-    o.l2_resident_hi = rebind_constant<Other>(c.l2_resident_hi);
-    for (std::size_t i = 0; i < attention_kernel_count; ++i) {
-        o.attention[i].available = c.attention[i].available;
-        o.attention[i].efficiency = rebind_constant<Other>(c.attention[i].efficiency);
-        o.attention[i].seq_half = rebind_constant<Other>(c.attention[i].seq_half);
-        o.attention[i].backward_ratio = rebind_constant<Other>(c.attention[i].backward_ratio);
-    }
-    o.conv_relative_efficiency = rebind_constant<Other>(c.conv_relative_efficiency);
-    o.launch_overhead = rebind_constant<Other>(c.launch_overhead);
-    o.combine_exponent = rebind_constant<Other>(c.combine_exponent);
-    o.pcie_efficiency = rebind_constant<Other>(c.pcie_efficiency);
-    o.pageable_factor = rebind_constant<Other>(c.pageable_factor);
-    o.nvlink_efficiency = rebind_constant<Other>(c.nvlink_efficiency);
-    o.collective_latency = rebind_constant<Other>(c.collective_latency);
-    o.collective_efficiency = rebind_constant<Other>(c.collective_efficiency);
-    o.all_to_all_efficiency = rebind_constant<Other>(c.all_to_all_efficiency);
-    o.pcie_collective_efficiency = rebind_constant<Other>(c.pcie_collective_efficiency);
-    o.network_collective_efficiency = rebind_constant<Other>(c.network_collective_efficiency);
-    return o;
-}
-
-} // namespace vidperf
-
-namespace vidperf {
-
-/// Calls `f(key, constant)` for every constant of a calibration, with the
-/// stable unit-suffixed key used in the JSON form (`vidperf.calibration/1`).
-/// Attention availability flags are visited by `for_each_flag`.
-template <class Cal, class F>
-constexpr void for_each_constant(Cal& c, F&& f) {
+/// Calls `f(key, c.x, cs.x...)` for every constant x of one or more
+/// calibrations (of any scalar types), with the stable unit-suffixed key used
+/// in the JSON form (`vidperf.calibration/1`). This is the one list of a
+/// calibration's constants: JSON, the fitter's header, rebind and the CLI
+/// listing all walk it. Attention availability flags are visited by
+/// `for_each_flag`.
+template <class F, class Cal, class... Cals>
+constexpr void for_each_constant_of(F&& f, Cal& c, Cals&... cs) {
     constexpr std::array<std::string_view, compute_class_count> gemm_keys{
         "gemm_efficiency_fp32", "gemm_efficiency_tf32", "gemm_efficiency_bf16", "gemm_efficiency_fp16",
         "gemm_efficiency_fp8",  "gemm_efficiency_int8", "gemm_efficiency_int4"};
-    for (std::size_t i = 0; i < compute_class_count; ++i) f(gemm_keys[i], c.gemm_efficiency[i]);
-    f(std::string_view("gemm_tile_m"), c.gemm_tile_m);
-    f(std::string_view("gemm_tile_n"), c.gemm_tile_n);
-    f(std::string_view("gemm_split_k_min_k"), c.gemm_split_k_min_k);
-    f(std::string_view("gemm_ramp_dim"), c.gemm_ramp_dim);
-    f(std::string_view("gemm_overhead_s"), c.gemm_overhead);
-    f(std::string_view("hbm_efficiency"), c.hbm_efficiency);
-    f(std::string_view("l2_bandwidth_Bps"), c.l2_bandwidth);
-    f(std::string_view("l2_resident_lo_bytes"), c.l2_resident_lo);
-    f(std::string_view("l2_resident_hi_bytes"), c.l2_resident_hi);
+    for (std::size_t i = 0; i < compute_class_count; ++i) f(gemm_keys[i], c.gemm_efficiency[i], cs.gemm_efficiency[i]...);
+    f(std::string_view("gemm_tile_m"), c.gemm_tile_m, cs.gemm_tile_m...);
+    f(std::string_view("gemm_tile_n"), c.gemm_tile_n, cs.gemm_tile_n...);
+    f(std::string_view("gemm_split_k_min_k"), c.gemm_split_k_min_k, cs.gemm_split_k_min_k...);
+    f(std::string_view("gemm_ramp_dim"), c.gemm_ramp_dim, cs.gemm_ramp_dim...);
+    f(std::string_view("gemm_overhead_s"), c.gemm_overhead, cs.gemm_overhead...);
+    f(std::string_view("hbm_efficiency"), c.hbm_efficiency, cs.hbm_efficiency...);
+    constexpr std::array<std::string_view, pointwise_kind_count> pointwise_keys{
+        "pointwise_elementwise_efficiency", "pointwise_layernorm_efficiency", "pointwise_rmsnorm_efficiency",
+        "pointwise_softmax_efficiency", "pointwise_reduction_efficiency"};
+    for (std::size_t i = 0; i < pointwise_kind_count; ++i)
+        f(pointwise_keys[i], c.pointwise_efficiency[i], cs.pointwise_efficiency[i]...);
+    f(std::string_view("l2_bandwidth_Bps"), c.l2_bandwidth, cs.l2_bandwidth...);
+    f(std::string_view("l2_resident_lo_bytes"), c.l2_resident_lo, cs.l2_resident_lo...);
+    f(std::string_view("l2_resident_hi_bytes"), c.l2_resident_hi, cs.l2_resident_hi...);
+    constexpr std::array<std::string_view, attention_kernel_count> kernels{"fa2",       "fa3",           "cudnn",
+                                                                           "sdpa_math", "sdpa_efficient", "sage"};
     constexpr std::array<std::string_view, attention_kernel_count> eff_keys{
         "attention_fa2_efficiency",       "attention_fa3_efficiency",            "attention_cudnn_efficiency",
         "attention_sdpa_math_efficiency", "attention_sdpa_efficient_efficiency", "attention_sage_efficiency"};
@@ -190,22 +170,65 @@ constexpr void for_each_constant(Cal& c, F&& f) {
         "attention_fa2_backward_ratio",       "attention_fa3_backward_ratio",
         "attention_cudnn_backward_ratio",     "attention_sdpa_math_backward_ratio",
         "attention_sdpa_efficient_backward_ratio", "attention_sage_backward_ratio"};
+    constexpr std::array<std::string_view, attention_kernel_count> hd_keys{
+        "attention_fa2_head_dim_half",       "attention_fa3_head_dim_half",
+        "attention_cudnn_head_dim_half",     "attention_sdpa_math_head_dim_half",
+        "attention_sdpa_efficient_head_dim_half", "attention_sage_head_dim_half"};
+    static_assert(kernels.size() == attention_kernel_count);
     for (std::size_t i = 0; i < attention_kernel_count; ++i) {
-        f(eff_keys[i], c.attention[i].efficiency);
-        f(half_keys[i], c.attention[i].seq_half);
-        f(bwd_keys[i], c.attention[i].backward_ratio);
+        f(eff_keys[i], c.attention[i].efficiency, cs.attention[i].efficiency...);
+        f(half_keys[i], c.attention[i].seq_half, cs.attention[i].seq_half...);
+        f(bwd_keys[i], c.attention[i].backward_ratio, cs.attention[i].backward_ratio...);
+        f(hd_keys[i], c.attention[i].head_dim_half, cs.attention[i].head_dim_half...);
     }
-    f(std::string_view("conv_relative_efficiency"), c.conv_relative_efficiency);
-    f(std::string_view("launch_overhead_s"), c.launch_overhead);
-    f(std::string_view("combine_exponent"), c.combine_exponent);
-    f(std::string_view("pcie_efficiency"), c.pcie_efficiency);
-    f(std::string_view("pageable_factor"), c.pageable_factor);
-    f(std::string_view("nvlink_efficiency"), c.nvlink_efficiency);
-    f(std::string_view("collective_latency_s"), c.collective_latency);
-    f(std::string_view("collective_efficiency"), c.collective_efficiency);
-    f(std::string_view("all_to_all_efficiency"), c.all_to_all_efficiency);
-    f(std::string_view("pcie_collective_efficiency"), c.pcie_collective_efficiency);
-    f(std::string_view("network_collective_efficiency"), c.network_collective_efficiency);
+    f(std::string_view("conv_relative_efficiency"), c.conv_relative_efficiency, cs.conv_relative_efficiency...);
+    f(std::string_view("launch_overhead_s"), c.launch_overhead, cs.launch_overhead...);
+    f(std::string_view("combine_exponent"), c.combine_exponent, cs.combine_exponent...);
+    f(std::string_view("sustained_clock_ratio"), c.sustained_clock_ratio, cs.sustained_clock_ratio...);
+    f(std::string_view("pcie_efficiency"), c.pcie_efficiency, cs.pcie_efficiency...);
+    f(std::string_view("pageable_factor"), c.pageable_factor, cs.pageable_factor...);
+    f(std::string_view("nvlink_efficiency"), c.nvlink_efficiency, cs.nvlink_efficiency...);
+    f(std::string_view("collective_latency_s"), c.collective_latency, cs.collective_latency...);
+    f(std::string_view("collective_efficiency"), c.collective_efficiency, cs.collective_efficiency...);
+    f(std::string_view("all_to_all_efficiency"), c.all_to_all_efficiency, cs.all_to_all_efficiency...);
+    f(std::string_view("pcie_collective_efficiency"), c.pcie_collective_efficiency, cs.pcie_collective_efficiency...);
+    f(std::string_view("network_collective_efficiency"), c.network_collective_efficiency,
+      cs.network_collective_efficiency...);
+}
+
+/// Calls `f(key, constant)` for every constant of a calibration (see for_each_constant_of).
+template <class Cal, class F>
+constexpr void for_each_constant(Cal& c, F&& f) {
+    for_each_constant_of(f, c);
+}
+
+/// The same calibration with another scalar type (float sweeps, autodiff sensitivities).
+template <class Other, class Real>
+[[nodiscard]] constexpr basic_calibration<Other> rebind(const basic_calibration<Real>& c) {
+    basic_calibration<Other> o;
+    o.profile = c.profile;
+    o.gpu_slug = c.gpu_slug;
+    o.sustained_load = c.sustained_load;
+    for (std::size_t i = 0; i < attention_kernel_count; ++i) o.attention[i].available = c.attention[i].available;
+    for_each_constant_of(
+        [](std::string_view, auto& out, const auto& in) {
+            using T = std::remove_cvref_t<decltype(out.value)>;
+            if constexpr (requires { in.value.value(); })
+                out = {T(Other(in.value.value())), in.from, in.std_error};
+            else
+                out = {T(in.value), in.from, in.std_error};
+        },
+        o, c);
+    return o;
+}
+
+/// The calibration for a long job: compute at the power- and thermal-limited
+/// clocks (`sustained_clock_ratio`) instead of the short-burst clocks single-op
+/// microbenchmarks see. Whole-job estimates use this; single ops do not.
+template <class Real>
+[[nodiscard]] constexpr basic_calibration<Real> sustained(basic_calibration<Real> c) {
+    c.sustained_load = true;
+    return c;
 }
 
 /// Calls `f(key, flag)` for each attention kernel's availability flag.

@@ -95,15 +95,17 @@ template <class Real>
 }
 
 /// Effective memory bandwidth for a working set of `ws` bytes: the L2 rate
-/// below l2_resident_lo, the calibrated HBM rate above l2_resident_hi, and a
-/// harmonic (time-per-byte) blend in between.
+/// below l2_resident_lo, the HBM rate of the kernel class (`hbm_eff`, a
+/// fraction of the datasheet bandwidth) above l2_resident_hi, and a harmonic
+/// (time-per-byte) blend in between.
 template <class Real>
 [[nodiscard]] constexpr bytes_per_second_t<Real> memory_bandwidth(const bytes_t<Real>& ws,
                                                                   const basic_gpu_spec<Real>& gpu,
                                                                   const basic_calibration<Real>& cal,
+                                                                  const calibrated<Real>& hbm_eff,
                                                                   provenance_kind& basis) {
-    weaken(basis, cal.hbm_efficiency.from);
-    const bytes_per_second_t<Real> hbm = gpu.hbm_bandwidth * cal.hbm_efficiency.value;
+    weaken(basis, hbm_eff.from);
+    const bytes_per_second_t<Real> hbm = gpu.hbm_bandwidth * hbm_eff.value;
     const Real l2 = cal.l2_bandwidth.value.value();
     if (!(to_double(l2) > 0)) return hbm;
     const Real lo = cal.l2_resident_lo.value.value();
@@ -115,6 +117,28 @@ template <class Real>
     if (!(w > lo)) return cal.l2_bandwidth.value;
     const Real f = (w - lo) / (hi - lo);
     return bytes_per_second_t<Real>(Real(1) / ((Real(1) - f) / l2 + f / hbm.value()));
+}
+
+template <class Real>
+[[nodiscard]] constexpr bytes_per_second_t<Real> memory_bandwidth(const bytes_t<Real>& ws,
+                                                                  const basic_gpu_spec<Real>& gpu,
+                                                                  const basic_calibration<Real>& cal,
+                                                                  provenance_kind& basis) {
+    return memory_bandwidth(ws, gpu, cal, cal.hbm_efficiency, basis);
+}
+
+/// The factor on compute rates for the load the calibration prices: 1 for
+/// single ops (short bursts), sustained_clock_ratio for whole jobs.
+template <class Real>
+[[nodiscard]] constexpr Real clock_factor(const basic_calibration<Real>& cal, provenance_kind& basis) {
+    if (!cal.sustained_load) return Real(1);
+    const Real r = cal.sustained_clock_ratio.value;
+    if (!(to_double(r) > 0) || !(to_double(r) <= 1))
+        raise(errc::no_calibration, "predict",
+              "calibration '" + std::string(cal.profile) + "' has sustained_clock_ratio " +
+                  std::to_string(to_double(r)) + "; it must be in (0, 1]");
+    weaken(basis, cal.sustained_clock_ratio.from);
+    return r;
 }
 
 /// Smallest tile edge a kernel can use: the MMA instruction granularity
@@ -165,7 +189,7 @@ template <class Real>
                                       const basic_calibration<Real>& cal, provenance_kind& basis) {
     const auto& eff = cal.gemm(cc);
     weaken(basis, eff.from);
-    Real eta = eff.value * Real(wave_efficiency(g, gpu.sm_count, cal));
+    Real eta = eff.value * Real(wave_efficiency(g, gpu.sm_count, cal)) * clock_factor(cal, basis);
     // fixed prologue/epilogue work per output tile against a k-loop of length k
     const Real ramp = cal.gemm_ramp_dim.value;
     if (to_double(ramp) > 0) {
@@ -292,10 +316,17 @@ template <class Real>
         if (a.causal) sk = sk / Real(2);
         eta = eta * sk / (sk + ac.seq_half.value);
     }
+    if (detail::to_double(ac.head_dim_half.value) > 0) {
+        detail::weaken(p.compute_basis, ac.head_dim_half.from);
+        const Real d = Real(static_cast<double>(a.head_dim));
+        const Real ref = Real(128);
+        eta = eta * (d / (d + ac.head_dim_half.value)) * ((ref + ac.head_dim_half.value) / ref);
+    }
     if (a.direction == pass::backward) {
         detail::weaken(p.compute_basis, ac.backward_ratio.from);
         eta = eta * ac.backward_ratio.value;
     }
+    eta = eta * detail::clock_factor(cal, p.compute_basis);
     if (!(detail::to_double(eta) > 0))
         detail::raise(errc::no_calibration, "predict(attention)",
                       "attention efficiency for kernel '" + std::string(name(a.kernel)) + "' is not positive");
@@ -357,12 +388,18 @@ template <class Real>
     // pointwise arithmetic runs on the vector (non-tensor) FP32 pipe
     const auto& eff = cal.gemm(compute_class::fp32);
     detail::weaken(p.compute_basis, eff.from);
-    p.compute_efficiency = eff.value;
-    p.compute_rate = gpu.peak(compute_class::fp32) * eff.value;
+    p.compute_efficiency = eff.value * detail::clock_factor(cal, p.compute_basis);
+    p.compute_rate = gpu.peak(compute_class::fp32) * p.compute_efficiency;
     if (!(detail::to_double(p.compute_rate.value()) > 0))
         detail::raise(errc::no_calibration, "predict(pointwise)", "no positive FP32 vector rate");
     p.compute_time = p.flops / p.compute_rate;
-    detail::set_memory_time(p, gpu, cal);
+    const auto& bw = cal.pointwise(o.kind);
+    if (!(detail::to_double(bw.value) > 0))
+        detail::raise(errc::no_calibration, "predict(pointwise)",
+                      "calibration '" + std::string(cal.profile) + "' has no positive bandwidth efficiency for '" +
+                          std::string(name(o.kind)) + "' kernels");
+    p.memory_bandwidth = detail::memory_bandwidth(p.bytes, gpu, cal, bw, p.memory_basis);
+    p.memory_time = p.bytes / p.memory_bandwidth;
     p.overhead_time = cal.launch_overhead.value;
     detail::weaken(p.overhead_basis, cal.launch_overhead.from);
     detail::finish(p, cal.combine_exponent.value);

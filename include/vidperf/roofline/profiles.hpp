@@ -54,12 +54,14 @@ template <class Q>
     c.gemm_tile_m = c.gemm_tile_n = c.gemm_split_k_min_k = c.gemm_ramp_dim = {0.0, ideal, 0};
     c.gemm_overhead = {seconds(0), ideal, 0};
     c.hbm_efficiency = {1.0, ideal, 0};
+    for (auto& p : c.pointwise_efficiency) p = {1.0, ideal, 0};
     c.l2_bandwidth = {bytes_per_second(0), ideal, 0};
     c.l2_resident_lo = c.l2_resident_hi = {bytes(0), ideal, 0};
-    for (auto& a : c.attention) a = {true, {1.0, ideal, 0}, {0.0, ideal, 0}, {1.0, ideal, 0}};
+    for (auto& a : c.attention) a = {true, {1.0, ideal, 0}, {0.0, ideal, 0}, {1.0, ideal, 0}, {0.0, ideal, 0}};
     c.conv_relative_efficiency = {1.0, ideal, 0};
     c.launch_overhead = {seconds(0), ideal, 0};
     c.combine_exponent = {0.0, ideal, 0};
+    c.sustained_clock_ratio = {1.0, ideal, 0};
     c.pcie_efficiency = c.pageable_factor = c.nvlink_efficiency = {1.0, ideal, 0};
     c.collective_latency = {seconds(0), ideal, 0};
     c.collective_efficiency = c.all_to_all_efficiency = {1.0, ideal, 0};
@@ -158,6 +160,22 @@ inline constexpr std::string_view no_network_data =
 inline constexpr std::string_view split_k =
     "assumed: split-K only with at least 1024 of k per split (a typical cuBLAS/CUTLASS k-chunk); no published figure";
 inline constexpr std::string_view sage_none = "no published SageAttention figure in the literature set";
+inline constexpr std::string_view fa3_fig5_hd_fa2 =
+    "FA3 paper arXiv 2407.08608 Fig. 5(a)/(c) H100 FP16 fwd non-causal 16k: FA2 d=64 324 vs d=128 370 TFLOP/s; "
+    "d/(d+h) ratio 0.876 gives h = 21.2";
+inline constexpr std::string_view fa3_fig5_hd_fa3 =
+    "FA3 paper arXiv 2407.08608 Fig. 5(a)/(c) H100 FP16 fwd non-causal 16k: FA3 d=64 497 vs d=128 648 TFLOP/s; "
+    "ratio 0.767 gives h = 55.8";
+inline constexpr std::string_view fa3_fig5_hd_cudnn =
+    "FA3 paper arXiv 2407.08608 Fig. 5(a)/(c) H100 FP16 fwd non-causal 16k: cuDNN d=64 413 vs d=128 595 TFLOP/s; "
+    "ratio 0.694 gives h = 101";
+inline constexpr std::string_view fa2_a100_hd =
+    "FA-repo flash2_a100_fwd_bwd_benchmark.png non-causal 16k fwd+bwd: d=64 176 vs d=128 203 TFLOP/s; ratio 0.867 "
+    "gives h = 23.2";
+inline constexpr std::string_view pointwise_as_copy =
+    "assumed: framework pointwise kernels at the streaming-copy efficiency (no per-kind figure for this GPU)";
+inline constexpr std::string_view no_sustained =
+    "assumed: no sustained-load clock figure for this GPU; burst clocks";
 } // namespace src
 
 /// Shared structure of every literature profile: Hopper numbers, replaced per GPU below.
@@ -180,6 +198,7 @@ inline constexpr std::string_view sage_none = "no published SageAttention figure
     c.gemm_ramp_dim = lit(0, src::fit_h100_sweep);
     c.gemm_overhead = lit_q(seconds(3.5e-6), src::fit_h100_sweep);
     c.hbm_efficiency = lit(2.90 / 3.35, src::az_h100_copy);
+    for (auto& p : c.pointwise_efficiency) p = assumed(c.hbm_efficiency.value, src::pointwise_as_copy);
     c.l2_bandwidth = assumed_q(bytes_per_second(7.1e12), "assumed: measured on H100 PCIe (gpu-benches h100_pcie)");
     c.l2_resident_lo = assumed_q(bytes(34e6), "assumed: measured on H100 PCIe (gpu-benches h100_pcie)");
     c.l2_resident_hi = assumed_q(bytes(100e6), "assumed: measured on H100 PCIe (gpu-benches h100_pcie)");
@@ -187,22 +206,26 @@ inline constexpr std::string_view sage_none = "no published SageAttention figure
         return c.attention[static_cast<std::size_t>(k)];
     };
     att(attention_kernel::fa2) = {true, lit(376.9 / 989.4, src::fa3_fig5c_fa2), lit(104, src::fa3_fig5c_fa2),
-                                  lit(324.6 / 376.9, src::fa2_h100_bwd)};
+                                  lit(324.6 / 376.9, src::fa2_h100_bwd), lit(21.2, src::fa3_fig5_hd_fa2)};
     att(attention_kernel::fa3) = {true, lit(669.3 / 989.4, src::fa3_fig5c_fa3), lit(210, src::fa3_fig5c_fa3),
-                                  lit(561.0 / 648.0, src::fa3_bwd)};
+                                  lit(561.0 / 648.0, src::fa3_bwd), lit(55.8, src::fa3_fig5_hd_fa3)};
     att(attention_kernel::cudnn) = {true, lit(619.3 / 989.4, src::fa3_fig5c_cudnn), lit(110, src::fa3_fig5c_cudnn),
-                                    assumed(324.6 / 376.9, "assumed: FA2's backward ratio (no cuDNN backward figure)")};
+                                    assumed(324.6 / 376.9, "assumed: FA2's backward ratio (no cuDNN backward figure)"),
+                                    lit(101, src::fa3_fig5_hd_cudnn)};
     att(attention_kernel::sdpa_math) = {true, assumed(794.5 / 989.4, src::math_attention),
-                                        assumed(0, src::math_attention), assumed(1.0, src::math_attention)};
+                                        assumed(0, src::math_attention), assumed(1.0, src::math_attention),
+                                        assumed(0, src::math_attention)};
     att(attention_kernel::sdpa_efficient) = att(attention_kernel::fa2);
     att(attention_kernel::sdpa_efficient).efficiency.from = {provenance_kind::assumed, src::efficient_as_fa2};
     att(attention_kernel::sdpa_efficient).seq_half.from = {provenance_kind::assumed, src::efficient_as_fa2};
     att(attention_kernel::sdpa_efficient).backward_ratio.from = {provenance_kind::assumed, src::efficient_as_fa2};
+    att(attention_kernel::sdpa_efficient).head_dim_half.from = {provenance_kind::assumed, src::efficient_as_fa2};
     att(attention_kernel::sage) = {false, assumed(0, src::sage_none), assumed(0, src::sage_none),
-                                   assumed(0, src::sage_none)};
+                                   assumed(0, src::sage_none), assumed(0, src::sage_none)};
     c.conv_relative_efficiency = assumed(9.4 / 25.3, "assumed: measured on H200 (tile-ai/TileOPs #1998)");
     c.launch_overhead = assumed_q(seconds(2.433e-6), "assumed: measured on H200 (gpu-benches small-kernels fit)");
     c.combine_exponent = assumed(0, src::no_ridge_data);
+    c.sustained_clock_ratio = assumed(1.0, src::no_sustained);
     c.pcie_efficiency = lit(51.0 / 64.0, src::az_h100_h2d);
     c.pageable_factor = assumed(0.459 / 0.646, src::pageable);
     c.nvlink_efficiency = lit(376.0 / 450.0, src::p2p_h100);
@@ -225,9 +248,10 @@ inline constexpr std::string_view sage_none = "no published SageAttention figure
                                                                                               from_sxm};
     for (auto& a : c.attention) {
         a.efficiency.from = {provenance_kind::assumed, from_sxm};
-        a.seq_half.from = a.backward_ratio.from = a.efficiency.from;
+        a.seq_half.from = a.backward_ratio.from = a.head_dim_half.from = a.efficiency.from;
     }
     c.hbm_efficiency = lit(1704.0 / 2000.0, src::gb_h100_pcie_copy);
+    for (auto& p : c.pointwise_efficiency) p = assumed(c.hbm_efficiency.value, src::pointwise_as_copy);
     c.l2_bandwidth = lit_q(bytes_per_second(7.1e12), src::gb_h100_l2);
     c.l2_resident_lo = lit_q(bytes(34e6), src::gb_h100_l2);
     c.l2_resident_hi = lit_q(bytes(100e6), src::gb_h100_l2);
@@ -249,9 +273,11 @@ inline constexpr std::string_view sage_none = "no published SageAttention figure
         "assumed: H100 SXM figure carried over (same GH100 compute; Azure FA2 H200 329.3 vs H100 327.9 TFLOP/s)";
     for (auto& a : c.attention) {
         if (!a.available) continue;
-        a.efficiency.from = a.seq_half.from = a.backward_ratio.from = {provenance_kind::assumed, from_h100};
+        a.efficiency.from = a.seq_half.from = a.backward_ratio.from = a.head_dim_half.from = {provenance_kind::assumed,
+                                                                                             from_h100};
     }
     c.hbm_efficiency = lit(4.01 / 4.8, src::az_h200_copy);
+    for (auto& p : c.pointwise_efficiency) p = assumed(c.hbm_efficiency.value, src::pointwise_as_copy);
     c.l2_bandwidth = lit_q(bytes_per_second(10.0e12), src::gb_h200_l2);
     c.l2_resident_lo = lit_q(bytes(37e6), src::gb_h200_l2);
     c.l2_resident_hi = lit_q(bytes(110e6), src::gb_h200_l2);
@@ -284,6 +310,7 @@ inline constexpr std::string_view sage_none = "no published SageAttention figure
     c.gemm_ramp_dim = lit(64, src::fit_a100_sweep);
     c.gemm_overhead = lit_q(seconds(3.5e-6), src::fit_a100_sweep);
     c.hbm_efficiency = hbm_efficiency;
+    for (auto& p : c.pointwise_efficiency) p = assumed(c.hbm_efficiency.value, src::pointwise_as_copy);
     if (l2_measured_here) {
         c.l2_bandwidth = lit_q(bytes_per_second(5.4e12), src::gb_a100_l2);
         c.l2_resident_lo = lit_q(bytes(25.6e6), src::gb_a100_l2);
@@ -298,18 +325,22 @@ inline constexpr std::string_view sage_none = "no published SageAttention figure
         return c.attention[static_cast<std::size_t>(k)];
     };
     att(attention_kernel::fa2) = {true, lit(230.0 / 312.0, src::fa2_a100_fwd), lit(194, src::fa2_a100_seq),
-                                  lit(197.0 / 230.0, src::fa2_a100_bwd)};
+                                  lit(197.0 / 230.0, src::fa2_a100_bwd), lit(23.2, src::fa2_a100_hd)};
     constexpr std::string_view no_fa3 = "FlashAttention-3 needs Hopper (sm_90)";
-    att(attention_kernel::fa3) = {false, assumed(0, no_fa3), assumed(0, no_fa3), assumed(0, no_fa3)};
+    att(attention_kernel::fa3) = {false, assumed(0, no_fa3), assumed(0, no_fa3), assumed(0, no_fa3),
+                                  assumed(0, no_fa3)};
     att(attention_kernel::cudnn) = att(attention_kernel::fa2);
     constexpr std::string_view cudnn_why = "assumed: FA2's A100 constants (no published A100 cuDNN SDPA figure)";
     att(attention_kernel::cudnn).efficiency.from = att(attention_kernel::cudnn).seq_half.from =
-        att(attention_kernel::cudnn).backward_ratio.from = {provenance_kind::assumed, cudnn_why};
+        att(attention_kernel::cudnn).backward_ratio.from = att(attention_kernel::cudnn).head_dim_half.from = {
+            provenance_kind::assumed, cudnn_why};
     att(attention_kernel::sdpa_math) = {true, assumed(bf16, src::math_attention), assumed(0, src::math_attention),
-                                        assumed(1.0, src::math_attention)};
+                                        assumed(1.0, src::math_attention), assumed(0, src::math_attention)};
     att(attention_kernel::sdpa_efficient) = att(attention_kernel::fa2);
     att(attention_kernel::sdpa_efficient).efficiency.from = att(attention_kernel::sdpa_efficient).seq_half.from =
-        att(attention_kernel::sdpa_efficient).backward_ratio.from = {provenance_kind::assumed, src::efficient_as_fa2};
+        att(attention_kernel::sdpa_efficient).backward_ratio.from =
+            att(attention_kernel::sdpa_efficient).head_dim_half.from = {provenance_kind::assumed,
+                                                                        src::efficient_as_fa2};
     c.conv_relative_efficiency = assumed(9.4 / 25.3, "assumed: measured on H200 (tile-ai/TileOPs #1998)");
     c.launch_overhead = lit_q(seconds(2.555e-6), src::gb_launch_a100);
     c.pcie_efficiency = lit(26.28 / 32.0, src::az_a100_h2d);
