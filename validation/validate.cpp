@@ -29,73 +29,26 @@
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/models/presets.hpp>
 
+#include "csv.hpp"
+#include "public_corpus.hpp"
+#include "public_fit.hpp"
+
 namespace {
 
 using namespace vidperf;
 
-std::vector<std::string> split_csv_line(const std::string& line, std::size_t line_no) {
-    std::vector<std::string> out;
-    std::string cur;
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                cur += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                cur += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    if (quoted) detail::raise_parse("cases.csv", "unterminated quote", line_no, line.size());
-    out.push_back(cur);
-    return out;
-}
+using validation_case = validation::csv_record;
 
-struct validation_case {
-    std::map<std::string, std::string> f;
-    [[nodiscard]] const std::string& at(const std::string& k) const { return f.at(k); }
-};
-
-std::vector<validation_case> read_cases(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) detail::raise(errc::unknown_name, "vidperf_validate", "cannot open '" + path + "'");
-    std::string line;
-    std::getline(in, line);
-    const auto header = split_csv_line(line, 1);
-    std::vector<validation_case> cases;
-    std::size_t no = 1;
-    while (std::getline(in, line)) {
-        ++no;
-        if (line.empty()) continue;
-        const auto cols = split_csv_line(line, no);
-        if (cols.size() != header.size())
-            detail::raise_parse("cases.csv",
-                                "expected " + std::to_string(header.size()) + " columns, got " +
-                                    std::to_string(cols.size()),
-                                no, 1);
-        validation_case c;
-        for (std::size_t i = 0; i < cols.size(); ++i) c.f[header[i]] = cols[i];
-        cases.push_back(std::move(c));
-    }
-    return cases;
-}
-
+std::vector<validation_case> read_cases(const std::string& path) { return validation::read_csv(path); }
 
 /// A published or measured case, in the report's terms.
 struct row {
     std::string id, kind, gpu, model, what, unit, calibration, note;
+    std::string source;   ///< who published it (leave-one-source-out folds)
+    std::string setup;    ///< the configuration without the GPU: rows with equal setups form GPU-to-GPU pairs
     double reference = 0, best = 0, datasheet = 0;
+    double flops = 0;     ///< the job's (or quantity's) total FLOPs, for the fixed-MFU baseline
+    double peak = 0;      ///< dense BF16 peak of all GPUs the job runs on, FLOP/s
     [[nodiscard]] double error_best() const { return best / reference - 1; }
     [[nodiscard]] double error_datasheet() const { return datasheet / reference - 1; }
 };
@@ -154,8 +107,24 @@ row run_case(const validation_case& c) {
     o.reference = std::stod(c.at("value"));
     o.kind = o.what.find("latency") != std::string::npos ? "end-to-end" : "published memory";
     o.calibration = lit.fell_back ? "datasheet (fallback)" : std::string(lit.cal->profile);
-    o.best = quantity_of(estimate_pipeline(stages, gpu, *lit.cal, po), o.what, w.steps);
+    const pipeline_estimate best = estimate_pipeline(stages, gpu, *lit.cal, po);
+    o.best = quantity_of(best, o.what, w.steps);
     o.datasheet = quantity_of(estimate_pipeline(stages, gpu, datasheet_calibration, po), o.what, w.steps);
+    o.source = c.at("source");
+    // the baseline's FLOPs: the whole job as one GPU would run it (the naive rule divides by the GPU count)
+    inference_options whole = io;
+    whole.parallel = {};
+    for (const auto& st : lower_inference(m, w, whole)) {
+        if (o.what != "e2e_latency" && st.name != "denoiser") continue;
+        for (const auto& u : st.ops) o.flops += cost(u.op).flops.value() * u.count * st.calls;
+    }
+    if (o.what == "per_step_latency") o.flops /= static_cast<double>(w.steps);
+    const int gpus = io.parallel.ulysses * io.parallel.ring * io.parallel.cfg;
+    o.peak = gpu.peak(compute_class::bf16).value() * gpus;
+    for (const char* k : {"model", "width", "height", "frames", "steps", "cfg", "offload", "text_encoder_on_cpu",
+                          "vae_tiling", "attention", "weights", "ulysses", "ring", "cfg_parallel", "fsdp", "link",
+                          "quantity"})
+        o.setup += c.at(k) + "|";
     return o;
 }
 
@@ -258,6 +227,161 @@ bool check_bounds(const std::vector<row>& rows, const std::vector<std::string>& 
     return ok;
 }
 
+/// Error statistics of a list of relative errors (predicted / reference - 1).
+struct error_stats {
+    std::size_t count = 0;
+    double median = 0, p90 = 0, signed_median = 0, within25 = 0;
+};
+
+error_stats stats_of_errors(const std::vector<double>& errors) {
+    error_stats s;
+    std::vector<double> a;
+    for (double e : errors) a.push_back(std::abs(e));
+    s.count = errors.size();
+    s.median = percentile(a, 0.5);
+    s.p90 = percentile(a, 0.9);
+    s.signed_median = percentile(errors, 0.5);
+    s.within25 = s.count ? static_cast<double>(std::count_if(a.begin(), a.end(), [](double e) { return e <= 0.25; })) /
+                               static_cast<double>(s.count)
+                         : 0;
+    return s;
+}
+
+/// The one-parameter rule "total FLOPs / (dense BF16 peak x MFU)" with the MFU fitted (least squares on the
+/// log of the ratio) to `rows`; its errors in sample and with each source left out of the fit in turn.
+struct mfu_baseline {
+    double mfu = 0;
+    std::vector<double> in_sample, cross_validated;
+};
+
+mfu_baseline fit_mfu_rule(const std::vector<const row*>& rows) {
+    auto fit = [](const std::vector<const row*>& rs, const std::string& leave_out) {
+        double sum = 0;
+        std::size_t n = 0;
+        for (const auto* r : rs)
+            if (r->source != leave_out) {
+                sum += std::log(r->flops / (r->peak * r->reference));
+                ++n;
+            }
+        return n ? std::exp(sum / static_cast<double>(n)) : 0.0;
+    };
+    mfu_baseline b;
+    b.mfu = fit(rows, {});
+    for (const auto* r : rows) {
+        b.in_sample.push_back(r->flops / (r->peak * b.mfu) / r->reference - 1);
+        const double m = fit(rows, r->source);
+        if (m > 0) b.cross_validated.push_back(r->flops / (r->peak * m) / r->reference - 1);
+    }
+    return b;
+}
+
+/// GPU-to-GPU speed-ups: pairs of published latency rows with the same set-up on different GPUs.
+struct ratio_pair {
+    const row* a = nullptr;
+    const row* b = nullptr;
+    [[nodiscard]] double published() const { return a->reference / b->reference; }
+    [[nodiscard]] double predicted() const { return a->best / b->best; }
+    [[nodiscard]] double peaks() const { return (b->peak / b->flops) / (a->peak / a->flops); }
+};
+
+std::vector<ratio_pair> ratio_pairs(const std::vector<const row*>& rows) {
+    std::vector<ratio_pair> out;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        for (std::size_t j = i + 1; j < rows.size(); ++j)
+            if (rows[i]->setup == rows[j]->setup && rows[i]->gpu != rows[j]->gpu) out.push_back({rows[i], rows[j]});
+    return out;
+}
+
+/// Honest baselines beside the model: the fitted fixed-MFU rule and, for GPU-to-GPU ratios, the ratio of peaks.
+std::string baselines_section(const std::vector<row>& published) {
+    std::vector<const row*> latency;
+    for (const auto& r : published)
+        if (r.kind == "end-to-end") latency.push_back(&r);
+    std::vector<double> model_errors;
+    for (const auto* r : latency) model_errors.push_back(r->error_best());
+    const auto model = stats_of_errors(model_errors);
+    const mfu_baseline mfu = fit_mfu_rule(latency);
+    const auto in = stats_of_errors(mfu.in_sample);
+    const auto cv = stats_of_errors(mfu.cross_validated);
+    std::string md = fmt::format(
+        "| predictor | rows | median abs. error | p90 | signed median | within 25 % |\n|---|---|---|---|---|---|\n"
+        "| vidperf (best calibration) | {} | {:.1f} % | {:.1f} % | {:+.1f} % | {:.0f} % |\n"
+        "| fixed MFU = {:.3f}, fitted to these rows (in sample) | {} | {:.1f} % | {:.1f} % | {:+.1f} % | {:.0f} % |\n"
+        "| fixed MFU, leave-one-source-out | {} | {:.1f} % | {:.1f} % | {:+.1f} % | {:.0f} % |\n",
+        model.count, 100 * model.median, 100 * model.p90, 100 * model.signed_median, 100 * model.within25, mfu.mfu,
+        in.count, 100 * in.median, 100 * in.p90, 100 * in.signed_median, 100 * in.within25, cv.count, 100 * cv.median,
+        100 * cv.p90, 100 * cv.signed_median, 100 * cv.within25);
+    fmt::print("\nbaselines on {} latency rows: vidperf median {:.1f}% (signed {:+.1f}%, {:.0f}% within 25%); "
+               "fixed MFU {:.3f} in sample {:.1f}%, leave-one-source-out {:.1f}%\n",
+               model.count, 100 * model.median, 100 * model.signed_median, 100 * model.within25, mfu.mfu,
+               100 * in.median, 100 * cv.median);
+    const auto pairs = ratio_pairs(latency);
+    std::vector<double> pe, re;
+    md += "\nGPU-to-GPU speed-ups (pairs of published rows with the same set-up):\n\n"
+          "| rows | GPUs | published ratio | vidperf | error | ratio of dense peaks | error |\n"
+          "|---|---|---|---|---|---|---|\n";
+    for (const auto& p : pairs) {
+        pe.push_back(p.predicted() / p.published() - 1);
+        re.push_back(p.peaks() / p.published() - 1);
+        md += fmt::format("| {} / {} | {} / {} | {:.3f} | {:.3f} | {:+.1f} % | {:.3f} | {:+.1f} % |\n", p.a->id, p.b->id,
+                          p.a->gpu, p.b->gpu, p.published(), p.predicted(), 100 * pe.back(), p.peaks(),
+                          100 * re.back());
+    }
+    const auto ps = stats_of_errors(pe), rs = stats_of_errors(re);
+    md += fmt::format("\nMedian abs. error of the ratio over {} pairs: vidperf {:.1f} %, ratio of peaks {:.1f} %.\n",
+                      ps.count, 100 * ps.median, 100 * rs.median);
+    fmt::print("GPU-to-GPU ratios on {} pairs: vidperf median {:.1f}%, ratio of peaks {:.1f}%\n", ps.count,
+               100 * ps.median, 100 * rs.median);
+    return md;
+}
+
+/// The public op corpus: prints every group's error statistics (fit and test parts), checks the test parts
+/// against `bounds` (every test group with at least 5 rows must have a bound) and writes the report's tables.
+bool public_corpus_section(const std::vector<validation::corpus_result>& results, const nlohmann::json* bounds,
+                           const std::string& bounds_path, std::string& report) {
+    using validation::stats_of;
+    const auto groups = validation::group_corpus(results);
+    bool ok = true;
+    fmt::print("\npublic op corpus: {} rows\n", results.size());
+    fmt::print("{:<44} {:<5} {:>6} {:>8} {:>8} {:>8} {:>9} {:>9}  {}\n", "family/gpu/dtype", "split", "rows",
+               "median", "p90", "signed", "datasheet", "peer", "bound (median/p90)");
+    report += "| family | GPU | dtype | split | rows | median abs. error | p90 | signed median | within 25 % | "
+              "datasheet median | peer median (rows) | bound |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& [key, splits] : groups) {
+        for (const std::string split : {"fit", "test"}) {
+            const auto it = splits.find(split);
+            if (it == splits.end()) continue;
+            const auto st = stats_of(it->second);
+            std::string bound_text = "-";
+            if (split == "test" && bounds != nullptr) {
+                const auto& groups_json = detail::require_field(*bounds, "groups", bounds_path);
+                if (detail::has(groups_json, key)) {
+                    const auto& b = groups_json.at(key);
+                    const double bm = detail::number_field(b, "median_ape", bounds_path + " groups." + key);
+                    const double bp = detail::number_field(b, "p90_ape", bounds_path + " groups." + key);
+                    const bool pass = st.median <= bm && st.p90 <= bp;
+                    ok = ok && pass;
+                    bound_text = fmt::format("{:.0f}% / {:.0f}%{}", 100 * bm, 100 * bp, pass ? "" : " OUT OF BOUNDS");
+                } else if (st.count >= 5) {
+                    ok = false;
+                    bound_text = "NO BOUND";
+                }
+            }
+            const std::string peer =
+                st.peer_count ? fmt::format("{:.1f}% ({})", 100 * st.peer_median, st.peer_count) : std::string("-");
+            fmt::print("{:<44} {:<5} {:>6} {:>7.1f}% {:>7.1f}% {:>+7.1f}% {:>8.1f}% {:>9}  {}\n", key, split,
+                       st.count, 100 * st.median, 100 * st.p90, 100 * st.signed_median, 100 * st.datasheet_median,
+                       peer, bound_text);
+            const auto a = key.find('/'), b = key.rfind('/');
+            report += fmt::format("| {} | {} | {} | {} | {} | {:.1f} % | {:.1f} % | {:+.1f} % | {:.0f} % | {:.1f} % | {} | {} |\n",
+                                  key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1), split, st.count,
+                                  100 * st.median, 100 * st.p90, 100 * st.signed_median, 100 * st.within25,
+                                  100 * st.datasheet_median, peer, bound_text);
+        }
+    }
+    return ok;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -267,13 +391,22 @@ int main(int argc, char** argv) {
     std::string data_dir;
     std::string data_bounds_path;
     std::string report_path;
+    std::string public_dir;
+    std::string public_bounds_path;
+    std::string fit_out;
     bool check = false;
     app.add_option("--cases", cases_path, "published cases (CSV)");
     app.add_option("--bounds", bounds_path, "accuracy bounds of the published cases (JSON)");
     app.add_option("--data", data_dir, "measured files: DIR/<gpu-slug>/<date>/*.jsonl (validation/data)");
     app.add_option("--data-bounds", data_bounds_path, "accuracy bounds of the measured cases (default DIR/bounds.json)");
     app.add_option("--report", report_path, "write the accuracy report (Markdown) here");
+    app.add_option("--public", public_dir, "public op-measurement corpus: DIR/*.csv (validation/public/data)");
+    app.add_option("--public-bounds", public_bounds_path,
+                   "accuracy bounds of the corpus's test rows (default DIR/../bounds.json)");
     app.add_flag("--check", check, "exit 1 when an error statistic exceeds its bound");
+    app.add_option("--fit-public", fit_out,
+                   "fit the literature constants to the corpus's fit rows (needs --public); write the fitted "
+                   "calibrations (JSON, one per GPU) into this folder");
     CLI11_PARSE(app, argc, argv);
     try {
         std::vector<row> published;
@@ -302,6 +435,19 @@ int main(int argc, char** argv) {
                                            {"published memory", detail::require_field(pb, "memory", bounds_path)}};
         std::string table;
         bool ok = check_bounds(published, {"end-to-end", "published memory"}, published_bounds, bounds_path, table);
+        const std::string baselines = baselines_section(published);
+        std::vector<validation::corpus_row> corpus;
+        std::vector<validation::corpus_result> corpus_results;
+        std::string corpus_table;
+        if (!public_dir.empty()) {
+            corpus = validation::read_corpus(public_dir);
+            corpus_results = validation::predict_corpus(corpus);
+            if (public_bounds_path.empty())
+                public_bounds_path = (std::filesystem::path(public_dir).parent_path() / "bounds.json").string();
+            const nlohmann::json pbj = detail::parse_json(read_text(public_bounds_path), public_bounds_path);
+            ok = public_corpus_section(corpus_results, &pbj, public_bounds_path, corpus_table) && ok;
+            if (!fit_out.empty()) validation::fit_public(corpus, fit_out);
+        }
         const std::vector<std::string> measured_kinds{"op", "block", "step", "memory"};
         if (!measured.rows.empty()) {
             if (data_bounds_path.empty()) data_bounds_path = (std::filesystem::path(data_dir) / "bounds.json").string();
@@ -360,6 +506,17 @@ int main(int argc, char** argv) {
                                      o.id, o.kind, o.gpu, o.model, o.what, o.reference, o.unit, o.best,
                                      100 * o.error_best(), o.datasheet, 100 * o.error_datasheet());
             }
+            r << "\n## Baselines\n\nThe same end-to-end latency rows predicted by the naive rule a user would apply "
+                 "without vidperf:\ntotal FLOPs / (dense BF16 peak x MFU), with the one MFU fitted to these very rows "
+                 "(in sample,\nthe most favourable reading) and with each source's rows left out of the fit in turn.\n\n"
+              << baselines;
+            if (!corpus_results.empty())
+                r << "\n## Public op measurements\n\n"
+                     "Every row of `validation/public/data/` (published per-op timings, with their sources in\n"
+                     "`validation/public/README.md`) predicted at single-op (burst) clocks. Constants are fitted\n"
+                     "on the `fit` rows only; the `test` rows judge them and carry the bounds. \"peer\" is\n"
+                     "another predictor's published prediction for the same rows, where its source ships one.\n\n"
+                  << corpus_table;
             r << "\n## Published cases\n\n"
                  "| id | model | GPU | quantity | published | predicted | error | calibration | datasheet | error | "
                  "note |\n|---|---|---|---|---|---|---|---|---|---|---|\n";

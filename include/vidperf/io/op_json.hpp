@@ -12,8 +12,13 @@
 ///    "pad_after":[..],"dilation":[..],"groups","dtype","direction"}
 ///   {"kind":"pointwise","pointwise":"rmsnorm","elements","inputs","outputs","output_elements",
 ///    "param_elements","flops_per_element","dtype"}
+///   {"kind":"copy","copy":"h2d|d2h|d2d|peer","bytes","pinned"}                    (read only)
+///   {"kind":"collective","collective":"all_reduce|all_gather|reduce_scatter|all_to_all|send_recv",
+///    "elements","ranks","dtype","link":"nvlink|pcie|network","network_GBps"}       (read only)
 /// Defaults that mean "same as" (heads_kv, seq_kv, head_dim_v, output_elements)
-/// are written resolved. Copies and collectives are not exported.
+/// are written resolved. Copies and collectives are read (public measurement
+/// corpora carry them) but not exported: a job's shapes file holds only the
+/// kernels the calibration suite and the validation scripts run.
 
 #include <array>
 #include <optional>
@@ -233,7 +238,53 @@ namespace detail {
         p.type = op_dtype(j, "dtype", where, dtype::bf16);
         return p;
     }
-    raise(errc::unknown_name, where, "field 'kind': unknown op kind '" + kind + "'; known: gemm attention conv pointwise");
+    if (kind == "copy") {
+        copy_op c;
+        const std::string k = string_field(j, "copy", where);
+        if (k == "h2d") c.kind = copy_kind::host_to_device;
+        else if (k == "d2h") c.kind = copy_kind::device_to_host;
+        else if (k == "d2d") c.kind = copy_kind::device_local;
+        else if (k == "peer") c.kind = copy_kind::device_peer;
+        else raise(errc::unknown_name, where, "field 'copy': unknown copy '" + k + "'; known: h2d d2h d2d peer");
+        c.bytes = op_extent(j, "bytes", where, 1);
+        if (has(j, "pinned")) {
+            const auto& v = j.at("pinned");
+            if (!v.is_boolean()) raise(errc::json_wrong_type, where, "field 'pinned' must be true or false");
+            c.pinned = v.get<bool>();
+        }
+        return c;
+    }
+    if (kind == "collective") {
+        collective_op c;
+        const std::string k = string_field(j, "collective", where);
+        bool known = false;
+        for (const auto ck : {collective_kind::all_reduce, collective_kind::all_gather, collective_kind::reduce_scatter,
+                              collective_kind::all_to_all, collective_kind::send_recv})
+            if (name(ck) == k) {
+                c.kind = ck;
+                known = true;
+            }
+        if (!known)
+            raise(errc::unknown_name, where,
+                  "field 'collective': unknown collective '" + k +
+                      "'; known: all_reduce all_gather reduce_scatter all_to_all send_recv");
+        c.elements = op_extent(j, "elements", where, 1);
+        c.ranks = static_cast<int>(op_extent(j, "ranks", where, 2));
+        c.type = op_dtype(j, "dtype", where, dtype::bf16);
+        const std::string link = has(j, "link") ? string_field(j, "link", where) : std::string("nvlink");
+        if (link == "nvlink") c.link = link_kind::nvlink;
+        else if (link == "pcie") c.link = link_kind::pcie;
+        else if (link == "network") c.link = link_kind::network;
+        else raise(errc::unknown_name, where, "field 'link': unknown link '" + link + "'; known: nvlink pcie network");
+        if (c.link == link_kind::network) {
+            const double gbps = number_field(j, "network_GBps", where);
+            if (!(gbps > 0)) raise(errc::json_bad_value, where, "field 'network_GBps' must be > 0");
+            c.network_bandwidth_Bps = gbps * 1e9;
+        }
+        return c;
+    }
+    raise(errc::unknown_name, where,
+          "field 'kind': unknown op kind '" + kind + "'; known: gemm attention conv pointwise copy collective");
 }
 
 } // namespace vidperf
