@@ -3,7 +3,9 @@
 # and the vidperf CLI, writes the op shapes of a few video models at their
 # standard workloads, measures (under 8 minutes on an H100 in all: the
 # measurement budget is what the build leaves of them; about 3 with --quick),
-# and fits.
+# and fits. The last part of the measurement budget (30 % of it, at most 120 s)
+# is the sustained-load section: minutes of back-to-back GEMMs with NVML
+# clock and power readings, for the clocks a long job runs at.
 #
 #   calibration/run.sh OUT_DIR [--quick] [other vidperf-calibrate options]
 #

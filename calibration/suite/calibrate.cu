@@ -2,7 +2,7 @@
 // its collectives) for vidperf's calibration.
 //
 //   vidperf-calibrate --out raw.jsonl [--quick] [--shapes FILE]... [--cache cold|warm|both]
-//                     [--budget-s S] [--only SECTIONS] [--plan]
+//                     [--budget-s S] [--sustained-s S] [--only SECTIONS] [--plan]
 //
 // Writes JSON lines (schema vidperf.calibration-raw/1): a metadata record, then
 // one record per measurement, section by section:
@@ -19,6 +19,9 @@
 //   conv         cuDNN 3-D convolutions at the --shapes files' shapes (or built-in
 //                Wan-VAE decoder shapes)
 //   collectives  NCCL all-reduce / all-gather / all-to-all, 8 B .. 1 GiB (>= 2 GPUs)
+//   sustained    bf16 8192^3 cuBLASLt GEMMs back to back for --sustained-s seconds, with the
+//                throughput and an NVML reading (SM clock, power, temperature, clock-event
+//                reasons) every 100 ms: the clocks a long job runs at (sustained.cu)
 // vidperf-fit turns the file into a calibration.
 //
 // Timing (common.cu): every kernel's result is checked once before it is timed;
@@ -29,7 +32,9 @@
 // libnvidia-ml is there) is read before, during and after each measurement: a
 // clock under 75 % of the maximum or a thermal / hardware slowdown marks the
 // record "throttled", which the fitter refuses. Each section has a share of the
-// time budget (default 450 s) and reports progress on stderr.
+// time budget (default 450 s) and reports progress on stderr. The sustained
+// section runs last and takes its seconds (plus about 5 s of set-up) off the top
+// of the budget; the other sections share the rest.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -111,7 +116,7 @@ std::string guess_slug(const cudaDeviceProp& p) {
 
 const char* const usage =
     "usage: vidperf-calibrate [--out raw.jsonl] [--quick] [--shapes FILE]... [--cache cold|warm|both]\n"
-    "                         [--budget-s SECONDS] [--only SECTIONS] [--plan] [--help]\n"
+    "                         [--budget-s SECONDS] [--sustained-s SECONDS] [--only SECTIONS] [--plan] [--help]\n"
     "\n"
     "Measures this GPU for vidperf's calibration and writes JSON lines (vidperf.calibration-raw/1).\n"
     "  --out FILE       where to write the records (default raw.jsonl)\n"
@@ -122,11 +127,21 @@ const char* const usage =
     "  --cache MODE     cache state of GEMM / attention / convolution samples: cold (L2 flushed before\n"
     "                   every sample; the default), warm, or both\n"
     "  --budget-s S     time budget of the measurements (default 450, --quick 180)\n"
-    "  --only LIST      comma-separated sections: launch,host,memory,gemm,attention,conv,collectives\n"
+    "  --sustained-s S  seconds of back-to-back GEMMs in the sustained-load section, taken from the\n"
+    "                   budget (default 30 % of the budget, at most 120; the section is left out when\n"
+    "                   that is under 30 s); 0 leaves the section out\n"
+    "  --only LIST      comma-separated sections: launch,host,memory,gemm,attention,conv,collectives,\n"
+    "                   sustained\n"
     "  --plan           print what would be measured, in order, and exit (needs no GPU)\n"
     "  --help           this text\n";
 
-const char* const all_sections[] = {"launch", "host", "memory", "gemm", "attention", "conv", "collectives"};
+const char* const all_sections[] = {"launch", "host", "memory", "gemm", "attention", "conv", "collectives", "sustained"};
+
+/// Seconds the sustained section needs beyond its GEMMs: set-up, the check, the short probe
+/// through the usual timing loop and the idle second before the run.
+constexpr double sustained_overhead_s = 5;
+/// Shortest default sustained run: under this the last-window median says little about heat.
+constexpr double sustained_min_default_s = 30;
 
 } // namespace
 
@@ -337,6 +352,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> only;
     bool plan_only = false;
     double budget = -1;
+    double sustained_arg = -1;
     for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
     auto bad = [](const std::string& why) {
         std::fprintf(stderr, "vidperf-calibrate: %s\n%s", why.c_str(), usage);
@@ -365,6 +381,11 @@ int main(int argc, char** argv) {
             char* end = nullptr;
             budget = std::strtod(argv[++i], &end);
             if (end == argv[i] || *end != '\0' || !(budget > 0)) return bad("--budget-s needs a positive number");
+        } else if (a == "--sustained-s" && has_value) {
+            char* end = nullptr;
+            sustained_arg = std::strtod(argv[++i], &end);
+            if (end == argv[i] || *end != '\0' || !(sustained_arg >= 0) || !std::isfinite(sustained_arg))
+                return bad("--sustained-s needs a number of seconds, 0 or more");
         } else if (a == "--only" && has_value) {
             std::stringstream ss(argv[++i]);
             std::string s;
@@ -380,6 +401,26 @@ int main(int argc, char** argv) {
     }
     g.budget_s = budget > 0 ? budget : (g.quick ? 180 : 450);
     auto wanted = [&](const char* s) { return only.empty() || std::find(only.begin(), only.end(), s) != only.end(); };
+    // the sustained section's seconds come off the top of the budget: by default 30 % of it, at most 120 s
+    // (120 s of the default 450 s, 54 s of --quick's 180 s), and none when that is under 30 s
+    sustained_plan sustained;
+    sustained.duration_s = sustained_arg >= 0 ? sustained_arg : std::min(120.0, 0.3 * g.budget_s);
+    std::string sustained_note;
+    if (!wanted("sustained")) {
+        sustained.duration_s = 0;
+    } else if (sustained_arg < 0 && sustained.duration_s < sustained_min_default_s) {
+        sustained_note = "the default share of a " + jnum(g.budget_s) + " s budget is under " +
+                         jnum(sustained_min_default_s) + " s; give --sustained-s to run it";
+        sustained.duration_s = 0;
+    }
+    const double sustained_share = sustained.duration_s > 0 ? sustained.duration_s + sustained_overhead_s : 0;
+    const bool other_sections = std::any_of(std::begin(all_sections), std::end(all_sections), [&](const char* s) {
+        return std::string(s) != "sustained" && wanted(s);
+    });
+    if (other_sections && g.budget_s - sustained_share < 30)
+        return bad("--sustained-s " + jnum(sustained.duration_s) + " leaves under 30 s of the " + jnum(g.budget_s) +
+                   " s budget to the other sections");
+    const double others_budget_s = g.budget_s - sustained_share;
 
     // the work, from the shapes files or the built-in lists (no GPU needed)
     shapes_plan shapes;
@@ -398,10 +439,11 @@ int main(int argc, char** argv) {
                     shapes.ops_read, shapes.pointwise, shapes.duplicates);
         std::printf("from the files: %zu gemm, %zu attention, %zu conv\n", shapes.gemm.size(), shapes.attention.size(),
                     shapes.conv.size());
-        const budget_plan b = plan_budget(g.budget_s);
+        const budget_plan b = plan_budget(others_budget_s);
         std::printf("budget %.0f s; sections end at: launch %.0f, host %.0f, memory %.0f, gemm %.0f, attention %.0f, "
-                    "conv %.0f, collectives %.0f s\n",
-                    g.budget_s, b.launch, b.host, b.memory, b.gemm, b.attention, b.conv, b.collectives);
+                    "conv %.0f, collectives %.0f s; sustained: %.0f s of GEMMs (%s)\n",
+                    g.budget_s, b.launch, b.host, b.memory, b.gemm, b.attention, b.conv, b.collectives,
+                    sustained.duration_s, sustained.duration_s > 0 ? "runs last" : "left out");
 #ifndef VIDPERF_HAVE_CUDNN
         std::printf("built without cuDNN: the attention and conv sections are skipped\n");
 #endif
@@ -482,12 +524,13 @@ int main(int argc, char** argv) {
              ", \"power_limit_W\": " + (power_limit > 0 ? jnum(power_limit) : std::string("null")) +
              ", \"nvml\": " + nvml + ", \"command\": " + jstr(command) + ", \"date\": \"" + date +
              "\", \"quick\": " + (g.quick ? "true" : "false") + ", \"cache\": " + cache +
-             ", \"budget_s\": " + jnum(g.budget_s) + ", \"sections\": " + json_string_array(sections_run) +
+             ", \"budget_s\": " + jnum(g.budget_s) + ", \"sustained_s\": " + jnum(sustained.duration_s) +
+             ", \"sections\": " + json_string_array(sections_run) +
              ", \"shapes_files\": " + json_string_array(shapes_files) + nvml_note + "}");
         init_flush(g.l2_bytes);
         std::fprintf(stderr, "warming the GPU up for 1 s (clocks ramp from idle)\n");
         warm_up_gpu(1.0, p.multiProcessorCount);
-        const budget_plan b = plan_budget(g.budget_s);
+        const budget_plan b = plan_budget(others_budget_s);
         if (wanted("launch")) bench_launch(b.launch);
         if (wanted("host")) bench_host_copies(b.host);
         if (wanted("memory")) bench_memory(b.memory);
@@ -495,6 +538,10 @@ int main(int argc, char** argv) {
         if (wanted("attention")) bench_attention(attention_work, b.attention);
         if (wanted("conv")) bench_conv(conv_work, b.conv);
         if (wanted("collectives")) bench_collectives(b.collectives);
+        if (sustained.duration_s > 0)
+            bench_sustained(sustained);
+        else if (!sustained_note.empty())
+            emit("{\"kind\": \"skipped\", \"section\": \"sustained\", \"reason\": " + jstr(sustained_note) + "}");
         std::fprintf(stderr, "done in %.1f s: %s\n", elapsed_s(), out_path.c_str());
         std::fclose(g.out);
     } catch (const std::exception& e) {

@@ -211,3 +211,85 @@ TEST_CASE("the fitter recovers convolution efficiency and attention backward rat
     CHECK_THROWS_WITH_AS((void)fit_calibration(parse_raw(few), gpu, literature, "few.jsonl"),
                          doctest::Contains("only 1 compute-bound convolution"), schema_error);
 }
+
+namespace {
+/// Sustained-load records as calibration/suite/sustained.cu writes them: one per 100 ms interval of
+/// `run_s` seconds, throughput and SM clock from `at(t)` with +-1 % deterministic noise on the throughput.
+template <class F>
+std::string sustained_lines(double run_s, F at, bool nvml = true) {
+    std::string text;
+    int i = 0;
+    for (double t = 0.1; t <= run_s + 1e-9; t += 0.1, ++i) {
+        const auto [tflops, mhz] = at(t);
+        nlohmann::json j = {{"kind", "sustained"}, {"record", "interval"}, {"t_s", t}, {"dt_s", 0.1},
+                            {"gemms", 70},         {"tflops", tflops * noise(i)}};
+        j["sm_clock_MHz"] = nvml ? nlohmann::json(mhz) : nlohmann::json(nullptr);
+        j["power_W"] = nvml ? nlohmann::json(699.0) : nlohmann::json(nullptr);
+        j["temp_C"] = nvml ? nlohmann::json(70) : nlohmann::json(nullptr);
+        j["throttle_reasons"] = nvml ? nlohmann::json::array({"sw_power_cap"}) : nlohmann::json(nullptr);
+        text += j.dump() + "\n";
+    }
+    text += R"({"kind": "sustained", "record": "summary", "dtype": "bf16", "m": 8192, "n": 8192, "k": 8192, )"
+            R"("burst_window_s": 1, "sustained_window_s": 60})" "\n";
+    return text;
+}
+} // namespace
+
+TEST_CASE("sustained-load records give sustained_clock_ratio = last-minute / first-second throughput") {
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const calibration& literature = *builtin_calibration("literature", gpu.slug).cal;
+    // 790 TFLOP/s at 1980 MHz for the first second, falling linearly to 730 TFLOP/s at 1785 MHz by 30 s, flat
+    // to 120 s: the ratio is 730 / 790 = 0.9241 and the SM-clock ratio 1785 / 1980 = 0.9015
+    auto drifting = [](double t) {
+        if (t <= 1.0) return std::pair{790.0, 1980.0};
+        if (t >= 30.0) return std::pair{730.0, 1785.0};
+        const double f = (t - 1.0) / 29.0;
+        return std::pair{790.0 - 60.0 * f, 1980.0 - 195.0 * f};
+    };
+    const auto fit = fit_calibration(parse_raw(meta + "\n" + sustained_lines(120, drifting)), gpu, literature,
+                                     "sustained.jsonl");
+    const auto& r = fit.cal.cal.sustained_clock_ratio;
+    CHECK(r.value == doctest::Approx(730.0 / 790.0).epsilon(0.02)); // +-1 % noise on each median
+    CHECK(r.from.kind == provenance_kind::measured);
+    CHECK(r.from.source == "sustained.jsonl");
+    CHECK(r.std_error > 0);
+    CHECK(r.std_error < 0.005);
+    bool clock_row = false;
+    for (const auto& row : fit.report)
+        if (row.constant == "sustained_sm_clock_ratio") {
+            clock_row = true;
+            CHECK(row.value == doctest::Approx(1785.0 / 1980.0).epsilon(0.001));
+        }
+    CHECK(clock_row);
+    // constants without measurements keep the base's values
+    CHECK(fit.cal.cal.gemm(compute_class::bf16).value == literature.gemm(compute_class::bf16).value);
+    // and the JSON form carries the fitted ratio under its key
+    CHECK(to_json(fit.cal.cal).dump().find("\"sustained_clock_ratio\"") != std::string::npos);
+
+    // no throttling: a flat 800 TFLOP/s gives 1 within its noise, never above 1, without NVML readings too
+    auto flat = [](double) { return std::pair{800.0, 1980.0}; };
+    const auto steady = fit_calibration(parse_raw(meta + "\n" + sustained_lines(60, flat, false)), gpu, literature,
+                                        "steady.jsonl");
+    CHECK(steady.cal.cal.sustained_clock_ratio.value <= 1.0);
+    CHECK(steady.cal.cal.sustained_clock_ratio.value == doctest::Approx(1.0).epsilon(0.01));
+    for (const auto& row : steady.report) CHECK(row.constant != "sustained_sm_clock_ratio");
+}
+
+TEST_CASE("bad sustained-load records are refused with the reason") {
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    auto flat = [](double) { return std::pair{800.0, 1980.0}; };
+    // 3 s is under 4x the 1 s burst window
+    CHECK_THROWS_WITH_AS((void)fit_calibration(parse_raw(meta + "\n" + sustained_lines(3, flat)), gpu,
+                                               datasheet_calibration, "short.jsonl"),
+                         doctest::Contains("needs at least 3"), schema_error);
+    // faster after a minute than in the first second by far more than noise: a burst window that caught the
+    // clocks ramping up, not a sustained gain
+    auto ramping = [](double t) { return std::pair{t <= 1.0 ? 600.0 : 800.0, 1980.0}; };
+    CHECK_THROWS_WITH_AS((void)fit_calibration(parse_raw(meta + "\n" + sustained_lines(60, ramping)), gpu,
+                                               datasheet_calibration, "ramp.jsonl"),
+                         doctest::Contains("ramping up"), schema_error);
+    // two runs in one file: t_s goes back
+    const std::string two = sustained_lines(10, flat) + sustained_lines(10, flat);
+    CHECK_THROWS_WITH_AS((void)fit_calibration(parse_raw(meta + "\n" + two), gpu, datasheet_calibration, "two.jsonl"),
+                         doctest::Contains("in order of t_s"), schema_error);
+}

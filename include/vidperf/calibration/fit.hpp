@@ -18,6 +18,16 @@
 ///   records with "status" other than "ok" (e.g. "unsupported") are skipped
 ///   {"kind": "launch", "mode": "stream", "time_s": 2.4e-6}
 ///   {"kind": "copy", "direction": "h2d", "pinned": true, "bytes": 1073741824, "time_s": 0.021}
+///   sustained load (calibration/suite/sustained.cu: bf16 8192^3 GEMMs back to back for minutes), one
+///   record per ~100 ms interval of GPU time and a summary; NVML fields are null without NVML:
+///   {"kind": "sustained", "record": "interval", "t_s": 12.3, "dt_s": 0.1, "gemms": 71, "tflops": 745.2,
+///    "sm_clock_MHz": 1755, "power_W": 698.5, "temp_C": 71, "throttle_reasons": ["sw_power_cap"]}
+///   {"kind": "sustained", "record": "summary", "dtype": "bf16", "m": 8192, "n": 8192, "k": 8192,
+///    "duration_s": 120, "interval_s": 0.1, "burst_window_s": 1, "sustained_window_s": 60,
+///    "burst_tflops": 790.1, "sustained_tflops": 731.6, "ratio": 0.926, "burst_sm_clock_MHz": 1980,
+///    "sustained_sm_clock_MHz": 1785, "clock_ratio": 0.902, "power_limit_W": 700, "probe_tflops": 781.4, ...}
+///   (t_s: GPU time since the first GEMM; sustained records carry no "throttled" flag: throttling at the
+///   power or thermal limit is what they measure)
 ///
 /// Fits (ordinary least squares with Eigen; standard errors from the residual
 /// variance and (X^T X)^-1):
@@ -30,6 +40,11 @@
 ///                     compute-bound shapes (least squares through the origin, relative errors)
 ///   memory:  hbm_efficiency = median achieved / peak over working sets >= 4 x L2
 ///   launch overhead: median of the stream launches; pcie_efficiency: median pinned H2D rate / link rate.
+///   sustained_clock_ratio = median interval throughput over the last sustained_window_s (at most half the
+///                     run) / median over the intervals ending within burst_window_s of the start (windows
+///                     from the summary record, else 60 s and 1 s); standard error by the delta method from
+///                     each window's spread. A ratio above 1 by no more than its noise (3 standard errors,
+///                     at least 2 %) is stored as 1 (no throttling) and reported with the measured value.
 /// The tile shape and split-K rule are taken from the base calibration (they
 /// set the wave term); constants with no measurements keep the base's values
 /// and provenance.
@@ -38,6 +53,7 @@
 #include <cmath>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -185,6 +201,102 @@ namespace detail {
     a.causal = j.value("causal", false);
     if (j.contains("dtype")) a.type = op_dtype(j, "dtype", where, dtype::bf16);
     return a;
+}
+
+/// sustained_clock_ratio from the sustained-load records (see the file comment).
+struct sustained_fit {
+    double ratio = 1, std_error = 0; ///< the stored ratio (at most 1) and its standard error
+    double measured_ratio = 1;       ///< sustained / burst as measured (may exceed 1 by noise)
+    double clock_ratio = 0;          ///< median NVML SM clock, sustained / burst; 0 without NVML readings
+    std::size_t burst_points = 0, sustained_points = 0;
+};
+
+[[nodiscard]] inline std::optional<sustained_fit> fit_sustained(const raw_measurements& raw,
+                                                                std::string_view source_file) {
+    struct reading {
+        double t_s, tflops, sm_mhz; ///< sm_mhz 0 without NVML
+    };
+    std::vector<reading> intervals;
+    double burst_window_s = 1.0, sustained_window_s = 60.0;
+    bool have_summary = false;
+    for (std::size_t i = 0; i < raw.lines.size(); ++i) {
+        const auto& j = raw.lines[i];
+        if (j.value("kind", "") != "sustained" || j.value("status", "ok") != "ok") continue;
+        const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
+        const std::string record = string_field(j, "record", where);
+        if (record == "summary") {
+            have_summary = true;
+            burst_window_s = number_field(j, "burst_window_s", where);
+            sustained_window_s = number_field(j, "sustained_window_s", where);
+            if (!(burst_window_s > 0) || !(sustained_window_s > 0))
+                raise(errc::json_bad_value, where, "burst_window_s and sustained_window_s must be positive");
+        } else if (record == "interval") {
+            reading r{number_field(j, "t_s", where), number_field(j, "tflops", where), 0};
+            if (j.contains("sm_clock_MHz") && j.at("sm_clock_MHz").is_number())
+                r.sm_mhz = j.at("sm_clock_MHz").get<double>();
+            if (!(r.tflops > 0) || !std::isfinite(r.tflops))
+                raise(errc::json_bad_value, where, "field 'tflops' must be a positive number");
+            if (!intervals.empty() && !(r.t_s > intervals.back().t_s))
+                raise(errc::json_bad_value, where,
+                      "sustained intervals must come in order of t_s (one run per file); got t_s " +
+                          std::to_string(r.t_s) + " after " + std::to_string(intervals.back().t_s));
+            intervals.push_back(r);
+        } else {
+            raise(errc::json_bad_value, where, "unknown sustained record '" + record + "' (interval or summary)");
+        }
+    }
+    if (intervals.empty()) {
+        if (have_summary)
+            raise(errc::json_bad_value, source_file, "a sustained summary without its interval records");
+        return std::nullopt;
+    }
+    const double end_s = intervals.back().t_s;
+    const double window_s = std::min(sustained_window_s, 0.5 * end_s);
+    std::vector<double> burst, sustained, burst_mhz, sustained_mhz;
+    for (std::size_t i = 0; i < intervals.size(); ++i) {
+        const reading& r = intervals[i];
+        if (r.t_s <= burst_window_s || i == 0) {
+            burst.push_back(r.tflops);
+            if (r.sm_mhz > 0) burst_mhz.push_back(r.sm_mhz);
+        } else if (r.t_s >= end_s - window_s) {
+            sustained.push_back(r.tflops);
+            if (r.sm_mhz > 0) sustained_mhz.push_back(r.sm_mhz);
+        }
+    }
+    if (sustained.size() < 3 || end_s < 4 * burst_window_s)
+        raise(errc::json_bad_value, source_file,
+              "the sustained run covers " + std::to_string(end_s) + " s with " + std::to_string(sustained.size()) +
+                  " intervals in its last window; sustained_clock_ratio needs at least 3 there and a run 4x the " +
+                  std::to_string(burst_window_s) + " s burst window");
+    // standard error of a median: 1.2533 s / sqrt(n), the normal-theory value
+    auto median_se = [](const std::vector<double>& v) {
+        if (v.size() < 2) return 0.0;
+        double mean = 0;
+        for (double x : v) mean += x;
+        mean /= static_cast<double>(v.size());
+        double ss = 0;
+        for (double x : v) ss += (x - mean) * (x - mean);
+        return 1.2533 * std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+    };
+    const double b = median(burst), s = median(sustained);
+    sustained_fit f;
+    f.burst_points = burst.size();
+    f.sustained_points = sustained.size();
+    f.measured_ratio = s / b;
+    f.std_error = f.measured_ratio * std::hypot(median_se(sustained) / s, median_se(burst) / b);
+    if (!burst_mhz.empty() && !sustained_mhz.empty()) f.clock_ratio = median(sustained_mhz) / median(burst_mhz);
+    f.ratio = f.measured_ratio;
+    if (f.measured_ratio > 1) {
+        // faster after minutes than in the first second: noise, or a burst window that caught the clocks
+        // still ramping up from idle; only the first is taken as "no throttling"
+        if (f.measured_ratio - 1 > std::max(3 * f.std_error, 0.02))
+            raise(errc::json_bad_value, source_file,
+                  "the sustained throughput is " + std::to_string(s) + " TFLOP/s, above the burst " +
+                      std::to_string(b) + " TFLOP/s by more than its noise; the burst window (" +
+                      std::to_string(burst_window_s) + " s) probably caught the clocks ramping up");
+        f.ratio = 1;
+    }
+    return f;
 }
 
 } // namespace detail
@@ -418,8 +530,20 @@ namespace detail {
         c.pcie_efficiency = {detail::median(h2d), measured, spread(h2d)};
         out.report.push_back({"pcie_efficiency", c.pcie_efficiency.value, c.pcie_efficiency.std_error, h2d.size(), 0});
     }
+    // ---- sustained load: the clocks of a long job relative to the first second's
+    if (const auto f = detail::fit_sustained(raw, source_file)) {
+        c.sustained_clock_ratio = {f->ratio, measured, f->std_error};
+        out.report.push_back({"sustained_clock_ratio", f->ratio, f->std_error, f->sustained_points, 0});
+        // the measured value beside the stored one (they differ only when noise put it above 1), and the
+        // NVML SM-clock ratio over the same windows as a cross-check of the throughput ratio
+        out.report.push_back({"sustained_throughput_ratio_measured", f->measured_ratio, f->std_error,
+                              f->sustained_points, 0});
+        if (f->clock_ratio > 0)
+            out.report.push_back({"sustained_sm_clock_ratio", f->clock_ratio, 0, f->sustained_points, 0});
+    }
     if (out.report.empty())
-        detail::raise(errc::json_bad_value, source_file, "no measurement the fitter knows (gemm, attention, conv, memory, launch, copy)");
+        detail::raise(errc::json_bad_value, source_file,
+                      "no measurement the fitter knows (gemm, attention, conv, memory, launch, copy, sustained)");
     return out;
 }
 
