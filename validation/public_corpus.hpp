@@ -28,9 +28,11 @@ struct corpus_row {
     double peer_s = 0; ///< another predictor's prediction for the same point; 0 = none
 };
 
-inline constexpr std::array<std::string_view, 11> corpus_families{
+/// Op families of the corpus; `l2-resident` rows are reads of a buffer already in L2 (reported, never fitted to or
+/// bounded: pointwise kernels are priced on fresh data).
+inline constexpr std::array<std::string_view, 12> corpus_families{
     "gemm", "attention", "layernorm", "rmsnorm", "softmax", "elementwise", "reduction", "conv", "copy", "collective",
-    "launch"};
+    "launch", "l2-resident"};
 
 /// Every row of every CSV file in `dir`, in file then line order.
 inline std::vector<corpus_row> read_corpus(const std::filesystem::path& dir) {
@@ -156,13 +158,25 @@ inline corpus_stats stats_of(const std::vector<const corpus_result*>& group) {
     return s;
 }
 
-/// Groups "family/gpu/dtype" -> (split -> results).
+/// Sources whose kernels are an inference engine's own CUDA kernels, not the framework's (PyTorch) that vidperf
+/// lowers video models to: reported in groups of their own and left out of the pointwise fits.
+inline constexpr std::array<std::string_view, 1> custom_kernel_sources{"vidur-sarathi"};
+
+[[nodiscard]] inline bool custom_kernels(const corpus_row& r) {
+    return std::find(custom_kernel_sources.begin(), custom_kernel_sources.end(), r.source) !=
+           custom_kernel_sources.end();
+}
+
+/// Groups "family/gpu/dtype" (with " (custom kernels)" for custom_kernel_sources) -> (split -> results).
 using corpus_groups = std::map<std::string, std::map<std::string, std::vector<const corpus_result*>>>;
+
+[[nodiscard]] inline std::string group_key(const corpus_row& r) {
+    return r.family + "/" + r.gpu + "/" + r.dtype + (custom_kernels(r) ? " (custom kernels)" : "");
+}
 
 inline corpus_groups group_corpus(const std::vector<corpus_result>& results) {
     corpus_groups g;
-    for (const auto& r : results)
-        g[r.row->family + "/" + r.row->gpu + "/" + r.row->dtype][r.row->split].push_back(&r);
+    for (const auto& r : results) g[group_key(*r.row)][r.row->split].push_back(&r);
     return g;
 }
 

@@ -1,17 +1,28 @@
 #pragma once
-// Fits the literature profiles' shape-aware constants to the `fit` rows of the
-// public op corpus, GPU by GPU, with the engine itself as the model
+// Fits the literature profiles' constants to the `fit` rows of the public op
+// corpus, GPU by GPU, with the engine itself as the model
 // (calibration/fit_ops.hpp). The plan per GPU, in order (later fits see the
 // earlier results):
-//   GEMM      per compute class with rows: its efficiency; for BF16 (else the
-//             next class with rows) also the per-call overhead and the k ramp
-//   pointwise per kind with rows: its achieved-bandwidth efficiency
-//   attention per kernel with rows: efficiency, seq_half, and head_dim_half
-//             when two head dimensions are present; backward_ratio from
-//             backward rows
+//   GEMM      per compute class with rows: its efficiency; for the first
+//             tensor-core class with rows (BF16, FP16, TF32, FP8) also the
+//             per-call overhead and the k ramp
+//   launch    empty-kernel rows: the launch overhead
+//   pointwise per kind with rows: its achieved-bandwidth efficiency, from
+//             framework kernels (custom_kernel_sources left out) of at least
+//             pointwise_fit_min_bytes: below that the sources' timing methods
+//             (CUDA events around one eager call: host dispatch included;
+//             profiler kernel time: not) differ by more than the bandwidth term
+//   attention per kernel with rows: efficiency, seq_half, head_dim_half
+//             when two head dimensions are present, causal_ratio when causal
+//             and full calls are; backward_ratio from forward + backward rows
 //   copies    d2d: hbm_efficiency; pinned h2d: pcie_efficiency
 //   collectives: latency and ring efficiency (NVLink)
-// The test rows never enter a fit.
+// A fit is rejected (and the constant keeps its value) when an efficiency
+// lands on the edge of (0, 1): the data then disagree with the model, e.g.
+// inputs still in L2 make a kernel look faster than HBM allows.
+// The test rows never enter a fit. The accepted constants are written as a
+// C++ table (include/vidperf/roofline/literature_fit.hpp) that the literature
+// profiles apply; the ctest validation.public_fit refits and compares.
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -28,38 +39,38 @@
 
 namespace vidperf::validation {
 
-/// The prefix every corpus-fitted constant's provenance source starts with (the reproduction test finds them by it).
+/// The prefix every corpus-fitted constant's provenance source starts with.
 inline constexpr std::string_view public_fit_tag = "fit to validation/public";
 
+/// Smallest pointwise kernel (bytes moved) the efficiency fits use (see the file comment).
+inline constexpr double pointwise_fit_min_bytes = 64e6;
+
 struct public_fit_step {
-    std::string what; ///< e.g. "gemm bf16"
-    std::vector<std::string> sources;
+    std::string what;      ///< e.g. "gemm bf16"
+    std::string source;    ///< the provenance text of its constants
+    std::string rejected;  ///< why the fit was not applied (empty = applied)
     ops_fit fit;
 };
 
 struct public_fit_gpu {
     std::string gpu;
+    std::size_t rows = 0;
     calibration cal;
     std::vector<public_fit_step> steps;
     std::shared_ptr<detail::string_store> strings = std::make_shared<detail::string_store>();
 };
 
-namespace detail_fit {
-
-inline bool is_family(const corpus_row& r, std::string_view f) { return r.family == f; }
-
-inline std::string joined(const std::set<std::string>& s) {
-    std::string o;
-    for (const auto& x : s) o += (o.empty() ? "" : ", ") + x;
-    return o;
+[[nodiscard]] inline double row_bytes(const corpus_row& r) {
+    double b = 0;
+    for (const auto& o : r.ops) b += cost(o).bytes().value();
+    return b;
 }
-
-} // namespace detail_fit
 
 /// Runs the plan on one GPU's fit rows, starting from `base`.
 inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const gpu_spec& gpu, const calibration& base) {
     public_fit_gpu out;
     out.gpu = std::string(gpu.slug);
+    out.rows = rows.size();
     out.cal = base;
     auto run = [&](const std::string& what, const std::vector<const corpus_row*>& pts,
                    std::vector<std::string_view> keys) {
@@ -70,44 +81,44 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
             tp.push_back({r->ops, r->measured_s});
             sources.insert(r->source);
         }
-        const std::string src = fmt::format("{} ({}): {} {} rows of {}", public_fit_tag,
-                                            "vidperf_validate --fit-public", what, pts.size(),
-                                            detail_fit::joined(sources));
-        const provenance from{provenance_kind::literature, detail::keep(*out.strings, src)};
+        std::string list;
+        for (const auto& s : sources) list += (list.empty() ? "" : ", ") + s;
         public_fit_step step;
         step.what = what;
-        step.sources.assign(sources.begin(), sources.end());
+        step.source = fmt::format("{} (vidperf_validate --fit-public): {}, {} rows of {}", public_fit_tag, what,
+                                  pts.size(), list);
+        const provenance from{provenance_kind::literature, detail::keep(*out.strings, step.source)};
         step.fit = fit_constants(tp, gpu, out.cal, keys, from);
-        out.cal = step.fit.cal;
+        for (const auto& c : step.fit.constants)
+            if (detail::bounded_by_one(c.key) && (c.value >= 0.995 || c.value <= 0.005))
+                step.rejected = fmt::format("{} = {:.4f} lands on the edge of (0, 1)", c.key, c.value);
+        if (step.rejected.empty()) out.cal = step.fit.cal;
         out.steps.push_back(std::move(step));
     };
 
-    // GEMM, per compute class; overhead and ramp from the class with the most rows
+    // GEMM, per compute class
     std::map<compute_class, std::vector<const corpus_row*>> gemm;
     for (const auto* r : rows)
         if (r->family == "gemm")
             if (const auto* g = std::get_if<gemm_op>(&r->ops.front())) gemm[*compute_class_of(g->a)].push_back(r);
-    // the per-call overhead and the k ramp come from the class video models run most (BF16, else the next
-    // tensor-core class with rows)
-    compute_class main_class = compute_class::bf16;
-    std::size_t most = 0;
-    for (const auto cc : {compute_class::bf16, compute_class::fp16, compute_class::tf32, compute_class::fp32,
-                          compute_class::fp8, compute_class::int8})
-        if (const auto it = gemm.find(cc); it != gemm.end() && it->second.size() >= 8) {
-            main_class = cc;
-            most = it->second.size();
-            break;
-        }
     static constexpr std::array<std::string_view, compute_class_count> gemm_keys{
         "gemm_efficiency_fp32", "gemm_efficiency_tf32", "gemm_efficiency_bf16", "gemm_efficiency_fp16",
         "gemm_efficiency_fp8",  "gemm_efficiency_int8", "gemm_efficiency_int4"};
-    if (most > 0)
-        run("gemm " + std::string(name(main_class)), gemm[main_class],
-            {gemm_keys[static_cast<std::size_t>(main_class)], "gemm_overhead_s", "gemm_ramp_dim"});
+    std::optional<compute_class> main_class;
+    for (const auto cc : {compute_class::bf16, compute_class::fp16, compute_class::tf32, compute_class::fp8})
+        if (const auto it = gemm.find(cc); !main_class && it != gemm.end() && it->second.size() >= 8) main_class = cc;
+    if (main_class)
+        run("gemm " + std::string(name(*main_class)), gemm[*main_class],
+            {gemm_keys[static_cast<std::size_t>(*main_class)], "gemm_overhead_s", "gemm_ramp_dim"});
     for (const auto& [cc, v] : gemm)
         if (cc != main_class) run("gemm " + std::string(name(cc)), v, {gemm_keys[static_cast<std::size_t>(cc)]});
 
-    // pointwise kinds
+    {
+        std::vector<const corpus_row*> v;
+        for (const auto* r : rows)
+            if (r->family == "launch") v.push_back(r);
+        run("launch", v, {"launch_overhead_s"});
+    }
     static constexpr std::array<std::string_view, pointwise_kind_count> pw_keys{
         "pointwise_elementwise_efficiency", "pointwise_layernorm_efficiency", "pointwise_rmsnorm_efficiency",
         "pointwise_softmax_efficiency", "pointwise_reduction_efficiency"};
@@ -115,14 +126,15 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
         const auto kind = static_cast<pointwise_kind>(k);
         std::vector<const corpus_row*> v;
         for (const auto* r : rows)
-            if (r->family == name(kind)) v.push_back(r);
+            if (r->family == name(kind) && !custom_kernels(*r) && row_bytes(*r) >= pointwise_fit_min_bytes)
+                v.push_back(r);
         run(std::string(name(kind)), v, {pw_keys[k]});
     }
 
-    // attention per kernel
     for (const auto k : all_attention_kernels) {
         std::vector<const corpus_row*> fwd, bwd;
         std::set<extent> dims;
+        bool causal = false, full = false;
         for (const auto* r : rows) {
             if (r->family != "attention") continue;
             const auto* a = std::get_if<attention_op>(&r->ops.front());
@@ -131,67 +143,168 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
             for (const auto& o : r->ops)
                 if (const auto* x = std::get_if<attention_op>(&o); x && x->direction == pass::backward) backward = true;
             (backward ? bwd : fwd).push_back(r);
-            if (!backward) dims.insert(a->head_dim);
+            if (!backward) {
+                dims.insert(a->head_dim);
+                (a->causal ? causal : full) = true;
+            }
         }
-        const std::string kn = std::string(name(k));
-        std::string prefix = "attention_" + kn;
+        std::string prefix = "attention_" + std::string(name(k));
         for (auto& ch : prefix)
             if (ch == '-') ch = '_';
         const std::string eff = prefix + "_efficiency", half = prefix + "_seq_half", hd = prefix + "_head_dim_half",
-                          br = prefix + "_backward_ratio";
+                          br = prefix + "_backward_ratio", cr = prefix + "_causal_ratio";
         std::vector<std::string_view> keys{eff, half};
         if (dims.size() >= 2) keys.push_back(hd);
-        run("attention " + kn + " forward", fwd, keys);
-        run("attention " + kn + " backward", bwd, {br});
+        if (causal && full) keys.push_back(cr);
+        run("attention " + std::string(name(k)) + " forward", fwd, keys);
+        run("attention " + std::string(name(k)) + " forward+backward", bwd, {br});
     }
 
-    // copies
-    std::vector<const corpus_row*> d2d, h2d;
-    for (const auto* r : rows)
+    std::vector<const corpus_row*> d2d, h2d, coll;
+    for (const auto* r : rows) {
         if (r->family == "copy")
             if (const auto* c = std::get_if<copy_op>(&r->ops.front())) {
                 if (c->kind == copy_kind::device_local) d2d.push_back(r);
                 if (c->kind == copy_kind::host_to_device && c->pinned) h2d.push_back(r);
             }
-    run("copy d2d", d2d, {"hbm_efficiency"});
-    run("copy h2d pinned", h2d, {"pcie_efficiency"});
-
-    // collectives over NVLink
-    std::vector<const corpus_row*> coll;
-    for (const auto* r : rows)
         if (r->family == "collective")
             if (const auto* c = std::get_if<collective_op>(&r->ops.front());
                 c && c->link == link_kind::nvlink && c->kind != collective_kind::all_to_all)
                 coll.push_back(r);
+    }
+    run("copy d2d", d2d, {"hbm_efficiency"});
+    run("copy h2d pinned", h2d, {"pcie_efficiency"});
     run("collectives nvlink", coll, {"collective_latency_s", "collective_efficiency"});
     return out;
 }
 
-/// Fits every GPU with fit rows; prints the constants and writes DIR/<gpu>.json (vidperf.calibration/1).
-inline void fit_public(const std::vector<corpus_row>& corpus, const std::filesystem::path& dir) {
-    std::filesystem::create_directories(dir);
+/// Fits every GPU with fit rows, each from its literature profile before any corpus fit.
+inline std::vector<public_fit_gpu> fit_public(const std::vector<corpus_row>& corpus) {
     std::map<std::string, std::vector<const corpus_row*>> by_gpu;
     for (const auto& r : corpus)
         if (r.split == "fit") by_gpu[r.gpu].push_back(&r);
+    std::vector<public_fit_gpu> out;
     for (const auto& [slug, rows] : by_gpu) {
         const gpu_spec& gpu = find_gpu(slug);
-        const calibration_choice base = builtin_calibration("literature", gpu.slug);
-        calibration start = *base.cal;
-        if (base.fell_back) { // a GPU with no literature profile yet: start from the ideal, named for this GPU
-            start.profile = "literature";
-            start.gpu_slug = gpu.slug;
-        }
-        const public_fit_gpu f = fit_gpu(rows, gpu, start);
-        fmt::print("\n== {} ({} fit rows{})\n", slug, rows.size(), base.fell_back ? ", no literature profile yet" : "");
-        fmt::print("{:<28} {:<40} {:>12} {:>10} {:>6} {:>9} {:>9}\n", "step", "constant", "value", "std err",
-                   "rows", "before", "after");
+        const calibration* base = detail::find_literature_base(gpu.slug);
+        if (base == nullptr) continue; // no literature profile: nothing to fit into
+        out.push_back(fit_gpu(rows, gpu, *base));
+    }
+    return out;
+}
+
+inline void print_fits(const std::vector<public_fit_gpu>& fits) {
+    for (const auto& f : fits) {
+        fmt::print("\n== {} ({} fit rows)\n", f.gpu, f.rows);
+        fmt::print("{:<34} {:<40} {:>12} {:>10} {:>6} {:>8} {:>8}\n", "step", "constant", "value", "std err", "rows",
+                   "before", "after");
         for (const auto& s : f.steps)
             for (const auto& c : s.fit.constants)
-                fmt::print("{:<28} {:<40} {:>12.5g} {:>10.3g} {:>6} {:>8.1f}% {:>8.1f}%\n", s.what, c.key, c.value,
+                fmt::print("{:<34} {:<40} {:>12.5g} {:>10.3g} {:>6} {:>7.1f}% {:>7.1f}%{}\n", s.what, c.key, c.value,
                            c.std_error, s.fit.points, 100 * s.fit.median_abs_error_before,
-                           100 * s.fit.median_abs_error);
-        std::ofstream(dir / (slug + ".json")) << to_json(f.cal).dump(2) << '\n';
+                           100 * s.fit.median_abs_error, s.rejected.empty() ? "" : "  REJECTED: " + s.rejected);
     }
+}
+
+/// Every accepted constant, in a stable order: (gpu, key) -> (value, std error, source).
+struct fitted_entry {
+    std::string gpu, key, source;
+    double value = 0, std_error = 0;
+};
+
+inline std::vector<fitted_entry> accepted(const std::vector<public_fit_gpu>& fits) {
+    std::vector<fitted_entry> out;
+    for (const auto& f : fits)
+        for (const auto& s : f.steps)
+            if (s.rejected.empty())
+                for (const auto& c : s.fit.constants) out.push_back({f.gpu, c.key, s.source, c.value, c.std_error});
+    return out;
+}
+
+/// The C++ table of the accepted constants (include/vidperf/roofline/literature_fit.hpp).
+inline std::string fit_header(const std::vector<public_fit_gpu>& fits) {
+    auto escape = [](std::string_view s) {
+        std::string o;
+        for (char ch : s) {
+            if (ch == '"' || ch == '\\') o += '\\';
+            o += ch;
+        }
+        return o;
+    };
+    std::string h =
+        "#pragma once\n"
+        "/// \\file\n"
+        "/// Literature constants fitted to the `fit` rows of the public op corpus\n"
+        "/// (validation/public), applied on top of each literature profile. Generated by\n"
+        "///   vidperf_validate --public validation/public/data --fit-header include/vidperf/roofline/literature_fit.hpp\n"
+        "/// do not edit: the ctest validation.public_fit refits and fails when this table\n"
+        "/// and the fit disagree.\n\n"
+        "#include <array>\n#include <string_view>\n#include <type_traits>\n\n"
+        "#include <vidperf/roofline/calibration.hpp>\n\n"
+        "namespace vidperf::detail {\n\n"
+        "struct public_fit_value {\n"
+        "    std::string_view gpu, key;\n"
+        "    double value, std_error;\n"
+        "    std::string_view source;\n"
+        "};\n\n"
+        "// clang-format off\n";
+    const auto entries = accepted(fits);
+    h += fmt::format("inline constexpr std::array<public_fit_value, {}> public_fit_values{{{{\n", entries.size());
+    for (const auto& e : entries)
+        h += fmt::format("    {{\"{}\", \"{}\", {:.9g}, {:.3g},\n     \"{}\"}},\n", e.gpu, e.key, e.value, e.std_error,
+                         escape(e.source));
+    h += "}};\n// clang-format on\n\n"
+         "/// Sets the constants fitted for `c.gpu_slug` (literature provenance, with the fit as source).\n"
+         "constexpr void apply_public_fit(calibration& c) {\n"
+         "    for (const auto& v : public_fit_values) {\n"
+         "        if (v.gpu != c.gpu_slug) continue;\n"
+         "        for_each_constant(c, [&](std::string_view key, auto& k) {\n"
+         "            if (key != v.key) return;\n"
+         "            using T = std::remove_cvref_t<decltype(k.value)>;\n"
+         "            k.value = T(v.value);\n"
+         "            k.from = {provenance_kind::literature, v.source};\n"
+         "            k.std_error = v.std_error;\n"
+         "        });\n"
+         "    }\n"
+         "}\n\n"
+         "} // namespace vidperf::detail\n";
+    return h;
+}
+
+/// Compares a refit with the compiled-in table: every accepted constant must be there with the same value
+/// (relative 1e-4) and source, and nothing else. Prints each difference; true when they agree.
+inline bool check_fit_table(const std::vector<public_fit_gpu>& fits) {
+    const auto want = accepted(fits);
+    bool ok = true;
+    std::size_t matched = 0;
+    for (const auto& e : want) {
+        bool found = false;
+        for (const auto& v : detail::public_fit_values) {
+            if (v.gpu != e.gpu || v.key != e.key) continue;
+            found = true;
+            const bool same = std::abs(v.value - e.value) <= 1e-4 * std::abs(e.value) + 1e-15 && v.source == e.source;
+            if (!same) {
+                ok = false;
+                fmt::print("literature_fit.hpp: {} {} is {:.9g} ('{}'); the fit gives {:.9g} ('{}')\n", e.gpu, e.key,
+                           v.value, v.source, e.value, e.source);
+            } else {
+                ++matched;
+            }
+        }
+        if (!found) {
+            ok = false;
+            fmt::print("literature_fit.hpp: {} {} = {:.9g} is fitted but missing from the table\n", e.gpu, e.key,
+                       e.value);
+        }
+    }
+    const std::size_t table = detail::public_fit_values.size();
+    if (table != want.size()) {
+        ok = false;
+        fmt::print("literature_fit.hpp holds {} constants; the fit accepts {}\n", table, want.size());
+    }
+    fmt::print("corpus fit: {} constants, {} match the compiled-in table{}\n", want.size(), matched,
+               ok ? "" : " (regenerate: vidperf_validate --public ... --fit-header FILE)");
+    return ok;
 }
 
 } // namespace vidperf::validation

@@ -38,7 +38,11 @@ TEST_CASE("a 1 GiB copy reaches 80-92 % of HBM peak with literature constants") 
         pointwise_op e;
         e.elements = (extent(1) << 30) / 2; // 1 GiB of bf16 in, 1 GiB out
         const auto q = predict(e, g, lit(slug));
-        CHECK(q.achieved_bytes_per_second() / g.hbm_bandwidth == doctest::Approx(frac).epsilon(0.01));
+        // framework elementwise kernels stream at their own efficiency, also 75-95 % of the peak
+        const double pw = q.achieved_bytes_per_second() / g.hbm_bandwidth;
+        CHECK(pw == doctest::Approx(lit(slug).pointwise(pointwise_kind::elementwise).value).epsilon(0.01));
+        CHECK(pw > 0.75);
+        CHECK(pw < 0.95);
     }
 }
 
@@ -89,23 +93,24 @@ TEST_CASE("a GPU better on every spec never predicts slower") {
 TEST_CASE("the L2 regime makes small working sets faster than HBM streaming") {
     const auto& g = find_gpu("h200-sxm-141gb");
     const auto& c = lit("h200-sxm-141gb");
-    pointwise_op small;
-    small.elements = 4 << 20; // 16 MiB moved: L2-resident
-    pointwise_op big;
-    big.elements = 1 << 28;
+    const copy_op small{copy_kind::device_local, extent(8) << 20, true}; // 16 MiB moved: L2-resident
+    const copy_op big{copy_kind::device_local, extent(1) << 29, true};
     const auto ps = predict(small, g, c);
     const auto pb = predict(big, g, c);
     CHECK(ps.memory_bandwidth.value() == doctest::Approx(10e12));
     CHECK(pb.memory_bandwidth.value() == doctest::Approx(4.8e12 * 4.01 / 4.8));
     // between the two thresholds the bandwidth falls monotonically
     double last = 1e30;
-    for (extent e = 8 << 20; e <= 40 << 20; e += 1 << 20) {
-        pointwise_op p;
-        p.elements = e;
-        const double bw = predict(p, g, c).memory_bandwidth.value();
+    for (extent e = 16 << 20; e <= 80 << 20; e += 2 << 20) {
+        const double bw = predict(copy_op{copy_kind::device_local, e, true}, g, c).memory_bandwidth.value();
         CHECK(bw <= last);
         last = bw;
     }
+    // pointwise kernels read fresh tensors: the HBM rate of their kind whatever the size
+    pointwise_op p;
+    p.elements = 4 << 20;
+    CHECK(predict(p, g, c).memory_bandwidth.value() ==
+          doctest::Approx(4.8e12 * c.pointwise(pointwise_kind::elementwise).value));
 }
 
 TEST_CASE("attention kernels: FA3 only on Hopper - kernel families differ - materialised is slower") {
@@ -139,7 +144,7 @@ TEST_CASE("a calibration made for another GPU is refused") {
 }
 
 TEST_CASE("literature falls back to datasheet for GPUs it does not cover, and says so") {
-    const auto c = builtin_calibration("literature", "l40s-48gb");
+    const auto c = builtin_calibration("literature", "rtx6000ada-48gb");
     CHECK(c.fell_back);
     CHECK(c.cal == &datasheet_calibration);
     CHECK_FALSE(c.note.empty());
@@ -164,7 +169,11 @@ TEST_CASE("copies and collectives") {
     const auto p = predict(ar, h100, c);
     CHECK(p.bound == bound_kind::communication);
     const double bus = 2.0 * 7 / 8 * 2.0 * double(gib);
-    CHECK(p.time.value() == doctest::Approx(26e-6 + bus / 370e9));
+    // alpha-beta with the calibration's latency and ring efficiency (fitted to Vidur's and Azure's NCCL runs:
+    // about 25 us and 82 % of the 450 GB/s link)
+    CHECK(p.time.value() ==
+          doctest::Approx(c.collective_latency.value.value() + bus / (c.collective_efficiency.value * 450e9)));
+    CHECK(c.collective_efficiency.value * 450e9 == doctest::Approx(370e9).epsilon(0.05));
     ar.link = link_kind::nvlink;
     CHECK_THROWS_AS((void)predict(ar, find_gpu("l40s-48gb"), datasheet_calibration), invalid_argument);
     ar.link = link_kind::network;
@@ -271,4 +280,25 @@ TEST_CASE("a whole job runs at sustained clocks: compute time scales by 1 / sust
     c.sustained_clock_ratio.value = 1.2; // above the burst clock: not a throttling factor
     CHECK_THROWS_AS((void)predict(big, g, sustained(c)), vidperf::error);
     CHECK_NOTHROW((void)predict(big, g, c)); // single ops never read it
+}
+
+TEST_CASE("a causal call runs at causal_ratio of a full call with half the keys") {
+    const auto& g = find_gpu("h100-sxm5-80gb");
+    calibration c = lit("h100-sxm5-80gb");
+    auto& fa = c.attention[static_cast<std::size_t>(attention_kernel::fa3)];
+    fa.causal_ratio = {0.9, {provenance_kind::literature, "test"}, 0};
+    attention_op full;
+    full.heads_q = 16;
+    full.seq_q = 8192;
+    full.seq_kv = 4096; // the keys a causal query sees on average
+    full.head_dim = 128;
+    full.kernel = attention_kernel::fa3;
+    attention_op causal = full;
+    causal.seq_kv = 8192;
+    causal.causal = true;
+    CHECK(predict(causal, g, c).compute_efficiency ==
+          doctest::Approx(0.9 * predict(full, g, c).compute_efficiency).epsilon(1e-12));
+    fa.causal_ratio.value = 0; // no figure: taken as 1
+    CHECK(predict(causal, g, c).compute_efficiency ==
+          doctest::Approx(predict(full, g, c).compute_efficiency).epsilon(1e-12));
 }

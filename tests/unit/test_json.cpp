@@ -117,7 +117,7 @@ TEST_CASE("bad calibration files are errors naming what is wrong") {
         "gpu": "h100-sxm5-80gb", "constants": {"hbm_efficiency": {"value": -0.5, "provenance": "measured", "source": "f"}}})"),
                     invalid_argument);
     CHECK_THROWS_AS((void)calibration_from_json(R"({"schema": "vidperf.calibration/1", "profile": "x",
-        "gpu": "l4-24gb", "base": "literature"})"),
+        "gpu": "rtx6000ada-48gb", "base": "literature"})"),
                     unsupported);
     CHECK_THROWS_AS((void)calibration_from_json("{\"schema\": \"vidperf.calibration/1\", "), parse_error);
 }

@@ -1,6 +1,10 @@
-// The literature profile against the published microbenchmark figures it was
-// built from (docs/calibration.md). These figures set constants, so agreement
-// here checks the derivation, not the model's accuracy (that is validation's job).
+// The literature profile against single published microbenchmark sweeps. Its
+// shape-aware constants are one fit to the whole public op corpus
+// (validation/public, which holds these sweeps among thousands of other rows),
+// so each sweep is reproduced to the corpus fit's accuracy: close in the
+// large-op regime video models run in, looser for the smallest ops, where the
+// sources' timing methods differ most. Per-family accuracy on held-out rows is
+// validation's job (ctest validation.public).
 #include <doctest/doctest.h>
 
 #include <vidperf/vidperf.hpp>
@@ -43,40 +47,42 @@ TEST_CASE("every literature constant names its source") {
     }
 }
 
-TEST_CASE("H100 BF16 GEMM sweep (XLA sm_90 table) within 8 %") {
+TEST_CASE("H100 BF16 GEMM sweep (XLA sm_90 table): within 8 % from 2048^3, 25 % below") {
     const std::pair<extent, double> points[] = {{256, 6.7}, {512, 43.6}, {1024, 252.8}, {2048, 641.0}, {4096, 780.2}};
     for (const auto& point : points) {
         const extent n = point.first;
         const double published = point.second;
         CAPTURE(n);
-        CHECK(gemm_tflops("h100-sxm5-80gb", n) == doctest::Approx(published).epsilon(0.08));
+        CHECK(gemm_tflops("h100-sxm5-80gb", n) == doctest::Approx(published).epsilon(n >= 2048 ? 0.08 : 0.25));
     }
 }
 
-TEST_CASE("A100 FP16 cuBLASLt sweep (Azure ND A100 v4) within 12 %") {
+TEST_CASE("A100 FP16 cuBLASLt sweep (Azure ND A100 v4): within 12 % from 4096^3, 20 % below") {
     const std::pair<extent, double> points[] = {{1024, 119.4}, {2048, 221.8}, {4096, 228.0}, {8192, 253.7}, {16384, 256.5}};
     for (const auto& point : points) {
         const extent n = point.first;
         const double published = point.second;
         CAPTURE(n);
-        CHECK(gemm_tflops("a100-sxm4-80gb", n) == doctest::Approx(published).epsilon(0.12));
+        CHECK(gemm_tflops("a100-sxm4-80gb", n) == doctest::Approx(published).epsilon(n >= 4096 ? 0.12 : 0.20));
     }
 }
 
-TEST_CASE("H100 attention forward, d=128 (FA3 paper Fig. 5c) within 5 % (cuDNN 6 %)") {
-    // cuDNN peaks at 2k and then falls slightly; the monotone ramp misses that peak by ~5 %
+TEST_CASE("H100 attention forward, d=128 (FA3 paper Fig. 5c): FA2 and FA3 within 6 % from 2k, 15 % below; cuDNN 20 %") {
+    // one seq_half and head_dim_half per kernel over d = 64, 128, 256, causal and full: the short sequences
+    // and cuDNN's flat d=128..256 curve are where that compromise shows
     const extent seqs[] = {512, 1024, 2048, 4096, 8192, 16384};
     const double fa2[] = {309, 350, 362, 368, 370, 370};
     const double fa3[] = {467, 565, 625, 638, 646, 648};
     const double cudnn[] = {497, 574, 617, 609, 600, 595};
     for (int i = 0; i < 6; ++i) {
         CAPTURE(seqs[i]);
+        const double tol = seqs[i] >= 2048 ? 0.06 : 0.15;
         CHECK(attention_tflops("h100-sxm5-80gb", attention_kernel::fa2, seqs[i], 128, false) ==
-              doctest::Approx(fa2[i]).epsilon(0.05));
+              doctest::Approx(fa2[i]).epsilon(tol));
         CHECK(attention_tflops("h100-sxm5-80gb", attention_kernel::fa3, seqs[i], 128, false) ==
-              doctest::Approx(fa3[i]).epsilon(0.05));
+              doctest::Approx(fa3[i]).epsilon(tol));
         CHECK(attention_tflops("h100-sxm5-80gb", attention_kernel::cudnn, seqs[i], 128, false) ==
-              doctest::Approx(cudnn[i]).epsilon(0.06));
+              doctest::Approx(cudnn[i]).epsilon(0.20));
     }
 }
 

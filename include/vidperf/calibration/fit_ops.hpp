@@ -8,9 +8,10 @@
 /// any set of (op, time) pairs. Standard errors come from a deterministic
 /// bootstrap over the points. Needs no third-party library.
 ///
-/// Parameters are searched in log space with Nelder-Mead; a constant whose
-/// key names an efficiency or a ratio is held in (0, 1] (above the peak is
-/// not a physical answer), other constants stay positive.
+/// Parameters are searched with Nelder-Mead in an unbounded space: a constant
+/// whose key names an efficiency or a ratio through the logistic function, so
+/// it stays in (0, 1) (above the peak is not a physical answer), every other
+/// constant through exp, so it stays positive.
 
 #include <algorithm>
 #include <cmath>
@@ -172,14 +173,19 @@ template <class F>
     std::vector<double> x0(n);
     for (std::size_t i = 0; i < n; ++i) {
         const double v = detail::get_constant(work, keys[i]);
-        x0[i] = std::log(v > 0 ? v : (detail::bounded_by_one(keys[i]) ? 0.5 : 1.0));
+        if (detail::bounded_by_one(keys[i])) {
+            const double p = std::clamp(v > 0 ? v : 0.5, 0.01, 0.99);
+            x0[i] = std::log(p / (1 - p));
+        } else {
+            x0[i] = std::log(v > 0 ? v : 1.0);
+        }
     }
-    // x -> constant values: exp, and at most 1 for efficiencies and ratios
+    // x -> constant values: logistic for efficiencies and ratios, exp for the rest
     auto values_of = [&](const std::vector<double>& x) {
         std::vector<double> v(n);
         for (std::size_t i = 0; i < n; ++i) {
-            v[i] = std::exp(std::clamp(x[i], -60.0, 60.0));
-            if (detail::bounded_by_one(keys[i])) v[i] = std::min(v[i], 1.0);
+            const double xi = std::clamp(x[i], -60.0, 60.0);
+            v[i] = detail::bounded_by_one(keys[i]) ? 1 / (1 + std::exp(-xi)) : std::exp(xi);
         }
         return v;
     };

@@ -60,6 +60,10 @@ struct attention_calibration {
     calibrated<Real> seq_half{};       ///< key length at which half of `efficiency` is reached
     calibrated<Real> backward_ratio{}; ///< backward efficiency / forward efficiency
     calibrated<Real> head_dim_half{};  ///< head dimension at which the matrix products are half the work; 0 = none
+    /// Causal masks cost more than halving the keys: tiles on the diagonal run masked,
+    /// and rows finish unevenly. Efficiency of a causal call relative to a full call
+    /// with half the keys; 0 = no separate figure (taken as 1).
+    calibrated<Real> causal_ratio{};
 };
 
 template <class Real = double>
@@ -83,7 +87,9 @@ struct basic_calibration {
     /// Achieved HBM bandwidth of framework kernels per pointwise kind, as a
     /// fraction of the datasheet rate (indexed by pointwise_kind: elementwise,
     /// layernorm, rmsnorm, softmax, reduction). Norm and softmax kernels
-    /// reduce along rows and do not reach copy bandwidth.
+    /// reduce along rows and do not reach copy bandwidth. Pointwise kernels
+    /// stream tensors far larger than L2 in video models and are priced at
+    /// this HBM rate whatever their size (no L2-resident rate).
     std::array<calibrated<Real>, pointwise_kind_count> pointwise_efficiency{};
     calibrated<bytes_per_second_t<Real>> l2_bandwidth{}; ///< 0 = no L2 regime
     calibrated<bytes_t<Real>> l2_resident_lo{};
@@ -170,6 +176,10 @@ constexpr void for_each_constant_of(F&& f, Cal& c, Cals&... cs) {
         "attention_fa2_backward_ratio",       "attention_fa3_backward_ratio",
         "attention_cudnn_backward_ratio",     "attention_sdpa_math_backward_ratio",
         "attention_sdpa_efficient_backward_ratio", "attention_sage_backward_ratio"};
+    constexpr std::array<std::string_view, attention_kernel_count> causal_keys{
+        "attention_fa2_causal_ratio",       "attention_fa3_causal_ratio",
+        "attention_cudnn_causal_ratio",     "attention_sdpa_math_causal_ratio",
+        "attention_sdpa_efficient_causal_ratio", "attention_sage_causal_ratio"};
     constexpr std::array<std::string_view, attention_kernel_count> hd_keys{
         "attention_fa2_head_dim_half",       "attention_fa3_head_dim_half",
         "attention_cudnn_head_dim_half",     "attention_sdpa_math_head_dim_half",
@@ -180,6 +190,7 @@ constexpr void for_each_constant_of(F&& f, Cal& c, Cals&... cs) {
         f(half_keys[i], c.attention[i].seq_half, cs.attention[i].seq_half...);
         f(bwd_keys[i], c.attention[i].backward_ratio, cs.attention[i].backward_ratio...);
         f(hd_keys[i], c.attention[i].head_dim_half, cs.attention[i].head_dim_half...);
+        f(causal_keys[i], c.attention[i].causal_ratio, cs.attention[i].causal_ratio...);
     }
     f(std::string_view("conv_relative_efficiency"), c.conv_relative_efficiency, cs.conv_relative_efficiency...);
     f(std::string_view("launch_overhead_s"), c.launch_overhead, cs.launch_overhead...);

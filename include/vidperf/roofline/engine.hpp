@@ -322,6 +322,10 @@ template <class Real>
         const Real ref = Real(128);
         eta = eta * (d / (d + ac.head_dim_half.value)) * ((ref + ac.head_dim_half.value) / ref);
     }
+    if (a.causal && detail::to_double(ac.causal_ratio.value) > 0) {
+        detail::weaken(p.compute_basis, ac.causal_ratio.from);
+        eta = eta * ac.causal_ratio.value;
+    }
     if (a.direction == pass::backward) {
         detail::weaken(p.compute_basis, ac.backward_ratio.from);
         eta = eta * ac.backward_ratio.value;
@@ -398,7 +402,8 @@ template <class Real>
         detail::raise(errc::no_calibration, "predict(pointwise)",
                       "calibration '" + std::string(cal.profile) + "' has no positive bandwidth efficiency for '" +
                           std::string(name(o.kind)) + "' kernels");
-    p.memory_bandwidth = detail::memory_bandwidth(p.bytes, gpu, cal, bw, p.memory_basis);
+    detail::weaken(p.memory_basis, bw.from);
+    p.memory_bandwidth = gpu.hbm_bandwidth * bw.value;
     p.memory_time = p.bytes / p.memory_bandwidth;
     p.overhead_time = cal.launch_overhead.value;
     detail::weaken(p.overhead_basis, cal.launch_overhead.from);

@@ -23,6 +23,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/core/quantity.hpp>
 #include <vidperf/roofline/calibration.hpp>
+#include <vidperf/roofline/literature_fit.hpp>
 #include <vidperf/roofline/measured.hpp>
 
 namespace vidperf {
@@ -57,7 +58,8 @@ template <class Q>
     for (auto& p : c.pointwise_efficiency) p = {1.0, ideal, 0};
     c.l2_bandwidth = {bytes_per_second(0), ideal, 0};
     c.l2_resident_lo = c.l2_resident_hi = {bytes(0), ideal, 0};
-    for (auto& a : c.attention) a = {true, {1.0, ideal, 0}, {0.0, ideal, 0}, {1.0, ideal, 0}, {0.0, ideal, 0}};
+    for (auto& a : c.attention)
+        a = {true, {1.0, ideal, 0}, {0.0, ideal, 0}, {1.0, ideal, 0}, {0.0, ideal, 0}, {0.0, ideal, 0}};
     c.conv_relative_efficiency = {1.0, ideal, 0};
     c.launch_overhead = {seconds(0), ideal, 0};
     c.combine_exponent = {0.0, ideal, 0};
@@ -176,6 +178,45 @@ inline constexpr std::string_view pointwise_as_copy =
     "assumed: framework pointwise kernels at the streaming-copy efficiency (no per-kind figure for this GPU)";
 inline constexpr std::string_view no_sustained =
     "assumed: no sustained-load clock figure for this GPU; burst clocks";
+// sustained-load figures: docs/sustained-clocks.md has each source and the arithmetic
+inline constexpr std::string_view sus_a100_sxm =
+    "docs/sustained-clocks.md: huggingface/gpu-fryer README @704ba85 A100 SXM ~270 TFLOP/s bf16 over 60 s and Azure "
+    "ND A100 v4 fp16 16384^3 256.5 after 10k warm-ups, each / MAMF 271.2: mean 0.97";
+inline constexpr std::string_view sus_a100_pcie =
+    "docs/sustained-clocks.md: huggingface/gpu-fryer A100-PCIE-40GB ~224 TFLOP/s bf16 over 60 s / MAMF A100 PCIe 252.9";
+inline constexpr std::string_view sus_h100 =
+    "docs/sustained-clocks.md: huggingface/gpu-fryer H100-SXM5 ~730 TFLOP/s bf16 8192^2 over 60 s / MAMF 794.5";
+inline constexpr std::string_view sus_l4 =
+    "docs/sustained-clocks.md: zzc0721/torch-performance-test-data #120 L4 bf16 10240^3 56.90 (1.5 s run) / "
+    "2048^3 70.89 TFLOP/s";
+inline constexpr std::string_view sus_4090 =
+    "docs/sustained-clocks.md: zzc0721/torch-performance-test-data #78 RTX 4090 bf16 158.54/164.81, fp16 "
+    "156.88/168.38 (long/short runs): mean 0.947";
+inline constexpr std::string_view sus_b200 =
+    "docs/sustained-clocks.md: flashinfer PR #2899 B200 FA4 bf16 back to back 1237 vs 1450 TFLOP/s (SM clock "
+    "1965 -> ~1580 MHz)";
+// GEMM peaks of the torch-performance-test-data table (database.md @9d82827): torch.mm of m=n=k in
+// {1024, 2048, 4096, 8192, 10240}, 10 warm-ups, 30 timed with CUDA events; the best size is reported
+inline constexpr std::string_view db_4090 =
+    "zzc0721/torch-performance-test-data@9d82827 database.md: RTX 4090 24GB bf16 best-size torch.mm, median of 7 "
+    "entries 164.8 of 165.2 TFLOP/s (entries reach 173.3: the card boosts above the datasheet clock)";
+inline constexpr std::string_view db_4090_fp32 =
+    "zzc0721/torch-performance-test-data@9d82827 database.md: RTX 4090 24GB fp32 best-size torch.mm, median of 7 "
+    "entries 54.7 of 82.6 TFLOP/s";
+inline constexpr std::string_view db_l40s =
+    "zzc0721/torch-performance-test-data@9d82827 database.md: L40S bf16 best-size torch.mm 269.15 of 362.1 TFLOP/s "
+    "(one entry)";
+inline constexpr std::string_view db_l4 =
+    "zzc0721/torch-performance-test-data@9d82827 database.md: L4 bf16 best-size torch.mm 70.89 of 121 TFLOP/s "
+    "(one entry; 2048^3, short run)";
+inline constexpr std::string_view db_h100_pcie =
+    "zzc0721/torch-performance-test-data@9d82827 database.md: H100 PCIe bf16 best-size torch.mm 495.93 of 756 "
+    "TFLOP/s (one entry)";
+inline constexpr std::string_view tvm_fa_4090 =
+    "apache/tvm tl_doc/flash_perf.md: RTX 4090 flash_attn forward non-causal seq 2k d=128 169.28, d=64 168.91 "
+    "TFLOP/s (above the 165.2 datasheet peak: held at 1); backward d=128 124.57";
+inline constexpr std::string_view gb_l40_copy =
+    "gpu-benches@1c36d50 gpu-stream/l40.txt scale 816 of 864 GB/s (L40: the L40S's AD102 board and 48 GB GDDR6)";
 } // namespace src
 
 /// Shared structure of every literature profile: Hopper numbers, replaced per GPU below.
@@ -222,10 +263,12 @@ inline constexpr std::string_view no_sustained =
     att(attention_kernel::sdpa_efficient).head_dim_half.from = {provenance_kind::assumed, src::efficient_as_fa2};
     att(attention_kernel::sage) = {false, assumed(0, src::sage_none), assumed(0, src::sage_none),
                                    assumed(0, src::sage_none), assumed(0, src::sage_none)};
+    for (auto& a : c.attention)
+        a.causal_ratio = assumed(0, "assumed: no causal figure for this kernel on this GPU (taken as 1)");
     c.conv_relative_efficiency = assumed(9.4 / 25.3, "assumed: measured on H200 (tile-ai/TileOPs #1998)");
     c.launch_overhead = assumed_q(seconds(2.433e-6), "assumed: measured on H200 (gpu-benches small-kernels fit)");
     c.combine_exponent = assumed(0, src::no_ridge_data);
-    c.sustained_clock_ratio = assumed(1.0, src::no_sustained);
+    c.sustained_clock_ratio = lit(0.92, src::sus_h100);
     c.pcie_efficiency = lit(51.0 / 64.0, src::az_h100_h2d);
     c.pageable_factor = assumed(0.459 / 0.646, src::pageable);
     c.nvlink_efficiency = lit(376.0 / 450.0, src::p2p_h100);
@@ -260,6 +303,11 @@ inline constexpr std::string_view no_sustained =
     c.collective_latency.from = {provenance_kind::assumed, from_sxm};
     c.collective_efficiency = lit(115.0 / 300.0, src::h100_pcie_bridge);
     c.all_to_all_efficiency = assumed(115.0 / 300.0, "assumed: the bridge's all-reduce figure (nccl #1161)");
+    c.gemm_efficiency[static_cast<std::size_t>(compute_class::bf16)] = lit(495.93 / 756.0, src::db_h100_pcie);
+    c.gemm_efficiency[static_cast<std::size_t>(compute_class::fp16)] =
+        assumed(495.93 / 756.0, "assumed: as BF16 (same tensor-core rate)");
+    c.sustained_clock_ratio = assumed(0.89, "assumed: A100 PCIe's sustained ratio (docs/sustained-clocks.md; a "
+                                            "monitoring tool's H100 PCIe clocks agree)");
     return c;
 }
 
@@ -288,6 +336,7 @@ inline constexpr std::string_view no_sustained =
     c.collective_latency = lit_q(seconds(30e-6), src::nccl_h200_lat);
     c.collective_efficiency = lit(367.2 / 450.0, src::nccl_h200_bw);
     c.all_to_all_efficiency = assumed(320.0 / 450.0, "assumed: H100 NVLink4 all-to-all figure (GTC25)");
+    c.sustained_clock_ratio = assumed(0.92, "assumed: H100 SXM's sustained ratio (same GH100 at 700 W)");
     return c;
 }
 
@@ -341,6 +390,8 @@ inline constexpr std::string_view no_sustained =
         att(attention_kernel::sdpa_efficient).backward_ratio.from =
             att(attention_kernel::sdpa_efficient).head_dim_half.from = {provenance_kind::assumed,
                                                                         src::efficient_as_fa2};
+    for (auto& a : c.attention)
+        a.causal_ratio = assumed(0, "assumed: no causal figure for this kernel on this GPU (taken as 1)");
     c.conv_relative_efficiency = assumed(9.4 / 25.3, "assumed: measured on H200 (tile-ai/TileOPs #1998)");
     c.launch_overhead = lit_q(seconds(2.555e-6), src::gb_launch_a100);
     c.pcie_efficiency = lit(26.28 / 32.0, src::az_a100_h2d);
@@ -349,6 +400,14 @@ inline constexpr std::string_view no_sustained =
     c.collective_efficiency = lit(234.89 / 300.0, src::nccl_a100_bw);
     c.all_to_all_efficiency = lit(210.0 / 300.0, src::gtc_a2a_a100);
     c.pcie_collective_efficiency = lit(24.0 / 32.0, src::gtc_pcie4);
+    if (pcie)
+        c.sustained_clock_ratio = slug == "a100-pcie-40gb"
+                                      ? lit(0.89, src::sus_a100_pcie)
+                                      : assumed(0.89, "assumed: A100 PCIe 40GB's sustained ratio (same 300 W board)");
+    else
+        c.sustained_clock_ratio = slug == "a100-sxm4-80gb"
+                                      ? lit(0.97, src::sus_a100_sxm)
+                                      : assumed(0.97, "assumed: A100 SXM4 80GB's sustained ratio (same 400 W part)");
     if (pcie) {
         constexpr std::string_view why = "assumed: SXM4 NVLink figure; PCIe cards use a 2-GPU bridge";
         c.nvlink_efficiency.from = c.collective_efficiency.from = c.all_to_all_efficiency.from = {
@@ -358,25 +417,156 @@ inline constexpr std::string_view no_sustained =
     return c;
 }
 
+
+/// Every constant of `c` marked assumed, carried over from another part (`why`).
+constexpr void carry_over(calibration& c, std::string_view why) {
+    for_each_constant(c, [&](std::string_view, auto& k) {
+        if (k.from.kind != provenance_kind::datasheet || k.value != decltype(k.value){})
+            k.from = {provenance_kind::assumed, why};
+    });
+}
+
+/// H800 SXM5: the H100 SXM5's GH100 compute and HBM3 with NVLink cut to 400 GB/s.
+[[nodiscard]] constexpr calibration make_literature_h800() {
+    calibration c = make_literature_hopper("h800-sxm5-80gb");
+    carry_over(c, "assumed: H100 SXM5 figure carried over (same GH100 compute and HBM3; NVLink 400 GB/s)");
+    return c;
+}
+
+/// B200: no published microbenchmark in the literature set beyond GEMMs (the corpus fit) and its sustained
+/// clocks; the rest is carried over from H100 SXM5, marked assumed.
+[[nodiscard]] constexpr calibration make_literature_b200() {
+    calibration c = make_literature_hopper("b200-sxm-180gb");
+    carry_over(c, "assumed: H100 SXM5 figure carried over (no published B200 figure in the literature set)");
+    c.sustained_clock_ratio = lit(0.85, src::sus_b200);
+    return c;
+}
+
+/// Ada boards (L4, L40S, RTX 4090): GEMM from the torch-performance-test-data table, sustained clocks from
+/// docs/sustained-clocks.md, copy efficiency of the L40's GDDR6 board; tiles, overheads and attention
+/// carried over from A100, marked assumed.
+[[nodiscard]] constexpr calibration make_literature_ada(std::string_view slug, calibrated<double> bf16,
+                                                        calibrated<double> sustained_ratio) {
+    calibration c = make_literature_a100(slug, false, lit(816.0 / 864.0, src::gb_l40_copy), false);
+    carry_over(c, "assumed: A100 SXM4 80GB figure carried over (no published figure for this Ada board)");
+    using cc = compute_class;
+    auto set = [&](cc k, calibrated<double> v) { c.gemm_efficiency[static_cast<std::size_t>(k)] = v; };
+    constexpr std::string_view as_bf16 = "assumed: as BF16 (no published figure for this class on this board)";
+    set(cc::bf16, bf16);
+    set(cc::fp16, assumed(bf16.value, as_bf16));
+    set(cc::tf32, assumed(bf16.value, as_bf16));
+    set(cc::fp8, assumed(bf16.value, as_bf16));
+    set(cc::int8, assumed(bf16.value, as_bf16));
+    c.hbm_efficiency = assumed(816.0 / 864.0, src::gb_l40_copy);
+    for (auto& p : c.pointwise_efficiency) p = assumed(c.hbm_efficiency.value, src::pointwise_as_copy);
+    // attention: the board's GEMM efficiency times A100's FA2 / GEMM ratio (0.737 / 0.869)
+    constexpr std::string_view att_why =
+        "assumed: this board's BF16 GEMM efficiency x A100's FA2 / GEMM efficiency ratio (230/312 over 271.2/312)";
+    for (const auto k : {attention_kernel::fa2, attention_kernel::cudnn, attention_kernel::sdpa_efficient}) {
+        auto& a = c.attention[static_cast<std::size_t>(k)];
+        a.efficiency = assumed(bf16.value * (230.0 / 271.2), att_why);
+    }
+    c.sustained_clock_ratio = sustained_ratio;
+    return c;
+}
+
+[[nodiscard]] constexpr calibration make_literature_rtx4090() {
+    calibration c = make_literature_ada("rtx4090-24gb", lit(164.8 / 165.2, src::db_4090), lit(0.95, src::sus_4090));
+    c.gemm_efficiency[static_cast<std::size_t>(compute_class::fp32)] = lit(54.7 / 82.6, src::db_4090_fp32);
+    auto& fa2 = c.attention[static_cast<std::size_t>(attention_kernel::fa2)];
+    fa2.efficiency = lit(1.0, src::tvm_fa_4090);
+    fa2.head_dim_half = lit(0.0, src::tvm_fa_4090);
+    fa2.backward_ratio = lit(124.57 / 169.28, src::tvm_fa_4090);
+    return c;
+}
+
+[[nodiscard]] constexpr calibration make_literature_l40s() {
+    return make_literature_ada("l40s-48gb", lit(269.15 / 362.1, src::db_l40s),
+                               assumed(0.89, "assumed: A100 PCIe's sustained ratio (docs/sustained-clocks.md: "
+                                             "similar watts per SM)"));
+}
+
+[[nodiscard]] constexpr calibration make_literature_l4() {
+    return make_literature_ada("l4-24gb", lit(70.89 / 121.0, src::db_l4), lit(0.80, src::sus_l4));
+}
+
 } // namespace detail
 
 /// The ideal roofline, valid for any GPU.
 inline constexpr calibration datasheet_calibration = detail::make_datasheet();
 
-/// Literature calibrations, one per GPU they cover.
-inline constexpr std::array<calibration, 7> literature_calibrations{{
-    detail::make_literature_a100("a100-sxm4-80gb", false, detail::lit(0.82, detail::src::a100_80_copy), true),
-    detail::make_literature_a100("a100-sxm4-40gb", false, detail::lit(1381.0 / 1555.0, detail::src::gb_a100_40_copy),
-                                 false),
-    detail::make_literature_a100("a100-pcie-80gb", true,
-                                 detail::assumed(0.82, "assumed: A100 SXM4 80GB copy efficiency (same HBM2e type)"),
-                                 false),
-    detail::make_literature_a100("a100-pcie-40gb", true, detail::lit(1381.0 / 1555.0, detail::src::gb_a100_40_copy),
-                                 false),
-    detail::make_literature_h100_sxm(),
-    detail::make_literature_h100_pcie(),
-    detail::make_literature_h200(),
+namespace detail {
+
+/// The literature profiles before the corpus fit is applied: what vidperf_validate --fit-public starts from.
+inline constexpr std::array<calibration, 13> literature_bases{{
+    make_literature_a100("a100-sxm4-80gb", false, lit(0.82, src::a100_80_copy), true),
+    make_literature_a100("a100-sxm4-40gb", false, lit(1381.0 / 1555.0, src::gb_a100_40_copy), false),
+    make_literature_a100("a100-pcie-80gb", true,
+                         assumed(0.82, "assumed: A100 SXM4 80GB copy efficiency (same HBM2e type)"), false),
+    make_literature_a100("a100-pcie-40gb", true, lit(1381.0 / 1555.0, src::gb_a100_40_copy), false),
+    make_literature_h100_sxm(),
+    make_literature_h100_pcie(),
+    make_literature_h200(),
+    make_literature_h800(),
+    make_literature_b200(),
+    make_literature_rtx4090(),
+    make_literature_l40s(),
+    make_literature_l4(),
+    [] {
+        calibration c = make_literature_h100_pcie();
+        c.gpu_slug = "h100-nvl-94gb";
+        carry_over(c, "assumed: H100 PCIe figure carried over (the NVL board: same GH100 at 350-400 W)");
+        return c;
+    }(),
 }};
+
+[[nodiscard]] constexpr const calibration* find_literature_base(std::string_view gpu_slug) noexcept {
+    for (const auto& c : literature_bases)
+        if (c.gpu_slug == gpu_slug) return &c;
+    return nullptr;
+}
+
+/// Norm and softmax efficiencies of a GPU without framework measurements of its own: its elementwise efficiency
+/// times the ratio the reference GPU's corpus fit found (NeuSight's PyTorch kernels on A100 PCIe 40GB); RMSNorm,
+/// which no framework source measures, as LayerNorm (the same row-reduction kernel without the mean).
+constexpr void carry_norm_ratios(calibration& c, const calibration& ref) {
+    auto& el = c.pointwise_efficiency[static_cast<std::size_t>(pointwise_kind::elementwise)];
+    const auto& ref_el = ref.pointwise(pointwise_kind::elementwise);
+    for (const auto k : {pointwise_kind::layernorm, pointwise_kind::softmax}) {
+        auto& e = c.pointwise_efficiency[static_cast<std::size_t>(k)];
+        if (e.from.kind == provenance_kind::literature) continue; // fitted on this GPU
+        if (ref.pointwise(k).from.kind != provenance_kind::literature) continue;
+        e = {el.value * ref.pointwise(k).value / ref_el.value,
+             {provenance_kind::assumed,
+              k == pointwise_kind::layernorm
+                  ? "assumed: this GPU's elementwise efficiency x A100 PCIe 40GB's fitted LayerNorm / elementwise ratio"
+                  : "assumed: this GPU's elementwise efficiency x A100 PCIe 40GB's fitted softmax / elementwise ratio"},
+             0};
+    }
+    auto& rms = c.pointwise_efficiency[static_cast<std::size_t>(pointwise_kind::rmsnorm)];
+    if (rms.from.kind != provenance_kind::literature)
+        rms = {c.pointwise(pointwise_kind::layernorm).value,
+               {provenance_kind::assumed,
+                "assumed: as LayerNorm (no framework RMSNorm measurement: the same row reduction without the mean)"},
+               0};
+}
+
+[[nodiscard]] constexpr std::array<calibration, literature_bases.size()> fitted_literature() {
+    std::array<calibration, literature_bases.size()> out = literature_bases;
+    for (auto& c : out) apply_public_fit(c);
+    calibration ref{};
+    for (const auto& c : out)
+        if (c.gpu_slug == "a100-pcie-40gb") ref = c;
+    for (auto& c : out) carry_norm_ratios(c, ref);
+    return out;
+}
+
+} // namespace detail
+
+/// Literature calibrations, one per GPU they cover: the hand-sourced constants of detail::literature_bases
+/// with the public op corpus's fitted constants applied (roofline/literature_fit.hpp).
+inline constexpr std::array<calibration, detail::literature_bases.size()> literature_calibrations =
+    detail::fitted_literature();
 
 /// The result of choosing a calibration for a GPU: which one, and whether it
 /// is a fallback the caller should tell the user about.
@@ -413,10 +603,8 @@ inline constexpr std::array<std::string_view, 4> builtin_profiles{"best", "measu
         if (const calibration* c = try_find_literature(gpu_slug)) return {c, false, {}};
         if (profile == "best")
             return {&datasheet_calibration, true,
-                    "no measured or literature calibration for this GPU (literature covers A100, H100 SXM5/PCIe, "
-                    "H200): using datasheet"};
-        return {&datasheet_calibration, true,
-                "no literature calibration for this GPU (only A100, H100 SXM5/PCIe, H200): using datasheet"};
+                    "no measured or literature calibration for this GPU: using datasheet"};
+        return {&datasheet_calibration, true, "no literature calibration for this GPU: using datasheet"};
     }
     detail::raise(errc::unknown_profile, "builtin_calibration",
                   "unknown calibration profile '" + std::string(profile) +
