@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include <vidperf/io/diffusers.hpp>
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/vidperf.hpp>
@@ -60,4 +62,64 @@ TEST_CASE("bad diffusers configs are errors naming the file and field") {
     c.transformer = "{\"_class_name\": \"WanTransformer3DModel\",\n \"num_layers\": }";
     CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("line 2"), parse_error);
     CHECK_THROWS_AS((void)load_diffusers_folder("/nonexistent/model", "x"), not_found);
+}
+
+namespace {
+/// Parameters of one tower-level module counted by diffusers 0.42.1 on the meta device from the published
+/// configs (validation/reference/count_reference.py; its output is validation/reference/count_reference.txt).
+struct reference_count {
+    const char* slug;
+    double denoiser;
+    double vae;
+};
+constexpr reference_count reference_counts[] = {
+    {"wan2.1-t2v-1.3b", 1'418'996'800, 126'892'531}, {"wan2.1-t2v-14b", 14'288'491'584, 126'892'531},
+    {"wan2.1-i2v-14b", 16'394'878'784, 126'892'531}, {"wan2.2-ti2v-5b", 4'999'787'712, 704'688'668},
+    {"cogvideox-2b", 1'693'783'872, 215'583'907},    {"cogvideox-5b", 5'570'283'072, 215'583'907},
+    {"cogvideox1.5-5b", 5'570'676'352, 215'583'907}, {"hunyuanvideo", 12'821'012'544, 246'478'803},
+    {"mochi-1", 10'027'677'744, 459'748'611},        {"ltx-video", 1'923'385'472, 419'193'649},
+};
+} // namespace
+
+TEST_CASE("folders written by diffusers' own save_config import with the reference parameter counts") {
+    for (const auto& r : reference_counts) {
+        CAPTURE(r.slug);
+        const auto loaded = load_diffusers_folder(
+            std::string(VIDPERF_SOURCE_DIR) + "/tests/data/diffusers/save_config/" + r.slug, r.slug);
+        CHECK(parameters(loaded.spec, "denoiser") == r.denoiser);
+        CHECK(vae_parameters(loaded.spec.vae) == r.vae);
+        // and the presets themselves
+        CHECK(parameters(find_model(r.slug), "denoiser") == r.denoiser);
+    }
+}
+
+TEST_CASE("exported configs carry what diffusers needs to build the same model") {
+    // Wan2.2's VAE works on 2x2-patchified pixels: without in/out_channels 12 diffusers builds conv_in 3 -> 160
+    // and conv_out 256 -> 3 (3x3x3): 12*160*27 - 3*160*27 + (256*12*27 + 12) - (256*3*27 + 3) = 101,097 fewer
+    // parameters, 704,587,571 instead of 704,688,668
+    const auto wan22 = to_diffusers(find_model("wan2.2-ti2v-5b"));
+    const auto vae = nlohmann::json::parse(wan22.vae);
+    CHECK(vae.at("in_channels") == 12);
+    CHECK(vae.at("out_channels") == 12);
+    CHECK(vae.at("patch_size") == 2);
+    CHECK(nlohmann::json::parse(wan22.model_index).at("expand_timesteps") == true);
+    CHECK(nlohmann::json::parse(to_diffusers(find_model("wan2.1-t2v-14b")).vae).at("in_channels") == 3);
+
+    // CogVideoX-5b rotates q and k; 2b adds fixed sin-cos positions (diffusers' default, false)
+    CHECK(nlohmann::json::parse(to_diffusers(find_model("cogvideox-5b")).transformer)
+              .at("use_rotary_positional_embeddings") == true);
+    CHECK(nlohmann::json::parse(to_diffusers(find_model("cogvideox-2b")).transformer)
+              .at("use_rotary_positional_embeddings") == false);
+
+    // Mochi's decoder widths under the key AutoencoderKLMochi takes
+    const auto mochi = nlohmann::json::parse(to_diffusers(find_model("mochi-1")).vae);
+    CHECK(mochi.at("decoder_block_out_channels") == nlohmann::json({128, 256, 512, 768}));
+    CHECK_FALSE(mochi.contains("block_out_channels"));
+
+    // a CogVideoX transformer config without the key is diffusers' default: no rotary embedding
+    auto cog = to_diffusers(find_model("cogvideox-5b"));
+    auto t = nlohmann::json::parse(cog.transformer);
+    t.erase("use_rotary_positional_embeddings");
+    cog.transformer = t.dump();
+    CHECK_FALSE(model_from_diffusers(cog, "x").spec.denoiser.rotary);
 }

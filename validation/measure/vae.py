@@ -6,8 +6,10 @@ The tower's style says which norm (group, gain-only RMS, parameter-free RMS, Cog
 which resnet convolutions (causal 3x3x3, per-frame 3x3, per-frame 3x3 with a temporal resnet as SVD),
 which up-sampler (Wan's time conv + nearest + 3x3, interpolation + 3x3, nearest + causal 3x3x3, conv or
 linear to ft*fs^2 times the channels + depth-to-space) and whether time padding is causal. Blocks:
-conv, linear, resnet (repeat, optional attention after each), attention (per frame, over h x w), up,
-norm_act, act, unpatchify.
+conv, linear, resnet (repeat, optional attention after each), attention (per frame over h x w, or with
+`attention_all_frames` over every frame of the chunk under a frame-causal mask as HunyuanVideo), up,
+norm_act, act, unpatchify, trim (drops leading frames: Mochi's up-samplers expand every frame, `trim_after`,
+and the decoder keeps (T - 1) * t_c + 1 at the end).
 
 The latent is decoded `temporal_chunk` latent frames at a time (0 = all at once). With a causal style
 each convolution keeps the last (kernel_t - 1) frames of its input for the next chunk, so the result
@@ -178,10 +180,12 @@ class ResNet(nn.Module):
 
 
 class FrameAttention(nn.Module):
-    """Attention within each frame over its h x w positions, with a residual."""
+    """Attention within each frame over its h x w positions, with a residual; with the style's
+    `attention_all_frames`, over all frames of the chunk at once, frame i attending to frames <= i."""
 
     def __init__(self, style, c, z, **kw):
         super().__init__()
+        self.all_frames = style.get("attention_all_frames", False)
         self.norm = make_norm(style, c, z, **kw)
         hd = style.get("head_dim") or 0
         self.heads = c // hd if hd and c % hd == 0 else 1
@@ -190,10 +194,15 @@ class FrameAttention(nn.Module):
 
     def forward(self, x, ctx):
         b, c, t, h, w = x.shape
-        y = self.norm(x, ctx).permute(0, 2, 3, 4, 1).reshape(b * t, h * w, c)
-        q, k, v = self.qkv(y).reshape(b * t, h * w, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
-        o = F.scaled_dot_product_attention(q, k, v)  # (bt, heads, hw, d)
-        o = self.proj(o.transpose(1, 2).reshape(b * t, h * w, c))
+        n, s = (b, t * h * w) if self.all_frames else (b * t, h * w)
+        y = self.norm(x, ctx).permute(0, 2, 3, 4, 1).reshape(n, s, c)
+        q, k, v = self.qkv(y).reshape(n, s, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        mask = None
+        if self.all_frames:  # additive frame-causal mask, materialised as the reference code does
+            frame = torch.arange(t, device=x.device).repeat_interleave(h * w)
+            mask = torch.where(frame[None, :] <= frame[:, None], 0.0, float("-inf")).to(q.dtype)
+        o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)  # (n, heads, s, d)
+        o = self.proj(o.transpose(1, 2).reshape(n, s, c))
         return x + o.reshape(b, t, h, w, c).permute(0, 4, 1, 2, 3)
 
 
@@ -215,6 +224,7 @@ class Up(nn.Module):
     def __init__(self, style, cin, cout, ft, fs, **kw):
         super().__init__()
         self.kind, self.ft, self.fs, self.cout = style["resample"], ft, fs, cout
+        self.trim_after = style.get("trim_after", False)
         causal = style["causal"]
         if self.kind == "wan":
             self.time = Conv(cin, ft * cin, (3, 1, 1), causal=causal, **kw) if ft > 1 else None
@@ -254,7 +264,7 @@ class Up(nn.Module):
             return self.conv(x, ctx)
         y = self.conv(x, ctx) if self.kind == "conv_d2s" else self.conv(x)
         y = depth_to_space(y, ft, self.fs, self.cout)
-        return y[:, :, ft - 1:] if ctx.first and ft > 1 else y
+        return y[:, :, ft - 1:] if ctx.first and ft > 1 and not self.trim_after else y
 
 
 class NormAct(nn.Module):
@@ -283,6 +293,17 @@ class Linear3d(nn.Conv3d):
 
     def forward(self, x, ctx):
         return super().forward(x)
+
+
+class Trim(nn.Module):
+    """Drops the first `frames` frames of the first chunk (Mochi's drop_last_temporal_frames)."""
+
+    def __init__(self, frames):
+        super().__init__()
+        self.frames = frames
+
+    def forward(self, x, ctx):
+        return x[:, :, self.frames:] if ctx.first else x
 
 
 class Decoder(nn.Module):
@@ -317,6 +338,8 @@ class Decoder(nn.Module):
                 mods.append(NormAct(style, cin, z, norm=k == "norm_act", **kw))
             elif k == "unpatchify":
                 mods.append(Unpatchify(fs))
+            elif k == "trim":
+                mods.append(Trim(ft))
             else:
                 raise ValueError("decoder block kind '%s' is not built here" % k)
         self.blocks = nn.ModuleList(mods)

@@ -168,6 +168,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         v.upsample_halves = !(has(j, "is_residual") && j.at("is_residual").is_boolean() && j.at("is_residual").get<bool>());
         v.temporal_compression = opt_int(j, "scale_factor_temporal", w).value_or(4);
         v.spatial_compression = opt_int(j, "scale_factor_spatial", w).value_or(8 * v.patch);
+        v.temporal_chunk = 1;
+        v.tiles = presets_detail::wan21_vae().tiles;
     } else if (cls == "AutoencoderKLCogVideoX" || cls == "AutoencoderKLHunyuanVideo" ||
                cls == "AutoencoderKLTemporalDecoder") {
         v.family = cls == "AutoencoderKLCogVideoX"      ? vae_family::cogvideox
@@ -190,6 +192,22 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         if (v.family == vae_family::svd) v.up_t = {};
         v.patch = 1;
         v.upsample_halves = false;
+        if (v.family == vae_family::hunyuan) {
+            v.temporal_chunk = 0;
+            v.tiles = presets_detail::hunyuan_vae().tiles;
+        } else if (v.family == vae_family::cogvideox) {
+            // tiles of half the config's sample size, overlapping by 1/6 of their height and 1/5 of their width
+            // (AutoencoderKLCogVideoX.__init__: latent strides int(tile * (1 - factor)))
+            const extent th = opt_int(j, "sample_height", w).value_or(480) / 2;
+            const extent tw = opt_int(j, "sample_width", w).value_or(720) / 2;
+            const auto stride = [](extent tile, double factor) {
+                return static_cast<extent>(static_cast<double>(tile / 8) * (1.0 - factor)) * 8;
+            };
+            v.temporal_chunk = 2;
+            v.tiles = {th, tw, stride(th, 1.0 / 6.0), stride(tw, 1.0 / 5.0)};
+        } else {
+            v.tiles = {}; // AutoencoderKLTemporalDecoder has no tiled decode
+        }
     } else if (cls == "AutoencoderKLLTXVideo") {
         if (has(j, "timestep_conditioning") && j.at("timestep_conditioning").is_boolean() &&
             j.at("timestep_conditioning").get<bool>())
@@ -206,10 +224,12 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         v.temporal_compression = st[0] * st[1] * st[2] * st[3];
         v.spatial_compression = v.patch * st[0] * st[1] * st[2] * st[3];
         v.upsample_halves = false;
+        v.temporal_chunk = 0;
+        v.tiles = presets_detail::ltx_vae().tiles;
     } else if (cls == "AutoencoderKLMochi") {
         v.family = vae_family::mochi;
         v.widths = int_list<4, extent>(j, "encoder_block_out_channels", w);
-        v.decoder_widths = int_list<4, extent>(j, "block_out_channels", w);
+        v.decoder_widths = int_list<4, extent>(j, "decoder_block_out_channels", w);
         v.layers = int_list<5, extent>(j, "layers_per_block", w);
         const auto te = int_list<3, std::uint8_t>(j, "temporal_expansions", w);
         const auto se = int_list<3, std::uint8_t>(j, "spatial_expansions", w);
@@ -219,6 +239,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         v.temporal_compression = te[0] * te[1] * te[2];
         v.spatial_compression = se[0] * se[1] * se[2];
         v.upsample_halves = false;
+        v.temporal_chunk = 0;
+        v.tiles = presets_detail::mochi_vae().tiles;
     }
     // other VAE classes keep the preset's structure; compression ratios where given
     if (cls != "AutoencoderKLTemporalDecoder") {
@@ -254,6 +276,9 @@ inline void read_vae(const std::string& text, vae_spec& v) {
                   {"scale_factor_spatial", v.spatial_compression}};
         if (dw != v.widths) c["decoder_base_dim"] = dw[0];
         if (v.patch != 1) c["patch_size"] = v.patch;
+        // the patchified pixels are the encoder's input and the decoder's output (diffusers defaults to 3)
+        c["in_channels"] = 3 * v.patch * v.patch;
+        c["out_channels"] = 3 * v.patch * v.patch;
         if (!v.upsample_halves) c["is_residual"] = true;
         return c;
     }
@@ -280,7 +305,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         return {{"_class_name", "AutoencoderKLMochi"},
                 {"latent_channels", v.latent_channels},
                 {"encoder_block_out_channels", list(v.widths, 4)},
-                {"block_out_channels", list(dw, 4)},
+                {"decoder_block_out_channels", list(dw, 4)},
                 {"layers_per_block", list(v.layers, 5)},
                 {"temporal_expansions", list(v.down_t, 3)},
                 {"spatial_expansions", list(v.down_s, 3)}};
@@ -317,6 +342,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     m.slug = detail::keep(store, std::string(slug));
     m.name = m.slug;
     m.source = detail::keep(store, "diffusers folder (" + cls + "), defaults from preset " + std::string(base));
+    m.standard.impl = implementation::diffusers; // a diffusers folder runs in its diffusers pipeline
+    m.standard.attention = default_attention(m.standard.impl, m.denoiser.code, m.standard.attention);
     denoiser_spec& d = m.denoiser;
     d.layers = detail::int_field(t, "num_layers", wt);
     d.heads = detail::int_field(t, "num_attention_heads", wt);
@@ -345,7 +372,12 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         d.ffn = 4 * d.hidden;
         d.text_dim = detail::int_field(t, "text_embed_dim", wt);
         d.time_embed_dim = detail::int_field(t, "time_embed_dim", wt);
+        d.time_freq_dim = d.hidden; // time_proj = Timesteps(inner_dim)
         d.text_tokens = detail::opt_int(t, "max_text_seq_length", wt).value_or(226);
+        // diffusers' default is false (sin-cos positions, CogVideoX-2b); 5b and 1.5 set it
+        d.rotary = detail::has(t, "use_rotary_positional_embeddings") &&
+                   t.at("use_rotary_positional_embeddings").is_boolean() &&
+                   t.at("use_rotary_positional_embeddings").get<bool>();
     } else if (cls == "HunyuanVideoTransformer3DModel") {
         d.hidden = d.heads * d.head_dim;
         d.single_layers = detail::int_field(t, "num_single_layers", wt);
@@ -375,9 +407,15 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     if (!c.text_encoder.empty()) detail::read_text_encoder(c.text_encoder, m.text_encoders[0], store);
     if (!c.text_encoder_2.empty() && m.text_encoder_count > 1)
         detail::read_text_encoder(c.text_encoder_2, m.text_encoders[1], store);
-    if (!c.model_index.empty()) { // only checked: it must be a pipeline index
+    if (!c.model_index.empty()) { // checked: it must be a pipeline index
         const nlohmann::json mi = detail::parse_json(c.model_index, "model_index.json");
         (void)detail::string_field(mi, "_class_name", "model_index.json");
+        // WanPipeline's expand_timesteps (Wan2.2-TI2V-5B): the timestep MLP runs on every token
+        if (detail::has(mi, "expand_timesteps")) {
+            if (!mi.at("expand_timesteps").is_boolean())
+                detail::raise(errc::json_wrong_type, "model_index.json", "field 'expand_timesteps' must be true or false");
+            m.denoiser.expand_timesteps = mi.at("expand_timesteps").get<bool>();
+        }
     }
     return out;
 }
@@ -460,6 +498,7 @@ namespace detail {
         t["max_text_seq_length"] = d.text_tokens;
         t["patch_size"] = m.latent.patch_h;
         t["patch_size_t"] = m.latent.patch_t > 1 ? nlohmann::json(m.latent.patch_t) : nlohmann::json(nullptr);
+        t["use_rotary_positional_embeddings"] = d.rotary;
         pipeline = "CogVideoXPipeline";
         break;
     case denoiser_family::mmdit_dual_single:
@@ -491,7 +530,9 @@ namespace detail {
     }
     const nlohmann::json v = detail::vae_config(m.vae);
     diffusers_configs c;
-    c.model_index = nlohmann::json{{"_class_name", pipeline}}.dump(2);
+    nlohmann::json index{{"_class_name", pipeline}};
+    if (d.expand_timesteps) index["expand_timesteps"] = true;
+    c.model_index = index.dump(2);
     c.transformer = t.dump(2);
     c.vae = v.dump(2);
     c.text_encoder = detail::text_encoder_config(m.text_encoders[0]).dump(2);

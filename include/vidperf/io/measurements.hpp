@@ -69,6 +69,7 @@ namespace detail {
                                                       std::string_view where) {
     const auto& j = require_field(r, "workload", where);
     video_workload w = m.standard;
+    w.impl = implementation::ideal; // validation/measure runs vidperf's own block structure, not a reference code
     const std::string w_where = std::string(where) + ".workload";
     w.width = op_extent(j, "width", w_where, 1);
     w.height = op_extent(j, "height", w_where, 1);

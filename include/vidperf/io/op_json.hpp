@@ -11,7 +11,8 @@
 ///   {"kind":"conv","batch","c_in","c_out","input":[D,H,W],"kernel":[..],"stride":[..],"pad_before":[..],
 ///    "pad_after":[..],"dilation":[..],"groups","dtype","direction"}
 ///   {"kind":"pointwise","pointwise":"rmsnorm","elements","inputs","outputs","output_elements",
-///    "param_elements","flops_per_element","dtype"}
+///    "param_elements","flops_per_element","dtype","output_dtype","output_dtype_inputs"}
+///    (the last two only for a kernel whose outputs have another dtype than its inputs)
 ///   {"kind":"copy","copy":"h2d|d2h|d2d|peer","bytes","pinned"}                    (read only)
 ///   {"kind":"collective","collective":"all_reduce|all_gather|reduce_scatter|all_to_all|send_recv",
 ///    "elements","ranks","dtype","link":"nvlink|pcie|network","network_GBps"}       (read only)
@@ -139,17 +140,23 @@ namespace detail {
                     {"groups", c->groups},
                     {"dtype", std::string(name(c->type))},
                     {"direction", std::string(name(c->direction))}};
-    if (const auto* p = std::get_if<pointwise_op>(&o))
-        return json{{"kind", "pointwise"},
-                    {"pointwise", std::string(name(p->kind))},
-                    {"elements", p->elements},
-                    {"inputs", p->inputs},
-                    {"outputs", p->outputs},
-                    {"output_elements", p->output_elements > 0 ? p->output_elements : p->elements},
-                    {"param_elements", p->param_elements},
-                    {"flops_per_element",
-                     p->flops_per_element >= 0 ? p->flops_per_element : default_flops_per_element(p->kind)},
-                    {"dtype", std::string(name(p->type))}};
+    if (const auto* p = std::get_if<pointwise_op>(&o)) {
+        json out{{"kind", "pointwise"},
+                 {"pointwise", std::string(name(p->kind))},
+                 {"elements", p->elements},
+                 {"inputs", p->inputs},
+                 {"outputs", p->outputs},
+                 {"output_elements", p->output_elements > 0 ? p->output_elements : p->elements},
+                 {"param_elements", p->param_elements},
+                 {"flops_per_element",
+                  p->flops_per_element >= 0 ? p->flops_per_element : default_flops_per_element(p->kind)},
+                 {"dtype", std::string(name(p->type))}};
+        if (p->output_type) {
+            out["output_dtype"] = std::string(name(*p->output_type));
+            out["output_dtype_inputs"] = p->output_type_inputs;
+        }
+        return out;
+    }
     return nullptr;
 }
 
@@ -236,6 +243,12 @@ namespace detail {
                 raise(errc::json_bad_value, where, "field 'flops_per_element' must be >= 0");
         }
         p.type = op_dtype(j, "dtype", where, dtype::bf16);
+        if (has(j, "output_dtype")) p.output_type = op_dtype(j, "output_dtype", where, p.type);
+        p.output_type_inputs = static_cast<int>(op_extent_or(j, "output_dtype_inputs", where, 0, 0));
+        if (p.output_type_inputs > p.inputs)
+            raise(errc::json_bad_value, where, "field 'output_dtype_inputs' must be <= 'inputs'");
+        if (p.output_type_inputs > 0 && !p.output_type)
+            raise(errc::json_missing_field, where, "field 'output_dtype_inputs' needs 'output_dtype'");
         return p;
     }
     if (kind == "copy") {

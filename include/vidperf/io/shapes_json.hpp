@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,8 +57,6 @@ struct job_op {
     return out;
 }
 
-/// The `vidperf.shapes/1` document of model `m` at workload `w`, shares
-/// predicted on `gpu` with `cal`.
 /// A VAE tower as JSON: its style, its blocks in order (what validation/measure/vae.py builds) and its
 /// parameter count.
 [[nodiscard]] inline nlohmann::json vae_tower_json(const vae_spec& v, const vae_tower& t, bool decoder) {
@@ -81,7 +80,9 @@ struct job_op {
               {"causal", t.style.causal},
               {"layernorm_shortcut", t.style.layernorm_shortcut},
               {"qkv_bias", t.style.qkv_bias},
-              {"head_dim", t.style.head_dim}}},
+              {"head_dim", t.style.head_dim},
+              {"attention_all_frames", t.style.attention_all_frames},
+              {"trim_after", t.style.trim_after}}},
             {"blocks", std::move(blocks)},
             {"parameters", vae_tower_parameters(v, t, decoder)}};
 }
@@ -99,10 +100,35 @@ struct job_op {
             {"decoder", vae_tower_json(v, vae_decoder(v), true)}};
 }
 
+/// Each stage's calls, module parameters and FLOPs per call by op family (GEMM, attention, convolution,
+/// pointwise): what an independent count of the reference code compares with.
+[[nodiscard]] inline nlohmann::json stage_summary_json(const std::vector<stage>& stages) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& s : stages) {
+        double gemm = 0, attention = 0, conv = 0, pointwise = 0;
+        for (const auto& u : s.ops) {
+            const double f = u.count * cost(u.op).flops.value();
+            if (std::holds_alternative<gemm_op>(u.op)) gemm += f;
+            else if (std::holds_alternative<attention_op>(u.op)) attention += f;
+            else if (std::holds_alternative<conv_op>(u.op)) conv += f;
+            else if (std::holds_alternative<pointwise_op>(u.op)) pointwise += f;
+        }
+        out.push_back({{"name", s.name},
+                       {"module", s.module},
+                       {"calls", s.calls},
+                       {"parameters", s.parameters},
+                       {"flops_per_call",
+                        {{"gemm", gemm}, {"attention", attention}, {"conv", conv}, {"pointwise", pointwise}}}});
+    }
+    return out;
+}
+
+/// The `vidperf.shapes/1` document of model `m` at workload `w` with inference options `opt` (VAE tiling,
+/// ...), shares predicted on `gpu` with `cal`.
 [[nodiscard]] inline nlohmann::json shapes_document(const model_spec& m, const video_workload& w, const gpu_spec& gpu,
-                                                    const calibration& cal) {
+                                                    const calibration& cal, const inference_options& opt = {}) {
     using nlohmann::json;
-    const auto stages = lower_inference(m, w);
+    const auto stages = lower_inference(m, w, opt);
     const auto ops = distinct_ops(stages, gpu, cal);
     double total = 0;
     for (const auto& o : ops) total += o.job_time_s;
@@ -146,6 +172,8 @@ struct job_op {
                        {"qk_norm", d.qk_norm},
                        {"calls_batch", w.cfg == cfg_mode::batched ? 2 * w.batch : w.batch}};
     doc["vae"] = vae_json(m.vae);
+    doc["vae_tiling"] = opt.tiling.enabled;
+    doc["stages"] = stage_summary_json(stages);
     json list = json::array();
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const auto& o = ops[i];

@@ -78,6 +78,13 @@ struct denoiser_spec {
     extent time_freq_dim = 256; ///< sinusoidal timestep features
     extent time_embed_dim = 0;  ///< width of the timestep embedding; 0 = hidden
     bool qk_norm = true;
+    bool rotary = true;        ///< rotary positions on q and k (mmdit_joint: CogVideoX-2b adds fixed sin-cos positions)
+    int cross_norm_affine = 2; ///< parameters per channel of the norm before cross-attention: Wan's LayerNorm 2, LTX's RMSNorm 0
+    reference_code code = reference_code::none; ///< whose code its implementations run (models/implementation.hpp)
+    bool expand_timesteps = false; ///< the reference code runs the timestep MLP on every token (Wan2.2 TI2V-5B)
+    /// The model's own repository holds the weights in fp32 and runs the GEMMs under bf16 autocast
+    /// (Wan2.1: WanModel.from_pretrained without a dtype; see weight_storage in implementation.hpp).
+    bool official_fp32_weights = false;
     unet_spec unet{}; ///< unet_temporal only
 };
 
@@ -141,6 +148,7 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
 [[nodiscard]] inline stage lower_denoiser(const denoiser_spec& s, const latent_rule& rule, const latent_shape& lat,
                                           extent videos, const video_workload& w, double calls) {
     const std::string where = "lower_denoiser";
+    check_attention(w.impl, s.code, w.attention);
     if (s.family == denoiser_family::unet_temporal) return lower_unet(s.unet, lat, videos, w, calls);
     detail::require_positive(static_cast<double>(s.layers), where, "layers");
     detail::require_positive(static_cast<double>(s.hidden), where, "hidden");
@@ -157,9 +165,25 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
     const extent patch_in = s.in_channels * patch; // patch embedding: a GEMM over tokens
     const extent patch_out = s.out_channels * patch;
     const attention_kernel k = w.attention;
+    // a non-ideal implementation with its own block kernels replaces the block's pointwise kernels below
+    const bool ideal_pw = !has_block_ops(w.impl, s.code);
+    const bool per_token = per_token_timesteps(w.impl, s.expand_timesteps);
+    block_shape bs;
+    bs.videos = videos;
+    bs.video_rows = NV;
+    bs.text_rows = LV;
+    bs.image_rows = videos * s.image_tokens;
+    bs.width = D;
+    bs.attn_width = A;
+    bs.head_dim = hd;
+    bs.ffn = s.ffn;
+    bs.qk_norm = s.qk_norm;
 
     stage_builder b("denoiser", "denoiser", w.compute, w.weights);
-    detail::time_embedding(b, s, videos);
+    if (per_token) // also the time projection to 6 D, in place of the one below
+        per_token_time_embedding(b, w.impl, NV, s.time_freq_dim, D, w.compute);
+    else
+        detail::time_embedding(b, s, videos);
 
     switch (s.family) {
     case denoiser_family::dit_cross:
@@ -172,7 +196,7 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         b.linear(LV, s.text_dim, D);
         b.elementwise(LV * D);
         b.linear(LV, D, D);
-        b.linear(videos, D, 6 * D); // time projection to the 6 modulation vectors
+        if (!per_token) b.linear(videos, D, 6 * D); // time projection to the 6 modulation vectors
         if (s.image_tokens > 0) {   // CLIP image tokens through an MLP projector
             const extent IV = videos * s.image_tokens;
             b.norm(pointwise_kind::layernorm, IV, s.image_dim, 2);
@@ -185,24 +209,38 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         auto block = [&](extent groups, extent seq) {
             b.parameters(6.0 * static_cast<double>(D)); // per-block modulation table
             b.role(op_role::sequence);
-            b.norm(pointwise_kind::layernorm, NV, D, 0);
-            detail::modulated_residual(b, NV, D);
+            if (ideal_pw) {
+                b.norm(pointwise_kind::layernorm, NV, D, 0);
+                detail::modulated_residual(b, NV, D);
+            }
             b.linear(NV, D, A);
             b.linear(NV, D, A);
             b.linear(NV, D, A);
             if (s.qk_norm) {
-                b.norm(pointwise_kind::rmsnorm, NV, A, 1);
-                b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+                if (ideal_pw) {
+                    b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+                    b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+                } else {
+                    b.parameters(2.0 * static_cast<double>(A));
+                }
             }
-            b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on q and k
+            if (ideal_pw) b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on q and k
             b.role(op_role::self_attention);
             b.attention(detail::make_attention(groups, H, seq, seq, hd, k));
             b.role(op_role::sequence);
             b.linear(NV, A, D);
             // cross-attention to the text (and image) tokens
-            b.norm(pointwise_kind::layernorm, NV, D, 2);
+            if (ideal_pw)
+                b.norm(pointwise_kind::layernorm, NV, D, s.cross_norm_affine);
+            else
+                b.parameters(static_cast<double>(s.cross_norm_affine) * static_cast<double>(D));
             b.linear(NV, D, A);
-            if (s.qk_norm) b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+            if (s.qk_norm) {
+                if (ideal_pw)
+                    b.norm(pointwise_kind::rmsnorm, NV, A, 1);
+                else
+                    b.parameters(static_cast<double>(A));
+            }
             b.role(op_role::replicated); // the text's keys and values, on every GPU
             b.linear(LV, D, A);
             b.linear(LV, D, A);
@@ -218,15 +256,18 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
                 b.role(op_role::cross_attention);
                 b.attention(detail::make_attention(videos, H, N, s.image_tokens, hd, k));
                 b.role(op_role::sequence);
-                b.elementwise(NV * A, 2, 1, 1); // add the two attention outputs
+                if (ideal_pw) b.elementwise(NV * A, 2, 1, 1); // add the two attention outputs
             }
             b.role(op_role::sequence);
             b.linear(NV, A, D);
-            b.elementwise(NV * D, 2, 1, 1); // residual
-            // MLP
-            b.norm(pointwise_kind::layernorm, NV, D, 0);
-            detail::modulated_residual(b, NV, D);
+            if (ideal_pw) {
+                b.elementwise(NV * D, 2, 1, 1); // residual
+                // MLP
+                b.norm(pointwise_kind::layernorm, NV, D, 0);
+                detail::modulated_residual(b, NV, D);
+            }
             detail::mlp(b, NV, D, s.ffn, s.mlp);
+            if (!ideal_pw) block_ops(b, w.impl, s.code, block_part::cross, bs, w.compute, w.weights, per_token);
             b.role(op_role::replicated);
         };
         b.begin_repeat(static_cast<double>(s.layers));
@@ -256,31 +297,45 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         b.linear(NV, patch_in, D);
         b.role(op_role::replicated);
         b.linear(LV, s.text_dim, D);   // text projection
+        if (!s.rotary) b.elementwise(JV * D, 2, 1, 1); // fixed sin-cos positions added to the embedded tokens
         b.begin_repeat(static_cast<double>(s.layers));
         // norm1 and norm2: LayerNormZero, each a linear(time_embed -> 6 D) on the timestep embedding
         for (int i = 0; i < 2; ++i) {
             b.role(op_role::replicated);
             b.linear(videos, te, 6 * D);
             b.role(op_role::sequence); // joint rows split with the video (text rows approximated as split too)
-            b.norm(pointwise_kind::layernorm, JV, D, 2);
-            detail::modulated_residual(b, JV, D);
+            if (ideal_pw) {
+                b.norm(pointwise_kind::layernorm, JV, D, 2);
+                detail::modulated_residual(b, JV, D);
+            } else {
+                b.parameters(2.0 * static_cast<double>(D));
+            }
         }
         b.linear(JV, D, A);
         b.linear(JV, D, A);
         b.linear(JV, D, A);
         if (s.qk_norm) { // per-head LayerNorm on q and k: weight and bias of head_dim each
-            b.norm(pointwise_kind::layernorm, JV, A, 0);
-            b.norm(pointwise_kind::layernorm, JV, A, 0);
+            if (ideal_pw) {
+                b.norm(pointwise_kind::layernorm, JV, A, 0);
+                b.norm(pointwise_kind::layernorm, JV, A, 0);
+            }
             b.parameters(4.0 * static_cast<double>(hd));
         }
-        b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on the video part
+        if (ideal_pw && s.rotary) b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on the video part
         b.role(op_role::self_attention);
         b.attention(detail::make_attention(videos, H, J, J, hd, k));
         b.role(op_role::sequence);
         b.linear(JV, A, D);
         detail::mlp(b, JV, D, s.ffn, s.mlp);
+        if (!ideal_pw) block_ops(b, w.impl, s.code, block_part::joint, bs, w.compute, w.weights, per_token);
         b.role(op_role::replicated);
         b.end_repeat();
+        b.role(op_role::sequence); // CogVideoX's norm_final (LayerNorm with weight and bias) on the video rows
+        if (ideal_pw)
+            b.norm(pointwise_kind::layernorm, NV, D, 2);
+        else
+            b.parameters(2.0 * static_cast<double>(D));
+        b.role(op_role::replicated);
         detail::mmdit_output(b, videos, te, NV, JV, D, patch_out, 2, w.compute);
         break;
     }
@@ -297,6 +352,15 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         b.linear(NV, patch_in, D);
         b.role(op_role::replicated);
         b.linear(LV, s.text_dim, T);
+        if (asym) { // Mochi's caption attention pool into the conditioning (MochiAttentionPool, 8 heads)
+            const extent P = s.text_dim, heads = 8;
+            b.elementwise(LV * P, 2, 1, 1);    // the prompt tokens' mean: the pool's one query
+            b.linear(videos * (L + 1), P, 2 * P); // keys and values of [mean; tokens]
+            b.linear(videos, P, P);            // the mean's query
+            b.attention(detail::make_attention(videos, heads, 1, L + 1, P / heads, k));
+            b.linear(videos, P, te);           // to the conditioning width, added to the timestep embedding
+            b.parameters(3.0 * static_cast<double>(H * (hd / 2))); // learned RoPE frequencies (pos_frequencies)
+        }
         if (s.pooled_dim > 0) { // pooled text vector MLP into the timestep embedding
             b.linear(videos, s.pooled_dim, te);
             b.linear(videos, te, te);
@@ -306,7 +370,15 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
             b.linear(videos, te, te);
         }
         if (s.refiner_layers > 0) { // self-attention refiner blocks on the text tokens
-            b.linear(videos, te, T); // refiner timestep conditioning
+            // the refiner's own conditioning (HunyuanVideoTokenRefiner.time_text_embed): a timestep MLP and an
+            // MLP of the text tokens' masked mean
+            b.linear(videos, s.time_freq_dim, T);
+            b.elementwise(videos * T);
+            b.linear(videos, T, T);
+            b.elementwise(LV * s.text_dim, 2, 1, 1);
+            b.linear(videos, s.text_dim, T);
+            b.elementwise(videos * T);
+            b.linear(videos, T, T);
             b.begin_repeat(static_cast<double>(s.refiner_layers));
             b.norm(pointwise_kind::layernorm, LV, T, 2);
             b.linear(LV, T, 3 * T);
@@ -321,51 +393,72 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         // video stream
         b.linear(videos, te, (asym ? 4 : 6) * D); // modulation
         b.role(op_role::sequence);
-        b.norm(pointwise_kind::layernorm, NV, D, 0);
-        detail::modulated_residual(b, NV, D);
-        b.linear(NV, D, 3 * A);
+        if (ideal_pw) {
+            b.norm(pointwise_kind::layernorm, NV, D, 0);
+            detail::modulated_residual(b, NV, D);
+        }
+        b.linear(NV, D, 3 * A, !asym); // Mochi's projections carry no bias
         b.role(op_role::replicated);
-        // text stream
+        // text stream; Mochi's last block keeps only the text's queries, keys and values (context_pre_only):
+        // its text modulation is one scale, and it has no text output projection or MLP
+        const double layers = static_cast<double>(s.layers);
+        const double text_full = asym ? layers - 1 : layers;
+        b.begin_repeat(text_full);
         b.linear(videos, te, (asym ? 4 : 6) * T);
+        if (asym) {
+            b.begin_repeat(1);
+            b.linear(videos, te, T);
+        }
+        b.begin_repeat(layers);
         b.norm(pointwise_kind::layernorm, LV, T, 0);
         detail::modulated_residual(b, LV, T);
-        b.linear(LV, T, 3 * A);
+        b.linear(LV, T, 3 * A, !asym);
         b.role(op_role::sequence);
         if (s.qk_norm) {
-            b.norm(pointwise_kind::rmsnorm, JV, A, 0);
-            b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+            if (ideal_pw) {
+                b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+                b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+            }
             b.parameters(4.0 * static_cast<double>(hd)); // q, k norms per stream
         }
-        b.elementwise(2 * NV * A, 2, 1, 3);
+        if (ideal_pw) b.elementwise(2 * NV * A, 2, 1, 3);
         b.role(op_role::self_attention);
         b.attention(detail::make_attention(videos, H, J, J, hd, k));
         b.role(op_role::sequence);
         b.linear(NV, A, D);
-        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        if (ideal_pw) b.norm(pointwise_kind::layernorm, NV, D, 0);
         detail::mlp(b, NV, D, s.ffn, s.mlp);
         b.role(op_role::replicated);
+        b.begin_repeat(text_full);
         b.linear(LV, A, T);
         b.norm(pointwise_kind::layernorm, LV, T, 0);
         detail::mlp(b, LV, T, TF, s.mlp);
+        b.begin_repeat(layers);
+        if (!ideal_pw) block_ops(b, w.impl, s.code, block_part::dual, bs, w.compute, w.weights, per_token);
         b.end_repeat();
         if (s.single_layers > 0) {
             b.begin_repeat(static_cast<double>(s.single_layers));
             b.linear(videos, te, 3 * D);
             b.role(op_role::sequence); // joint rows split with the video (text rows approximated as split too)
-            b.norm(pointwise_kind::layernorm, JV, D, 0);
-            detail::modulated_residual(b, JV, D);
+            if (ideal_pw) {
+                b.norm(pointwise_kind::layernorm, JV, D, 0);
+                detail::modulated_residual(b, JV, D);
+            }
             b.linear(JV, D, 3 * A + s.ffn); // qkv and MLP-in in one GEMM
             if (s.qk_norm) {
-                b.norm(pointwise_kind::rmsnorm, JV, A, 0);
-                b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+                if (ideal_pw) {
+                    b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+                    b.norm(pointwise_kind::rmsnorm, JV, A, 0);
+                }
                 b.parameters(2.0 * static_cast<double>(hd));
             }
-            b.elementwise(2 * NV * A, 2, 1, 3);
+            if (ideal_pw) b.elementwise(2 * NV * A, 2, 1, 3);
             b.role(op_role::self_attention);
             b.attention(detail::make_attention(videos, H, J, J, hd, k));
             b.role(op_role::sequence);
             b.elementwise(JV * s.ffn, 1, 1, 8);
             b.linear(JV, A + s.ffn, D); // attention out and MLP-out in one GEMM
+            if (!ideal_pw) block_ops(b, w.impl, s.code, block_part::single, bs, w.compute, w.weights, per_token);
             b.role(op_role::replicated);
             b.end_repeat();
         }

@@ -49,6 +49,7 @@ struct inference_options {
     validate(w, m.slug);
     const latent_shape lat = latents(m.latent, w, m.slug);
     const extent passes = cfg_passes(w.cfg);
+    const dtype vae = vae_dtype(w.impl, m.denoiser.code, w.compute); // Wan's reference code runs its VAE in fp32
     std::vector<stage> stages;
     // prompts: the positive prompt, and the negative one when guidance is on
     const extent prompts = w.batch * passes;
@@ -63,7 +64,7 @@ struct inference_options {
         stages.push_back(lower_encoder(m.image_encoder, w.batch, w.compute, w.compute, "image_encoder", 1));
     if (m.task == "i2v") // the conditioning clip (the image, then zeros for Wan) is VAE-encoded
         stages.push_back(lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
-                                          w.batch, w.compute, opt.tiling));
+                                          w.batch, vae, opt.tiling));
 
     parallel_plan par = opt.parallel;
     validate(par);
@@ -90,15 +91,18 @@ struct inference_options {
     }
     stages.push_back(std::move(den));
 
-    // scheduler update per step: guidance combine and the solver's axpy on the latents
+    // scheduler update per step: guidance combine and the solver's update on the latents, as the
+    // implementation's pipeline runs them (models/implementation.hpp), else an fp32 combine and axpy
     {
         stage_builder b("scheduler", "none", dtype::fp32, dtype::fp32);
         const extent elems = w.batch * m.vae.latent_channels * lat.frames * lat.height * lat.width;
-        if (w.cfg != cfg_mode::off) b.elementwise(elems, 2, 1, 3);
-        b.elementwise(elems, 2, 1, 2);
+        if (!step_ops(b, w.impl, m.denoiser.code, elems, w.cfg != cfg_mode::off, w.compute)) {
+            if (w.cfg != cfg_mode::off) b.elementwise(elems, 2, 1, 3);
+            b.elementwise(elems, 2, 1, 2);
+        }
         stages.push_back(b.finish(static_cast<double>(w.steps)));
     }
-    stages.push_back(lower_vae_decode(m.vae, lat, w.batch, w.compute, opt.tiling));
+    stages.push_back(lower_vae_decode(m.vae, lat, w.batch, vae, opt.tiling));
     extent frames = w.frames;
     if (opt.interpolation > 1) {
         stages.push_back(lower_interpolation(frames, w.height, w.width, w.batch, opt.interpolation, w.compute));

@@ -105,6 +105,9 @@ struct host_spec {
 struct pipeline_options {
     offload_policy offload = offload_policy::none;
     bool text_encoders_on_host = false; ///< Wan --t5_cpu: encoders run on the CPU, their weights never reach the GPU
+    /// offloaded weights sit in pageable host memory (what the reference implementations do:
+    /// offload_from_pageable_memory() in models/implementation.hpp); false: pinned buffers
+    bool pageable_offload = false;
     host_spec host{};
     memory_constants memory{};
 };
@@ -194,7 +197,7 @@ struct pipeline_options {
         const bytes module_bytes = module_weights(s.module);
         if (opt.offload != offload_policy::none && s.weight_bytes.value() > 0) {
             const bytes moved = opt.offload == offload_policy::sequential ? s.weight_bytes : module_bytes;
-            copy_op in{copy_kind::host_to_device, static_cast<extent>(moved.value()), true};
+            copy_op in{copy_kind::host_to_device, static_cast<extent>(moved.value()), !opt.pageable_offload};
             const seconds one = predict(in, gpu, cal).time;
             if (opt.offload == offload_policy::sequential) {
                 e.transfer = one * s.calls; // every call streams every layer in
@@ -203,7 +206,8 @@ struct pipeline_options {
                 for (const auto& m : moved_in) resident = resident || m == s.module;
                 if (!resident) {
                     // moved in once; the module it replaces is moved out (device -> host)
-                    copy_op out_copy{copy_kind::device_to_host, static_cast<extent>(moved.value()), true};
+                    copy_op out_copy{copy_kind::device_to_host, static_cast<extent>(moved.value()),
+                                     !opt.pageable_offload};
                     e.transfer = one + predict(out_copy, gpu, cal).time;
                     moved_in.clear();
                     moved_in.push_back(s.module);

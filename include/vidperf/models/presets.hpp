@@ -110,6 +110,9 @@ namespace presets_detail {
     v.temporal_compression = 4;
     v.spatial_compression = 8;
     v.temporal_chunk = 1; // decode() runs one latent frame at a time through a causal feature cache
+    // diffusers AutoencoderKLWan: 256 px tiles every 192 px with enable_tiling(); the encoder cuts them from the
+    // patchified input
+    v.tiles = {256, 256, 192, 192, 0, 0, false, true};
     return v;
 }
 
@@ -141,6 +144,9 @@ namespace presets_detail {
     v.down_t = {1, 2, 2, 1};
     v.down_s = {2, 2, 2, 1};
     v.up_t = {1, 2, 2};
+    // diffusers AutoencoderKLHunyuanVideo: use_framewise_decoding on by default, 16 + 1 frame temporal tiles
+    // every 12 frames; 256 px spatial tiles every 192 px with enable_tiling()
+    v.tiles = {256, 256, 192, 192, 16, 12, true};
     return v;
 }
 
@@ -158,6 +164,9 @@ namespace presets_detail {
     v.down_s = {2, 2, 2, 1};
     v.up_t = {2, 2, 1};
     v.temporal_chunk = 2; // diffusers decodes num_latent_frames_batch_size = 2 latent frames at a time
+    // diffusers AutoencoderKLCogVideoX with enable_tiling(): tiles of half the config's sample size (480 x 720)
+    // overlapping by 1/6 of their height and 1/5 of their width (latent strides int(30 * 5/6), int(45 * 4/5))
+    v.tiles = {240, 360, 200, 288};
     return v;
 }
 
@@ -177,6 +186,7 @@ namespace presets_detail {
     v.down_s = {2, 2, 2, 1};
     v.temporal_compression = 6;
     v.spatial_compression = 8;
+    v.tiles = {256, 256, 192, 192}; // diffusers AutoencoderKLMochi with enable_tiling(); framewise decoding off
     return v;
 }
 
@@ -196,6 +206,9 @@ namespace presets_detail {
     v.patch = 4;
     v.temporal_compression = 8;
     v.spatial_compression = 32;
+    // diffusers AutoencoderKLLTXVideo: 512 px tiles every 448 px with enable_tiling(); 16 + 1 frame temporal
+    // tiles every 8 frames only with use_framewise_decoding, off by default
+    v.tiles = {512, 512, 448, 448, 16, 8, false};
     return v;
 }
 
@@ -252,6 +265,7 @@ namespace presets_detail {
     d.out_channels = out;
     d.text_dim = 4096;
     d.text_tokens = 512;
+    d.code = reference_code::wan;
     return d;
 }
 
@@ -271,6 +285,8 @@ inline constexpr std::string_view wan21_src =
     m.text_encoders[0] = umt5_xxl(512);
     m.vae = wan21_vae();
     m.standard = std_w;
+    m.standard.impl = implementation::official; // the README runs generate.py of the model's own repository
+    m.denoiser.official_fp32_weights = true;     // Wan2.1's generate.py holds the DiT in fp32 (autocast bf16)
     return m;
 }
 
@@ -291,12 +307,16 @@ inline constexpr std::string_view wan21_src =
     m.source = "Wan-Video/Wan2.2 wan/configs/wan_ti2v_5B.py; Wan2.2 README (720P = 1280x704, 121 frames)";
     m.latent = rule(4, 16, 1, 2, 32);
     m.vae = wan22_vae();
+    // the timestep MLP runs per token: every Wan2.2 model in the official code (wan/modules/model.py:460-469),
+    // TI2V-5B in diffusers (its model_index sets expand_timesteps)
+    m.denoiser.expand_timesteps = true;
+    m.denoiser.official_fp32_weights = false; // the Wan2.2 README's commands pass --convert_model_dtype (bf16)
     return m;
 }
 
 [[nodiscard]] constexpr model_spec make_cogvideox(std::string_view slug, std::string_view name, extent layers,
-                                                  extent hidden, extent heads, bool qk_norm, extent width,
-                                                  extent height, extent frames, extent patch_t) {
+                                                  extent hidden, extent heads, bool qk_norm, bool rotary,
+                                                  extent width, extent height, extent frames, extent patch_t) {
     denoiser_spec d;
     d.family = denoiser_family::mmdit_joint;
     d.layers = layers;
@@ -309,7 +329,10 @@ inline constexpr std::string_view wan21_src =
     d.text_dim = 4096;
     d.text_tokens = 226;
     d.time_embed_dim = 512;
+    d.time_freq_dim = hidden; // time_proj = Timesteps(inner_dim): the timestep MLP takes the full width
     d.qk_norm = qk_norm;
+    d.rotary = rotary; // use_rotary_positional_embeddings (convert_cogvideox_to_diffusers.py: 2b false, 5b true)
+    d.code = reference_code::cogvideox;
     model_spec m;
     m.slug = slug;
     m.name = name;
@@ -320,6 +343,7 @@ inline constexpr std::string_view wan21_src =
     m.text_encoders[0] = t5_xxl(226);
     m.vae = cogvideox_vae();
     m.standard = workload(width, height, frames, 50, cfg_mode::batched);
+    m.standard.impl = implementation::diffusers; // the CogVideo README's quick start and the model cards use diffusers
     return m;
 }
 
@@ -339,6 +363,7 @@ inline constexpr std::string_view wan21_src =
     d.refiner_layers = 2;
     d.pooled_dim = 768;
     d.guidance_embed = true;
+    d.code = reference_code::hunyuanvideo;
     model_spec m;
     m.slug = "hunyuanvideo";
     m.name = "HunyuanVideo (13B)";
@@ -351,8 +376,10 @@ inline constexpr std::string_view wan21_src =
     m.text_encoder_count = 2;
     m.vae = hunyuan_vae();
     m.standard = workload(1280, 720, 129, 50, cfg_mode::off); // guidance-distilled: one pass per step
-    // sample_video.py decodes with the VAE's tiling on (256-px spatial, 64-frame temporal tiles)
-    m.standard_tiling = {true, 16, 32, 32};
+    m.standard.impl = implementation::official;              // the README runs sample_video.py
+    // diffusers HunyuanVideoPipeline's example calls vae.enable_tiling(); the tiles are diffusers' (the official
+    // sample_video.py also tiles, with its own 64-frame temporal tiles)
+    m.standard_tiling = {true};
     return m;
 }
 
@@ -371,6 +398,7 @@ inline constexpr std::string_view wan21_src =
     d.out_channels = 12;
     d.text_dim = 4096;
     d.text_tokens = 256;
+    d.code = reference_code::mochi;
     model_spec m;
     m.slug = "mochi-1";
     m.name = "Mochi 1 preview (10B)";
@@ -381,7 +409,8 @@ inline constexpr std::string_view wan21_src =
     m.text_encoders[0] = t5_xxl(256);
     m.vae = mochi_vae();
     m.standard = workload(848, 480, 163, 64, cfg_mode::batched);
-    m.standard_tiling = {true, 0, 30, 53}; // the reference decoder works on 2x2 spatial tiles
+    m.standard.impl = implementation::official; // the README runs demos/cli.py of genmoai/mochi
+    m.standard_tiling = {true}; // diffusers MochiPipeline's example calls vae.enable_tiling()
     return m;
 }
 
@@ -397,6 +426,8 @@ inline constexpr std::string_view wan21_src =
     d.out_channels = 128;
     d.text_dim = 4096;
     d.text_tokens = 128;
+    d.cross_norm_affine = 0; // norm2 before cross-attention: RMSNorm without affine (norm_elementwise_affine false)
+    d.code = reference_code::ltx_video;
     model_spec m;
     m.slug = "ltx-video";
     m.name = "LTX-Video 0.9 (2B)";
@@ -407,6 +438,7 @@ inline constexpr std::string_view wan21_src =
     m.text_encoders[0] = t5_xxl(128);
     m.vae = ltx_vae();
     m.standard = workload(768, 512, 121, 50, cfg_mode::batched);
+    m.standard.impl = implementation::official; // the README runs inference.py of Lightricks/LTX-Video
     return m;
 }
 
@@ -424,6 +456,7 @@ inline constexpr std::string_view wan21_src =
     d.text_dim = 4096;
     d.text_tokens = 512;
     d.pooled_dim = 768;
+    d.code = reference_code::open_sora;
     model_spec m;
     m.slug = "open-sora-2.0";
     m.name = "Open-Sora 2.0 (11B)";
@@ -435,10 +468,15 @@ inline constexpr std::string_view wan21_src =
     m.text_encoders[1] = clip_l_text();
     m.text_encoder_count = 2;
     m.vae = hunyuan_vae();
+    // Open-Sora's own copy of the HunyuanVideo VAE (opensora/models/hunyuan_vae/autoencoder_kl_causal_3d.py,
+    // configs/diffusion/inference/256px.py): use_spatial_tiling=True with sample_size 256 and
+    // tile_overlap_factor 0.25 (the same 256 px tiles every 192 px), use_temporal_tiling=False
+    m.vae.tiles.framewise = false;
     // README: 768px at 16:9 is 1024x576 (576 x 1024 = 768^2 pixels), 129 frames, 50 steps; text and image
     // guidance (7.5 and 3.0) run three passes per step in its image-to-video flow, modelled here as two
     m.standard = workload(1024, 576, 129, 50, cfg_mode::batched);
-    m.standard_tiling = {true, 16, 32, 32};
+    m.standard.impl = implementation::official; // the README runs the repository's own inference script
+    m.standard_tiling = {true};
     return m;
 }
 
@@ -453,6 +491,7 @@ inline constexpr std::string_view wan21_src =
     d.heads = 5;
     d.in_channels = 8;
     d.out_channels = 4;
+    d.code = reference_code::svd;
     model_spec m;
     m.slug = "svd-xt";
     m.name = "Stable Video Diffusion XT";
@@ -473,6 +512,7 @@ inline constexpr std::string_view wan21_src =
     m.vae = svd_vae();
     m.encode_frames = 1; // only the conditioning image is encoded
     m.standard = workload(1024, 576, 25, 25, cfg_mode::batched);
+    m.standard.impl = implementation::diffusers; // the model card runs StableVideoDiffusionPipeline
     return m;
 }
 
@@ -489,9 +529,9 @@ inline const std::vector<model_spec>& model_presets() {
                         workload(1280, 720, 81, 50, cfg_mode::sequential)));
         v.push_back(make_wan21_i2v_14b());
         v.push_back(make_wan22_ti2v_5b());
-        v.push_back(make_cogvideox("cogvideox-2b", "CogVideoX-2B", 30, 1920, 30, true, 720, 480, 49, 1));
-        v.push_back(make_cogvideox("cogvideox-5b", "CogVideoX-5B", 42, 3072, 48, true, 720, 480, 49, 1));
-        v.push_back(make_cogvideox("cogvideox1.5-5b", "CogVideoX1.5-5B", 42, 3072, 48, true, 1360, 768, 81, 2));
+        v.push_back(make_cogvideox("cogvideox-2b", "CogVideoX-2B", 30, 1920, 30, true, false, 720, 480, 49, 1));
+        v.push_back(make_cogvideox("cogvideox-5b", "CogVideoX-5B", 42, 3072, 48, true, true, 720, 480, 49, 1));
+        v.push_back(make_cogvideox("cogvideox1.5-5b", "CogVideoX1.5-5B", 42, 3072, 48, true, true, 1360, 768, 81, 2));
         v.push_back(make_hunyuanvideo());
         v.push_back(make_mochi());
         v.push_back(make_ltx_video());

@@ -118,6 +118,21 @@ public:
         add(p);
     }
 
+    /// A pointwise kernel exactly as given (its dtypes included): the reference code's casts and
+    /// mixed-dtype steps (models/implementation.hpp). Counts no parameters.
+    void pointwise(const pointwise_op& p) { add(p); }
+
+    /// A GEMM exactly as given, over weights counted elsewhere (a layer the reference code runs on more
+    /// rows or in another dtype than the ideal lowering; models/implementation.hpp).
+    void gemm(const gemm_op& g) {
+        add(g);
+        note_transient(static_cast<double>(g.batch) * static_cast<double>(g.m) *
+                       (static_cast<double>(g.k) * size_bytes(g.a) + static_cast<double>(g.n) * size_bytes(g.c)));
+    }
+
+    /// Bytes alive for one op only (a temporary the reference code materialises).
+    void transient(double bytes_alive) { note_transient(bytes_alive); }
+
     void conv(conv_op c, bool bias = true) {
         c.type = m_compute;
         const double w = static_cast<double>(c.c_out) * static_cast<double>(c.c_in / c.groups) *

@@ -13,14 +13,23 @@
 /// tower, tracking the tensor's frames, height, width and channels, and emits
 /// the ops; the parameter count falls out of the same walk.
 ///
-/// Tiling and temporal chunking: the work is the same (overlap ignored); the
-/// peak activation is that of one tile or chunk instead of the whole video.
+/// Tiles and chunks follow diffusers' classes. A temporal chunk decoded
+/// through a causal cache (Wan one latent frame at a time, CogVideoX two, SVD
+/// decode_chunk_size) does the same work as one pass and holds one chunk's
+/// activations. Tiles are decoded independently and overlap, so their
+/// overlaps are computed twice: the lowering walks the tower once per
+/// distinct tile shape (HunyuanVideo's temporal tiles of 16 + 1 frames every
+/// 12, on by default; spatial tiles once `enable_tiling()` is called, from
+/// each class's tile size and stride, `vae_tile_rule`), and the peak is the
+/// largest tile's.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/stage.hpp>
@@ -50,6 +59,24 @@ enum class vae_family : std::uint8_t {
     return "?";
 }
 
+/// How diffusers' class for a VAE cuts a decode (and an encode) into tiles: the class's `__init__`
+/// defaults, in sample pixels and frames (docs/vae-sources.md, "Tiles", cites each). A tile starts every
+/// stride along an axis (`range(0, size, stride)`) and is cut to the axis's end; temporal tiles take one
+/// latent frame (or sample frame when encoding) more than their size, the frame they share with the
+/// previous tile.
+struct vae_tile_rule {
+    extent tile_height = 0;   ///< spatial tile with `enable_tiling()`, pixels; 0 = the class does not tile space
+    extent tile_width = 0;
+    extent stride_height = 0; ///< distance between tile starts, pixels
+    extent stride_width = 0;
+    extent tile_frames = 0;   ///< temporal tile (`tile_sample_min_num_frames`), frames; 0 = none
+    extent stride_frames = 0;
+    bool framewise = false;   ///< temporal tiles without `enable_tiling()` (HunyuanVideo's use_framewise_decoding)
+    /// The encoder's spatial tile is taken on the patchified input (diffusers' AutoencoderKLWan: a tile of
+    /// 256 is 512 pixels at patch 2).
+    bool encode_tiles_patchified = false;
+};
+
 /// A video VAE as its config describes it.
 struct vae_spec {
     std::string_view name;
@@ -76,13 +103,22 @@ struct vae_spec {
     /// Latent frames decoded per chunk with a causal feature cache (Wan decodes one latent frame at a
     /// time, diffusers' CogVideoX two, SVD decode_chunk_size frames); 0 = the whole video at once.
     extent temporal_chunk = 0;
+    vae_tile_rule tiles{}; ///< diffusers' tiling of this class
 };
 
+/// VAE tiling as a pipeline asks for it: `enabled` is diffusers' `vae.enable_tiling()`. Tile sizes are the
+/// class's (`vae_spec::tiles`) unless given here in latent units; a given size keeps the class's overlap.
 struct vae_tiling {
     bool enabled = false;
-    extent tile_frames = 0; ///< latent frames per tile; 0 = all
-    extent tile_height = 0; ///< latent rows per tile (e.g. 32 = 256 px at 8x); 0 = all
+    extent tile_frames = 0; ///< latent frames per temporal tile (classes with temporal tiles); 0 = the class's
+    extent tile_height = 0; ///< latent rows per spatial tile (32 = 256 px at 8x); 0 = the class's
     extent tile_width = 0;
+};
+
+/// One tile shape of a tiled decode (latent extents) or encode (pixel extents) and how many tiles have it.
+struct vae_tile {
+    extent frames = 0, height = 0, width = 0;
+    double count = 1;
 };
 
 // ------------------------------------------------------------------ towers
@@ -116,6 +152,12 @@ struct vae_style {
     bool layernorm_shortcut = false; ///< a width-changing resnet's shortcut is LayerNorm + 1x1x1 conv (LTX)
     bool qkv_bias = true;           ///< attention q, k, v projections carry a bias
     extent head_dim = 0;            ///< attention head width; 0 = one head as wide as the block
+    /// Attention runs over every frame of the chunk at once under a frame-causal mask (HunyuanVideo's
+    /// mid-block: prepare_causal_attention_mask); false = within each frame.
+    bool attention_all_frames = false;
+    /// Up-samplers expand every frame and the decoder drops the surplus leading frames once, at the end
+    /// (Mochi: drop_last_temporal_frames); false = the first frame is not expanded (causal up-sampling).
+    bool trim_after = false;
 };
 
 enum class vae_block_kind : std::uint8_t {
@@ -130,6 +172,7 @@ enum class vae_block_kind : std::uint8_t {
     patchify,   ///< fs x fs pixels into channels (no parameters)
     unpatchify, ///< back (no parameters)
     features,   ///< parameter-free per-voxel features c_in -> c_out (Mochi's Fourier features)
+    trim,       ///< drops the first `ft` frames (a view: no work)
 };
 
 struct vae_block {
@@ -195,6 +238,9 @@ struct vae_tower {
         return p == 1 ? *this : add({vae_block_kind::unpatchify, c * p * p, c, 1, 1, 1, p});
     }
     constexpr vae_tower& features(extent cin, extent cout) { return add({vae_block_kind::features, cin, cout}); }
+    constexpr vae_tower& trim(extent c, std::uint8_t frames) {
+        return frames == 0 ? *this : add({vae_block_kind::trim, c, c, 1, 1, frames, 1});
+    }
 };
 
 [[nodiscard]] constexpr std::string_view name(vae_norm n) noexcept {
@@ -237,6 +283,7 @@ struct vae_tower {
     case vae_block_kind::patchify: return "patchify";
     case vae_block_kind::unpatchify: return "unpatchify";
     case vae_block_kind::features: return "features";
+    case vae_block_kind::trim: return "trim";
     }
     return "?";
 }
@@ -278,7 +325,10 @@ namespace detail {
     case vae_family::hunyuan:
     case vae_family::svd: { // diffusers Encoder layout: conv_in, down blocks, mid, norm, conv_out
         if (v.family == vae_family::cogvideox) t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::frame_2d};
-        if (v.family == vae_family::hunyuan) t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::causal_3d};
+        if (v.family == vae_family::hunyuan) {
+            t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::causal_3d};
+            t.style.attention_all_frames = true; // HunyuanVideoMidBlock3D: one attention over all frames
+        }
         if (v.family == vae_family::svd)
             t.style = {vae_norm::group, vae_conv::frame_2d, vae_resample::frame_2d, false};
         const std::uint8_t k = v.family == vae_family::svd ? 1 : 3;
@@ -355,7 +405,10 @@ namespace detail {
     case vae_family::hunyuan:
     case vae_family::svd: {
         if (v.family == vae_family::cogvideox) t.style = {vae_norm::spatial, vae_conv::causal_3d, vae_resample::frame_2d};
-        if (v.family == vae_family::hunyuan) t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::causal_3d};
+        if (v.family == vae_family::hunyuan) {
+            t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::causal_3d};
+            t.style.attention_all_frames = true;
+        }
         if (v.family == vae_family::svd)
             t.style = {vae_norm::group, vae_conv::frame_temporal, vae_resample::frame_2d, false};
         const std::uint8_t k = v.family == vae_family::svd ? 1 : 3;
@@ -391,6 +444,7 @@ namespace detail {
         break;
     case vae_family::mochi: // conv_in (1x1x1), middle resnets, blocks of resnets each ending in an up-sampler
         t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::linear_d2s, true, false, false, 32};
+        t.style.trim_after = true; // MochiUpBlock3D expands every frame; _decode drops the first tc - 1 at the end
         t.conv(z, c[3], 1, 1).resnets(c[3], c[3], v.layers[4]);
         for (std::size_t i = 0; i < 3; ++i) {
             t.resnets(c[3 - i], c[3 - i], v.layers[3 - i]);
@@ -398,6 +452,8 @@ namespace detail {
         }
         t.resnets(c[0], c[0], v.layers[0]);
         t.act(c[0]).linear(c[0], 3); // no norm before the output projection
+        // the up-samplers expanded every frame: drop_last_temporal_frames keeps (T - 1) * tc + 1
+        t.trim(3, static_cast<std::uint8_t>(ut(0) * ut(1) * ut(2) - 1));
         break;
     }
     return t;
@@ -408,11 +464,15 @@ namespace detail {
 /// Walks a tower, emitting its ops into a stage builder.
 class vae_walker {
 public:
-    vae_walker(stage_builder& b, const vae_style& s, extent videos, extent z, extent t, extent h, extent w)
-        : m_b(b), m_s(s), m_videos(videos), m_z(z), m_t(t), m_h(h), m_w(w) {}
+    /// `times`: how many tiles of this shape the stage runs (each op is counted that often).
+    vae_walker(stage_builder& b, const vae_style& s, extent videos, extent z, extent t, extent h, extent w,
+               double times = 1, dtype compute = dtype::bf16)
+        : m_b(b), m_s(s), m_videos(videos), m_z(z), m_t(t), m_h(h), m_w(w), m_times(times), m_compute(compute) {}
 
     void run(const vae_tower& tower) {
+        m_b.begin_repeat(m_times);
         for (std::size_t i = 0; i < tower.size; ++i) block(tower.blocks[i]);
+        m_b.end_repeat();
     }
     [[nodiscard]] double largest_tensor_elements() const { return m_largest; }
     [[nodiscard]] extent frames() const { return m_t; }
@@ -501,18 +561,26 @@ private:
         m_b.linear(px, c, 3 * c, m_s.qkv_bias);
         attention_op a;
         const extent heads = m_s.head_dim > 0 && c % m_s.head_dim == 0 ? c / m_s.head_dim : 1;
-        a.batch = m_videos * m_t; // per frame
+        a.batch = m_s.attention_all_frames ? m_videos : m_videos * m_t;
         a.heads_q = heads;
-        a.seq_q = m_h * m_w;
+        a.seq_q = m_s.attention_all_frames ? m_t * m_h * m_w : m_h * m_w;
         a.head_dim = c / heads;
+        if (m_s.attention_all_frames) {
+            // the frame-causal mask is materialised (seq x seq, built in fp32, then cast) and the masked
+            // kernel computes every score: no causal saving
+            const double seq = static_cast<double>(a.seq_q);
+            m_b.elementwise(a.seq_q * a.seq_q, 1, 1, 1);
+            m_b.resident(seq * seq * (4.0 + size_bytes(m_compute)));
+        }
         a.kernel = heads > 1 && a.head_dim <= 256 ? attention_kernel::fa2 : attention_kernel::sdpa_efficient;
         m_b.attention(a);
         m_b.linear(px, c, c);
         m_b.elementwise(px * c, 2, 1, 1);
     }
 
-    /// Frames after up-sampling by ft: the first frame is not repeated (causal VAEs).
-    [[nodiscard]] static extent up_frames(extent t, extent ft) { return ft * (t - 1) + 1; }
+    /// Frames after up-sampling by ft: the first frame is not repeated (causal VAEs) unless the decoder
+    /// trims the surplus at the end.
+    [[nodiscard]] extent up_frames(extent t, extent ft) const { return m_s.trim_after ? ft * t : ft * (t - 1) + 1; }
 
     void up(const vae_block& k) {
         const extent ft = k.ft, fs = k.fs;
@@ -584,10 +652,10 @@ private:
             tensor(k.c_out);
             break;
         case vae_block_kind::resnet:
-            m_b.begin_repeat(k.repeat);
+            m_b.begin_repeat(k.repeat * m_times);
             resnet(k.c_in, k.c_out);
             if (k.attention) attention(k.c_out);
-            m_b.end_repeat();
+            m_b.begin_repeat(m_times);
             break;
         case vae_block_kind::attention: attention(k.c_in); break;
         case vae_block_kind::down: down(k); break;
@@ -615,29 +683,109 @@ private:
             m_b.elementwise(voxels() * k.c_out, 1, 1, 4);
             tensor(k.c_out);
             break;
+        case vae_block_kind::trim:
+            if (m_t <= k.ft) raise(errc::out_of_range, "vae", "the decoder has too few frames to trim");
+            m_t -= k.ft;
+            break;
         }
     }
 
     stage_builder& m_b;
     vae_style m_s;
     extent m_videos, m_z, m_t, m_h, m_w;
+    double m_times = 1;
+    dtype m_compute = dtype::bf16;
     double m_largest = 0;
 };
 
-/// The activation share of one tile or temporal chunk of a tensor of frames x height x width, where one
-/// latent frame / row is `t_scale` / `s_scale` of them (1 for the decoder's input, the compression for the
+/// The activation share of one temporal chunk decoded (or encoded) through a causal cache: `frames` frames
+/// of which one latent frame is `t_scale` (1 for the decoder's input, the temporal compression for the
 /// encoder's).
-[[nodiscard]] inline double vae_live_share(const vae_spec& v, extent frames, extent height, extent width,
-                                           const vae_tiling& tiling, extent t_scale, extent s_scale) {
-    auto frac = [](extent tile, extent full) {
-        return tile > 0 && tile < full ? static_cast<double>(tile) / static_cast<double>(full) : 1.0;
-    };
-    double share = v.temporal_chunk > 0 ? frac(v.temporal_chunk * t_scale, frames) : 1.0;
-    if (tiling.enabled) {
-        if (v.temporal_chunk == 0) share = frac(tiling.tile_frames * t_scale, frames);
-        share *= frac(tiling.tile_height * s_scale, height) * frac(tiling.tile_width * s_scale, width);
+[[nodiscard]] inline double vae_chunk_share(const vae_spec& v, extent frames, extent t_scale) {
+    const extent chunk = v.temporal_chunk * t_scale;
+    return chunk > 0 && chunk < frames ? static_cast<double>(chunk) / static_cast<double>(frames) : 1.0;
+}
+
+/// (size, count) of the tiles diffusers cuts from an axis of `full`: a tile of `tile` starts every `stride`
+/// (`for i in range(0, full, stride): x[i : i + tile]`), the last ones cut short by the axis's end.
+[[nodiscard]] inline std::vector<std::pair<extent, double>> tile_spans(extent full, extent tile, extent stride) {
+    std::vector<std::pair<extent, double>> out;
+    for (extent i = 0; i < full; i += stride) {
+        const extent size = tile < full - i ? tile : full - i;
+        if (!out.empty() && out.back().first == size)
+            out.back().second += 1;
+        else
+            out.emplace_back(size, 1.0);
     }
-    return share;
+    return out;
+}
+
+/// A tile size and stride along one axis: the class's (`tile`, `stride` in the axis's units), or `given`
+/// keeping the class's overlap.
+[[nodiscard]] inline std::pair<extent, extent> tile_and_stride(extent tile, extent stride, extent given,
+                                                               std::string_view field) {
+    if (stride == 0 || stride > tile)
+        raise(errc::out_of_range, "vae tiles", std::string(field) + ": the stride must be in [1, tile]");
+    if (given == 0) return {tile, stride};
+    const extent overlap = tile - stride;
+    if (given <= overlap)
+        raise(errc::out_of_range, "vae_tiling", "field '" + std::string(field) + "' must exceed the class's tile overlap of " +
+                                                  std::to_string(overlap) + ", got " + std::to_string(given));
+    return {given, given - overlap};
+}
+
+/// The tiles diffusers cuts a decode (latent extents) or an encode (pixel extents) of frames x height x width
+/// into: temporal tiles where the class takes them by default or a tile is given, spatial tiles when tiling is
+/// enabled and the input is larger than one tile; one tile of the whole input otherwise.
+[[nodiscard]] inline std::vector<vae_tile> vae_tiles(const vae_spec& v, const vae_tiling& tiling, extent frames,
+                                                     extent height, extent width, bool decode) {
+    const vae_tile_rule& r = v.tiles;
+    const extent ut = decode ? v.temporal_compression : 1;
+    const extent us = decode ? v.spatial_compression : 1;
+    // the given sizes are latent; an encode tiles pixels
+    const extent gt = decode ? 1 : v.temporal_compression;
+    const extent gs = decode ? 1 : v.spatial_compression;
+    std::vector<std::pair<extent, double>> t_spans{{frames, 1.0}}, h_spans{{height, 1.0}}, w_spans{{width, 1.0}};
+
+    if (tiling.tile_frames > 0 && r.tile_frames == 0)
+        raise(errc::not_representable, v.name, "field 'tile_frames': this VAE class has no temporal tiles");
+    if (r.tile_frames > 0 && (r.framewise || tiling.tile_frames > 0)) {
+        const auto [tile, stride] =
+            tile_and_stride(r.tile_frames / ut, r.stride_frames / ut, tiling.tile_frames * gt, "tile_frames");
+        if (frames > tile) { // each temporal tile also takes the frame it shares with the one before
+            t_spans.clear();
+            for (extent i = 0; i < frames; i += stride) {
+                const extent size = tile + 1 < frames - i ? tile + 1 : frames - i;
+                if (!t_spans.empty() && t_spans.back().first == size)
+                    t_spans.back().second += 1;
+                else
+                    t_spans.emplace_back(size, 1.0);
+            }
+        }
+    }
+    if (tiling.enabled) {
+        if (r.tile_height == 0)
+            raise(errc::not_representable, v.name,
+                  "field 'vae_tiling': the reference class of this VAE has no tiled decode");
+        // diffusers' AutoencoderKLWan cuts the encoder's tiles from the patchified input
+        const extent scale = !decode && r.encode_tiles_patchified ? v.patch : 1;
+        const auto [th, sh] = tile_and_stride(r.tile_height * scale / us, r.stride_height * scale / us,
+                                              tiling.tile_height * gs, "tile_height");
+        const auto [tw, sw] = tile_and_stride(r.tile_width * scale / us, r.stride_width * scale / us,
+                                              tiling.tile_width * gs, "tile_width");
+        // the test compares the class's own tile size (unscaled for a patchified encode) with the input
+        const extent test_h = tiling.tile_height > 0 ? th : r.tile_height / us;
+        const extent test_w = tiling.tile_width > 0 ? tw : r.tile_width / us;
+        if (height > test_h || width > test_w) {
+            h_spans = tile_spans(height, th, sh);
+            w_spans = tile_spans(width, tw, sw);
+        }
+    }
+    std::vector<vae_tile> out;
+    for (const auto& [t, nt] : t_spans)
+        for (const auto& [h, nh] : h_spans)
+            for (const auto& [w, nw] : w_spans) out.push_back({t, h, w, nt * nh * nw});
+    return out;
 }
 
 } // namespace detail
@@ -659,39 +807,58 @@ private:
     return vae_tower_parameters(v, vae_encoder(v), false) + vae_tower_parameters(v, vae_decoder(v), true);
 }
 
-/// VAE decode of `videos` latents of shape `lat`, as one stage. Its parameters are the whole VAE's (the
-/// module is loaded whole).
+/// The tiles diffusers decodes latents of frames x height x width in (one tile when it does not tile).
+[[nodiscard]] inline std::vector<vae_tile> vae_decode_tiles(const vae_spec& v, extent frames, extent height,
+                                                            extent width, const vae_tiling& tiling) {
+    return detail::vae_tiles(v, tiling, frames, height, width, true);
+}
+
+/// The tiles diffusers encodes frames x height x width pixels in.
+[[nodiscard]] inline std::vector<vae_tile> vae_encode_tiles(const vae_spec& v, extent frames, extent height,
+                                                            extent width, const vae_tiling& tiling) {
+    return detail::vae_tiles(v, tiling, frames, height, width, false);
+}
+
+namespace detail {
+/// One stage that runs `tower` once per tile; its peak is the largest tile's, its weights the whole VAE's
+/// (the module is loaded whole).
+[[nodiscard]] inline stage lower_vae_tiles(const vae_spec& v, const vae_tower& tower, const std::vector<vae_tile>& tiles,
+                                           std::string name, extent videos, dtype compute, extent t_scale) {
+    stage_builder b(std::move(name), "vae", compute, compute);
+    double largest = 0;
+    extent frames = 0;
+    for (const auto& t : tiles) {
+        vae_walker walk(b, tower.style, videos, v.latent_channels, t.frames, t.height, t.width, t.count, compute);
+        walk.run(tower);
+        if (walk.largest_tensor_elements() > largest) {
+            largest = walk.largest_tensor_elements();
+            frames = t.frames;
+        }
+    }
+    // the largest tensor stays alive beside the running conv's input and output (skip / cache)
+    b.resident(largest * size_bytes(compute));
+    stage st = b.finish(1);
+    st.activation_bytes = st.activation_bytes * vae_chunk_share(v, frames, t_scale);
+    st.parameters = vae_parameters(v);
+    st.weight_bytes = bytes(st.parameters * size_bytes(compute));
+    return st;
+}
+} // namespace detail
+
+/// VAE decode of `videos` latents of shape `lat`, as one stage, tiled as diffusers tiles it.
 [[nodiscard]] inline stage lower_vae_decode(const vae_spec& v, const latent_shape& lat, extent videos, dtype compute,
                                             const vae_tiling& tiling) {
     detail::require_positive(static_cast<double>(v.latent_channels), "lower_vae_decode", "latent_channels");
-    stage_builder b("vae_decode", "vae", compute, compute);
-    const vae_tower tower = vae_decoder(v);
-    detail::vae_walker walk(b, tower.style, videos, v.latent_channels, lat.frames, lat.height, lat.width);
-    walk.run(tower);
-    // the largest tensor stays alive beside the running conv's input and output (skip / cache)
-    b.resident(walk.largest_tensor_elements() * size_bytes(compute));
-    stage st = b.finish(1);
-    st.activation_bytes = st.activation_bytes * detail::vae_live_share(v, lat.frames, lat.height, lat.width, tiling, 1, 1);
-    st.parameters += vae_tower_parameters(v, vae_encoder(v), false); // the module is loaded whole
-    st.weight_bytes = bytes(st.parameters * size_bytes(compute));
-    return st;
+    return detail::lower_vae_tiles(v, vae_decoder(v), vae_decode_tiles(v, lat.frames, lat.height, lat.width, tiling),
+                                   "vae_decode", videos, compute, 1);
 }
 
 /// VAE encode of `videos` clips of `frames` x `height` x `width` pixels, as one stage.
 [[nodiscard]] inline stage lower_vae_encode(const vae_spec& v, extent frames, extent height, extent width,
                                             extent videos, dtype compute, const vae_tiling& tiling) {
     detail::require_positive(static_cast<double>(frames), "lower_vae_encode", "frames");
-    stage_builder b("vae_encode", "vae", compute, compute);
-    const vae_tower tower = vae_encoder(v);
-    detail::vae_walker walk(b, tower.style, videos, v.latent_channels, frames, height, width);
-    walk.run(tower);
-    b.resident(walk.largest_tensor_elements() * size_bytes(compute));
-    stage st = b.finish(1);
-    st.activation_bytes = st.activation_bytes * detail::vae_live_share(v, frames, height, width, tiling,
-                                                                       v.temporal_compression, v.spatial_compression);
-    st.parameters += vae_tower_parameters(v, vae_decoder(v), true); // the module is loaded whole
-    st.weight_bytes = bytes(st.parameters * size_bytes(compute));
-    return st;
+    return detail::lower_vae_tiles(v, vae_encoder(v), vae_encode_tiles(v, frames, height, width, tiling), "vae_encode",
+                                   videos, compute, v.temporal_compression);
 }
 
 } // namespace vidperf

@@ -14,6 +14,7 @@
 
 #include <vidperf/core/dtype.hpp>
 #include <vidperf/core/error.hpp>
+#include <vidperf/models/implementation.hpp>
 #include <vidperf/ops/ops.hpp>
 
 namespace vidperf {
@@ -44,6 +45,8 @@ struct video_workload {
     dtype weights = dtype::bf16;               ///< denoiser weight storage (bf16, fp16, fp8, int8, nf4)
     dtype compute = dtype::bf16;               ///< activations and GEMM inputs
     attention_kernel attention = attention_kernel::fa2;
+    /// whose code runs the job (models/implementation.hpp): `ideal` lowers the architecture alone
+    implementation impl = implementation::ideal;
 };
 
 /// How a model's VAE and patchifier turn frames and pixels into tokens, and
@@ -138,6 +141,11 @@ inline void validate(const video_workload& w, std::string_view model) {
     const std::string where = "model '" + std::string(model) + "'";
     detail::require_positive(static_cast<double>(w.steps), where, "steps");
     detail::require_positive(static_cast<double>(w.batch), where, "batch");
+    if (w.compute == dtype::fp64 || w.weights == dtype::fp64)
+        detail::raise(errc::dtype_not_supported, where,
+                      std::string("field '") + (w.compute == dtype::fp64 ? "compute" : "weights") +
+                          "' is fp64: vidperf has no fp64 GEMM, attention or convolution (fp64 is a storage dtype "
+                          "of pointwise kernels only)");
     if (!compute_class_of(w.compute))
         detail::raise(errc::dtype_not_supported, where,
                       "field 'compute' dtype '" + std::string(name(w.compute)) + "' is a storage-only format");

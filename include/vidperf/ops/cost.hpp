@@ -35,6 +35,14 @@ constexpr void require_extent(extent v, std::string_view where, std::string_view
         raise(errc::not_positive, where,
               std::string("field '") + std::string(field) + "' must be > 0, got " + std::to_string(v));
 }
+/// fp64 is a storage dtype of pointwise kernels only; no GEMM, attention or convolution runs in it here.
+constexpr void refuse_fp64(dtype t, std::string_view where, std::string_view field) {
+    if (t == dtype::fp64)
+        raise(errc::dtype_not_supported, where,
+              std::string("field '") + std::string(field) +
+                  "' is fp64: vidperf prices fp64 only in pointwise kernels (casts, Wan's float64 RoPE), never as "
+                  "a GEMM, attention or convolution dtype");
+}
 } // namespace detail
 
 // ---------------------------------------------------------------- validation
@@ -45,6 +53,9 @@ constexpr void validate(const gemm_op& g) {
     detail::require_extent(g.n, w, "n");
     detail::require_extent(g.k, w, "k");
     detail::require_extent(g.batch, w, "batch");
+    detail::refuse_fp64(g.a, w, "a");
+    detail::refuse_fp64(g.b, w, "b");
+    detail::refuse_fp64(g.c, w, "c");
     if (!compute_class_of(g.a))
         detail::raise(errc::dtype_not_supported, w,
                       "field 'a' (activation dtype) is '" + std::string(name(g.a)) +
@@ -74,6 +85,7 @@ constexpr void validate(const attention_op& a) {
         detail::raise(errc::inconsistent, w,
                       "field 'heads_q' (" + std::to_string(a.heads_q) + ") must be a multiple of 'heads_kv' (" +
                           std::to_string(s.heads_kv) + ") for grouped-query attention");
+    detail::refuse_fp64(a.type, w, "type");
     if (!compute_class_of(a.type))
         detail::raise(errc::dtype_not_supported, w, "field 'type' is storage-only '" + std::string(name(a.type)) + "'");
 }
@@ -114,6 +126,7 @@ constexpr void validate(const conv_op& c) {
         detail::raise(errc::inconsistent, w,
                       "fields 'c_in' (" + std::to_string(c.c_in) + ") and 'c_out' (" + std::to_string(c.c_out) +
                           ") must be multiples of 'groups' (" + std::to_string(c.groups) + ")");
+    detail::refuse_fp64(c.type, w, "type");
     if (!compute_class_of(c.type))
         detail::raise(errc::dtype_not_supported, w, "field 'type' is storage-only '" + std::string(name(c.type)) + "'");
     for (std::size_t d = 0; d < 3; ++d) (void)conv_output_extent(c, d);
@@ -130,6 +143,12 @@ constexpr void validate(const pointwise_op& p) {
         detail::raise(errc::negative, w, "fields 'output_elements' and 'param_elements' must be >= 0");
     if (detail::is_nan(p.flops_per_element))
         detail::raise(errc::not_finite, w, "field 'flops_per_element' is NaN");
+    if (p.output_type_inputs < 0 || p.output_type_inputs > p.inputs)
+        detail::raise(errc::out_of_range, w,
+                      "field 'output_type_inputs' must be in [0, inputs = " + std::to_string(p.inputs) + "], got " +
+                          std::to_string(p.output_type_inputs));
+    if (p.output_type_inputs > 0 && !p.output_type)
+        detail::raise(errc::inconsistent, w, "field 'output_type_inputs' > 0 needs 'output_type'");
 }
 
 constexpr void validate(const copy_op& c) { detail::require_extent(c.bytes, "copy", "bytes"); }
@@ -263,12 +282,15 @@ template <class Real = double>
     validate(p);
     using detail::r;
     const Real es = Real(size_bytes(p.type));
+    const Real eo = Real(size_bytes(p.output_type ? *p.output_type : p.type));
     const extent out_elems = p.output_elements ? p.output_elements : p.elements;
     const double fpe = p.flops_per_element < 0 ? default_flops_per_element(p.kind) : p.flops_per_element;
     op_cost<Real> c;
     c.flops = flops_t<Real>(Real(fpe) * r<Real>(p.elements));
-    c.bytes_read = bytes_t<Real>((Real(p.inputs) * r<Real>(p.elements) + r<Real>(p.param_elements)) * es);
-    c.bytes_written = bytes_t<Real>(Real(p.outputs) * r<Real>(out_elems) * es);
+    c.bytes_read = bytes_t<Real>((Real(p.inputs - p.output_type_inputs) * r<Real>(p.elements) +
+                                  r<Real>(p.param_elements)) * es +
+                                 Real(p.output_type_inputs) * r<Real>(p.elements) * eo);
+    c.bytes_written = bytes_t<Real>(Real(p.outputs) * r<Real>(out_elems) * eo);
     return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <variant>
 
@@ -131,6 +132,11 @@ inline constexpr std::size_t pointwise_kind_count = 5;
 /// `elements` values and writes `outputs` tensors of `output_elements` values
 /// (0 means `elements`; a reduction writes fewer). Norm weights
 /// (`param_elements`) are read once.
+///
+/// Mixed dtypes (casts, a bf16 x fp32 product written in fp32): the outputs are
+/// stored in `output_type` when it is set, and `output_type_inputs` of the
+/// `inputs` are stored in `output_type` too; every other input and the norm
+/// weights are stored in `type`. Unset, everything is `type`.
 struct pointwise_op {
     pointwise_kind kind = pointwise_kind::elementwise;
     extent elements = 0;
@@ -140,6 +146,8 @@ struct pointwise_op {
     extent param_elements = 0;
     double flops_per_element = -1; ///< < 0: the kind's default
     dtype type = dtype::bf16;
+    std::optional<dtype> output_type{}; ///< unset: the outputs are `type`
+    int output_type_inputs = 0;         ///< inputs stored in `output_type` (needs it set)
 };
 
 enum class copy_kind : std::uint8_t {

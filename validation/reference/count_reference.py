@@ -1,0 +1,444 @@
+#!/usr/bin/env python3
+"""Independent count of parameters and FLOPs with the reference implementations.
+
+For every vidperf preset that diffusers has classes for, this script builds the reference denoiser
+(transformer or UNet) and VAE classes on PyTorch's `meta` device from the models' published configs
+(written down below with their sources; never taken from vidperf's own export), counts their parameters
+exactly, and counts the FLOPs of one denoiser call at the preset's standard workload and of one VAE
+decode as the preset's pipeline runs it, under `torch.utils.flop_counter.FlopCounterMode`. It compares
+them with `vidperf shapes --model <slug>` op family by op family (GEMM, attention, convolution) and
+exits 1 when a parameter count differs or a family's FLOPs differ by more than 1 %.
+
+Meta tensors carry shapes but no data, so the whole standard workload is counted in seconds on a CPU.
+PyTorch runs scaled_dot_product_attention on meta tensors through its math path (batched matrix
+products); the script wraps it to book those FLOPs as attention.
+
+Exit codes: 0 all agree, 1 a difference, 2 vidperf or a reference class failed, 77 torch or diffusers
+is not installed (ctest reports the test as skipped).
+
+    python3 count_reference.py --vidperf build/release/examples/vidperf [--only hunyuanvideo,...] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import platform
+import subprocess
+import sys
+
+SKIP = 77
+
+try:
+    import torch
+    import torch.nn.functional as F
+    from torch.utils.flop_counter import FlopCounterMode
+    import diffusers
+except ImportError as e:  # the test is reported skipped, not failed
+    print(f"count_reference: skipped: {e.name} is not installed (pip install torch diffusers)")
+    sys.exit(SKIP)
+
+TOLERANCE = 0.01  # relative, per op family
+NEGLIGIBLE = 1e-3  # a family below this share of the stage's FLOPs on both sides is not judged
+
+# --------------------------------------------------------------------------------------------------
+# Published configs. Sources (paths in huggingface/diffusers unless named otherwise):
+#   Wan:        scripts/convert_wan_to_diffusers.py get_transformer_config() ("Wan-T2V-1.3B", "Wan-T2V-14B",
+#               "Wan-I2V-14B-720p", "Wan2.2-TI2V-5B"); VAE: AutoencoderKLWan() for Wan2.1 (convert_vae()) and
+#               vae22_diffusers_config for Wan2.2; Wan2.2's pipeline is written with expand_timesteps=True.
+#   CogVideoX:  scripts/convert_cogvideox_to_diffusers.py get_transformer_init_kwargs("1.0" / "1.5") and its
+#               comments: 2b = 30 layers, 30 heads, no RoPE; 5b = 42 layers, 48 heads, RoPE; the VAE is
+#               AutoencoderKLCogVideoX() with the default sample size (convert_vae()).
+#   HunyuanVideo: scripts/convert_hunyuan_video_to_diffusers.py TRANSFORMER_CONFIGS["HYVideo-T/2-cfgdistill"];
+#               VAE AutoencoderKLHunyuanVideo() (convert_vae()).
+#   Mochi:      scripts/convert_mochi_to_diffusers.py: MochiTransformer3DModel() and
+#               AutoencoderKLMochi(latent_channels=12, out_channels=3).
+#   LTX-Video:  scripts/convert_ltx_to_diffusers.py get_transformer_config("0.9.0") and get_vae_config("0.9.0").
+#   SVD-XT:     UNetSpatioTemporalConditionModel() class defaults, the configuration of
+#               stabilityai/stable-video-diffusion-img2vid-xt unet/config.json; its vae/config.json
+#               (AutoencoderKLTemporalDecoder): block_out_channels 128/256/512/512, 4 DownEncoderBlock2D,
+#               layers_per_block 2, latent_channels 4 (the same values as Stability-AI/generative-models
+#               scripts/sampling/configs/svd_xt.yaml: ch 128, ch_mult 1/2/4/4, num_res_blocks 2, z_channels 4).
+# --------------------------------------------------------------------------------------------------
+
+WAN_COMMON = dict(
+    added_kv_proj_dim=None, attention_head_dim=128, cross_attn_norm=True, eps=1e-06, freq_dim=256,
+    patch_size=(1, 2, 2), qk_norm="rms_norm_across_heads", text_dim=4096,
+)
+WAN_T2V_1_3B = dict(WAN_COMMON, ffn_dim=8960, in_channels=16, num_attention_heads=12, num_layers=30, out_channels=16)
+WAN_T2V_14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=16, num_attention_heads=40, num_layers=40, out_channels=16)
+WAN_I2V_14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=36, num_attention_heads=40, num_layers=40, out_channels=16,
+                   image_dim=1280, added_kv_proj_dim=5120)
+WAN22_TI2V_5B = dict(WAN_COMMON, ffn_dim=14336, in_channels=48, num_attention_heads=24, num_layers=30, out_channels=48)
+WAN21_VAE: dict = {}
+WAN22_VAE = dict(base_dim=160, z_dim=48, is_residual=True, in_channels=12, out_channels=12, decoder_base_dim=256,
+                 scale_factor_temporal=4, scale_factor_spatial=16, patch_size=2)
+
+COG_V10 = dict(patch_size=2, patch_size_t=None, patch_bias=True, sample_height=480 // 8, sample_width=720 // 8,
+               sample_frames=49)
+COG_V15 = dict(patch_size=2, patch_size_t=2, patch_bias=False, sample_height=300, sample_width=300, sample_frames=81)
+COG_2B = dict(COG_V10, num_layers=30, num_attention_heads=30, use_rotary_positional_embeddings=False)
+COG_5B = dict(COG_V10, num_layers=42, num_attention_heads=48, use_rotary_positional_embeddings=True)
+COG15_5B = dict(COG_V15, num_layers=42, num_attention_heads=48, use_rotary_positional_embeddings=True)
+
+HUNYUAN = dict(in_channels=16, out_channels=16, num_attention_heads=24, attention_head_dim=128, num_layers=20,
+               num_single_layers=40, num_refiner_layers=2, mlp_ratio=4.0, patch_size=2, patch_size_t=1,
+               qk_norm="rms_norm", guidance_embeds=True, text_embed_dim=4096, pooled_projection_dim=768,
+               rope_theta=256.0, rope_axes_dim=(16, 56, 56), image_condition_type=None)
+
+MOCHI_VAE = dict(latent_channels=12, out_channels=3)
+
+LTX_090 = dict(in_channels=128, out_channels=128, patch_size=1, patch_size_t=1, num_attention_heads=32,
+               attention_head_dim=64, cross_attention_dim=2048, num_layers=28, activation_fn="gelu-approximate",
+               qk_norm="rms_norm_across_heads", norm_elementwise_affine=False, norm_eps=1e-6, caption_channels=4096,
+               attention_bias=True, attention_out_bias=True)
+LTX_090_VAE = dict(
+    in_channels=3, out_channels=3, latent_channels=128, block_out_channels=(128, 256, 512, 512),
+    down_block_types=("LTXVideoDownBlock3D",) * 4, decoder_block_out_channels=(128, 256, 512, 512),
+    layers_per_block=(4, 3, 3, 3, 4), decoder_layers_per_block=(4, 3, 3, 3, 4),
+    spatio_temporal_scaling=(True, True, True, False), decoder_spatio_temporal_scaling=(True, True, True, False),
+    decoder_inject_noise=(False, False, False, False, False), downsample_type=("conv", "conv", "conv", "conv"),
+    upsample_residual=(False, False, False, False), upsample_factor=(1, 1, 1, 1), patch_size=4, patch_size_t=1,
+    resnet_norm_eps=1e-6, scaling_factor=1.0, encoder_causal=True, decoder_causal=False,
+    timestep_conditioning=False)
+SVD_VAE = dict(in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * 4,
+               block_out_channels=(128, 256, 512, 512), layers_per_block=2, latent_channels=4)
+
+
+def meta(*shape):
+    return torch.empty(*shape, device="meta")
+
+
+# --------------------------------------------------------------------------------------------------
+# Denoiser inputs for one call: `b` videos (2 with batched guidance), latent frames t, height h, width w.
+
+def wan_inputs(cfg, image=False, per_token_timestep=False):
+    def make(b, t, h, w):
+        tokens = t * (h // 2) * (w // 2)
+        kw = dict(hidden_states=meta(b, cfg["in_channels"], t, h, w),
+                  # WanPipeline with expand_timesteps (Wan2.2 TI2V) gives every token its own timestep
+                  timestep=meta(b, tokens) if per_token_timestep else meta(b),
+                  encoder_hidden_states=meta(b, 512, 4096), return_dict=False)
+        if image:
+            kw["encoder_hidden_states_image"] = meta(b, 257, 1280)
+        return kw
+    return make
+
+
+def cogvideox_inputs(cfg):
+    def make(b, t, h, w):
+        pt = cfg["patch_size_t"] or 1
+        t = (t + pt - 1) // pt * pt  # the CogVideoX 1.5 pipeline pads the latent frames to the temporal patch
+        tokens = (t // pt) * (h // 2) * (w // 2)
+        rope = (meta(tokens, 64), meta(tokens, 64)) if cfg["use_rotary_positional_embeddings"] else None
+        return dict(hidden_states=meta(b, t, 16, h, w), encoder_hidden_states=meta(b, 226, 4096), timestep=meta(b),
+                    image_rotary_emb=rope, return_dict=False)
+    return make
+
+
+def hunyuan_inputs(b, t, h, w):
+    return dict(hidden_states=meta(b, 16, t, h, w), timestep=meta(b), encoder_hidden_states=meta(b, 256, 4096),
+                encoder_attention_mask=meta(b, 256), pooled_projections=meta(b, 768), guidance=meta(b),
+                return_dict=False)
+
+
+def mochi_inputs(b, t, h, w):
+    return dict(hidden_states=meta(b, 12, t, h, w), encoder_hidden_states=meta(b, 256, 4096), timestep=meta(b),
+                encoder_attention_mask=meta(b, 256), return_dict=False)
+
+
+def ltx_inputs(b, t, h, w):
+    return dict(hidden_states=meta(b, t * h * w, 128), encoder_hidden_states=meta(b, 128, 4096), timestep=meta(b),
+                encoder_attention_mask=meta(b, 128), num_frames=t, height=h, width=w,
+                rope_interpolation_scale=(8 / 25, 32, 32), return_dict=False)
+
+
+def svd_inputs(b, t, h, w):
+    return dict(sample=meta(b, t, 8, h, w), timestep=meta(b), encoder_hidden_states=meta(b, 1, 1024),
+                added_time_ids=meta(b, 3), return_dict=False)
+
+
+# --------------------------------------------------------------------------------------------------
+# VAE decodes as the pipelines run them: vae.decode(latents) after the pipeline's own set-up.
+
+def decode_plain(vae, z):
+    vae.decode(z)
+
+
+def decode_svd(vae, z):  # StableVideoDiffusionPipeline.decode_latents: frames folded into the batch
+    b, c, t, h, w = z.shape
+    vae.decode(z.permute(0, 2, 1, 3, 4).reshape(b * t, c, h, w), num_frames=t)
+
+
+def decode_ltx(vae, z):
+    vae.decode(z, None)
+
+
+class Case:
+    """One preset: its reference classes, their configs, the inputs of one denoiser call and how the VAE decodes.
+
+    `as_run`: the denoiser's inputs as the pipeline really passes them where vidperf's lowering deliberately
+    differs (reported beside the judged rows); `tiling`: the pipeline's documented set-up calls
+    vae.enable_tiling().
+    """
+
+    def __init__(self, slug, denoiser, denoiser_cfg, inputs, vae, vae_cfg, decode=decode_plain, tiling=False,
+                 note="", as_run=None):
+        self.slug, self.denoiser, self.denoiser_cfg, self.inputs = slug, denoiser, denoiser_cfg, inputs
+        self.vae, self.vae_cfg, self.decode, self.tiling, self.note = vae, vae_cfg, decode, tiling, note
+        self.as_run = as_run
+
+
+def cases():
+    d = diffusers
+    return [
+        Case("wan2.1-t2v-1.3b", d.WanTransformer3DModel, WAN_T2V_1_3B, wan_inputs(WAN_T2V_1_3B),
+             d.AutoencoderKLWan, WAN21_VAE),
+        Case("wan2.1-t2v-14b", d.WanTransformer3DModel, WAN_T2V_14B, wan_inputs(WAN_T2V_14B),
+             d.AutoencoderKLWan, WAN21_VAE),
+        Case("wan2.1-i2v-14b", d.WanTransformer3DModel, WAN_I2V_14B, wan_inputs(WAN_I2V_14B, image=True),
+             d.AutoencoderKLWan, WAN21_VAE),
+        Case("wan2.2-ti2v-5b", d.WanTransformer3DModel, WAN22_TI2V_5B, wan_inputs(WAN22_TI2V_5B),
+             d.AutoencoderKLWan, WAN22_VAE, as_run=wan_inputs(WAN22_TI2V_5B, per_token_timestep=True),
+             note="the pipeline runs WanPipeline(expand_timesteps=True): the timestep MLP and the modulation "
+                  "GEMMs run on every token. The judged rows count one timestep per video on both sides (vidperf "
+                  "--implementation ideal); the 'per-token t' rows (reported, not judged) compare the reference as "
+                  "the pipeline runs it with vidperf --implementation diffusers"),
+        Case("cogvideox-2b", d.CogVideoXTransformer3DModel, COG_2B, cogvideox_inputs(COG_2B),
+             d.AutoencoderKLCogVideoX, {}),
+        Case("cogvideox-5b", d.CogVideoXTransformer3DModel, COG_5B, cogvideox_inputs(COG_5B),
+             d.AutoencoderKLCogVideoX, {}),
+        Case("cogvideox1.5-5b", d.CogVideoXTransformer3DModel, COG15_5B, cogvideox_inputs(COG15_5B),
+             d.AutoencoderKLCogVideoX, dict(invert_scale_latents=True)),
+        Case("hunyuanvideo", d.HunyuanVideoTransformer3DModel, HUNYUAN, hunyuan_inputs,
+             d.AutoencoderKLHunyuanVideo, {}, tiling=True),
+        Case("mochi-1", d.MochiTransformer3DModel, {}, mochi_inputs, d.AutoencoderKLMochi, MOCHI_VAE, tiling=True,
+             note="every one of the 256 prompt tokens counted as valid (diffusers drops padding tokens from the "
+                  "joint attention)"),
+        Case("ltx-video", d.LTXVideoTransformer3DModel, LTX_090, ltx_inputs, d.AutoencoderKLLTXVideo, LTX_090_VAE,
+             decode=decode_ltx),
+        Case("svd-xt", d.UNetSpatioTemporalConditionModel, {}, svd_inputs, d.AutoencoderKLTemporalDecoder, SVD_VAE,
+             decode=decode_svd),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Counting
+
+class Counter:
+    """FLOPs by family under FlopCounterMode; attention is what scaled_dot_product_attention adds."""
+
+    def __init__(self):
+        self.mode = FlopCounterMode(display=False)
+        self.attention = 0
+
+    def __enter__(self):
+        self.mode.__enter__()
+        original = F.scaled_dot_product_attention
+
+        def counted(*args, **kwargs):
+            before = self.mode.get_total_flops()
+            out = original(*args, **kwargs)
+            self.attention += self.mode.get_total_flops() - before
+            return out
+
+        self._original = original
+        torch.nn.functional.scaled_dot_product_attention = counted
+        return self
+
+    def __exit__(self, *exc):
+        torch.nn.functional.scaled_dot_product_attention = self._original
+        return self.mode.__exit__(*exc)
+
+    def families(self):
+        counts = {str(k): v for k, v in self.mode.get_flop_counts()["Global"].items()}
+        conv = sum(v for k, v in counts.items() if "convolution" in k)
+        matmul = sum(v for k, v in counts.items() if "convolution" not in k)
+        return {"gemm": matmul - self.attention, "attention": self.attention, "conv": conv}
+
+
+@contextlib.contextmanager
+def meta_friendly():
+    """Two calls the reference code makes that meta tensors cannot take, replaced for the count:
+    torch.nonzero on Mochi's prompt mask (every prompt token counts as valid) and torch.autocast("meta")
+    around Mochi's RoPE frequencies (a no-op: dtypes do not change FLOPs)."""
+    nonzero, autocast = torch.nonzero, torch.autocast
+
+    def meta_nonzero(x, *args, **kwargs):
+        if x.device.type != "meta":
+            return nonzero(x, *args, **kwargs)
+        idx = torch.arange(x.numel(), device="meta")
+        return (idx,) if kwargs.get("as_tuple", False) else idx.unsqueeze(1)
+
+    def meta_autocast(device_type, *args, **kwargs):
+        return contextlib.nullcontext() if device_type == "meta" else autocast(device_type, *args, **kwargs)
+
+    torch.nonzero, torch.autocast = meta_nonzero, meta_autocast
+    try:
+        yield
+    finally:
+        torch.nonzero, torch.autocast = nonzero, autocast
+
+
+def build(cls, cfg):
+    with torch.device("meta"):
+        model = cls(**cfg)
+    # a few parameters are made with the legacy torch.Tensor([...]) constructor, which ignores the default device
+    return model.to("meta").eval()
+
+
+def count_parameters(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+def denoiser_count(case, work, inputs=None):
+    model = build(case.denoiser, case.denoiser_cfg)
+    lat = work["latent"]
+    kwargs = (inputs or case.inputs)(work["denoiser"]["calls_batch"], lat["frames"], lat["height"], lat["width"])
+    with torch.no_grad(), meta_friendly(), Counter() as c:
+        model(**kwargs)
+    return count_parameters(model), c.families()
+
+
+def can_tile(case):
+    return hasattr(build(case.vae, case.vae_cfg), "use_tiling")
+
+
+def vae_count(case, work, tiling):
+    vae = build(case.vae, case.vae_cfg)
+    if tiling:
+        vae.enable_tiling()
+    lat = work["latent"]
+    z = meta(work["workload"]["batch"], lat["channels"], lat["frames"], lat["height"], lat["width"])
+    with torch.no_grad(), Counter() as c:
+        case.decode(vae, z)
+    return count_parameters(vae), c.families()
+
+
+def implementations(binary):
+    """`--implementation` values to pass: the architecture alone ("ideal") for the judged rows and diffusers' own
+    code for the rows as the pipeline runs; none where this vidperf has no such option."""
+    out = subprocess.run([binary, "shapes", "--help"], capture_output=True, text=True)
+    if "--implementation" not in out.stdout:
+        return [], []
+    return ["--implementation", "ideal"], ["--implementation", "diffusers"]
+
+
+def vidperf_shapes(binary, slug, *flags):
+    cmd = [binary, "shapes", "--model", slug, *flags]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {out.stderr.strip()}")
+    return json.loads(out.stdout)
+
+
+def stage(doc, name):
+    for s in doc["stages"]:
+        if s["name"] == name:
+            return s
+    raise RuntimeError(f"vidperf shapes for {doc['model']} has no stage '{name}'")
+
+
+def compare(rows, slug, what, ref_params, ref_flops, vp_stage, judged=True):
+    """Rows of one stage; True when parameters agree exactly and the judged FLOPs within TOLERANCE.
+
+    A linear layer and a 1x1(x1) convolution, or a patch embedding written as a strided convolution and as a
+    GEMM over patches, are the same work; the two codes choose differently (Wan's VAE attention projects with
+    1x1 convolutions, vidperf with GEMMs), so GEMM and convolution FLOPs are shown apart and judged together.
+    """
+    vp = vp_stage["flops_per_call"]
+    ref = dict(ref_flops, dense=ref_flops["gemm"] + ref_flops["conv"])
+    mine = dict(gemm=vp["gemm"], conv=vp["conv"], attention=vp["attention"], dense=vp["gemm"] + vp["conv"])
+    total = max(ref["dense"] + ref["attention"], mine["dense"] + mine["attention"])
+    ok = ref_params == round(vp_stage["parameters"])
+    rows.append((slug, what, "parameters", ref_params, vp_stage["parameters"], ("yes" if ok else "NO") if judged else "-"))
+    for fam, label, judge in (("gemm", "GEMM FLOPs", False), ("conv", "conv FLOPs", False),
+                              ("dense", "GEMM+conv FLOPs", True), ("attention", "attention FLOPs", True)):
+        r, v = ref[fam], mine[fam]
+        if not (judge and judged):
+            rows.append((slug, what, label, r, v, "-"))
+            continue
+        good = max(r, v) <= NEGLIGIBLE * total or abs(v - r) <= TOLERANCE * max(r, 1)
+        rows.append((slug, what, label, r, v, "yes" if good else "NO"))
+        ok = ok and good
+    return ok
+
+
+def fmt_num(x, exact=False):
+    return f"{x:,.0f}" if exact or abs(x) < 1e7 else f"{x:.6g}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--vidperf", required=True, help="the vidperf CLI")
+    ap.add_argument("--only", default="", help="comma-separated preset slugs")
+    ap.add_argument("--out", default="", help="also write the report to this file")
+    args = ap.parse_args()
+
+    lines = []
+
+    def say(s=""):
+        print(s)
+        lines.append(s)
+
+    say(f"# vidperf vs diffusers reference classes: parameters and FLOPs per call")
+    version = subprocess.run([args.vidperf, "--version"], capture_output=True, text=True).stdout.strip()
+    say(f"# generated {datetime.date.today().isoformat()} by validation/reference/count_reference.py, vidperf {version}")
+    say(f"# torch {torch.__version__}, diffusers {diffusers.__version__}, python {platform.python_version()}")
+    say(f"# FLOPs: torch.utils.flop_counter.FlopCounterMode on meta tensors (2 per multiply-add); families judged "
+        f"within {TOLERANCE:.0%}")
+    rows, notes, failures = [], [], []
+    only = {s for s in args.only.split(",") if s}
+    ideal, as_run = implementations(args.vidperf)
+    say(f"# vidperf shapes {' '.join(ideal) or '(no --implementation option)'}; decodes as each pipeline sets up the "
+        f"VAE, then with vae.enable_tiling() switched the other way (--vae-tiling / --no-vae-tiling)")
+    say()
+    for case in cases():
+        if only and case.slug not in only:
+            continue
+        try:
+            doc = vidperf_shapes(args.vidperf, case.slug, *ideal)
+            p, f = denoiser_count(case, doc)
+            ok = compare(rows, case.slug, "denoiser", p, f, stage(doc, "denoiser"))
+            if case.as_run:
+                run_doc = vidperf_shapes(args.vidperf, case.slug, *as_run)
+                p, f = denoiser_count(case, doc, case.as_run)
+                compare(rows, case.slug, "denoiser per-token t", p, f, stage(run_doc, "denoiser"), judged=False)
+            # the decode as the pipeline sets it up, then with vae.enable_tiling() switched the other way
+            p, f = vae_count(case, doc, case.tiling)  # the decode's FLOPs do not depend on the implementation
+            ok = compare(rows, case.slug, "vae_decode" + (" tiled" if case.tiling else ""), p, f,
+                         stage(doc, "vae_decode")) and ok
+            if can_tile(case):
+                other = vidperf_shapes(args.vidperf, case.slug, *ideal,
+                                       "--no-vae-tiling" if case.tiling else "--vae-tiling")
+                p, f = vae_count(case, other, not case.tiling)
+                ok = compare(rows, case.slug, "vae_decode" + (" untiled" if case.tiling else " tiled"), p, f,
+                             stage(other, "vae_decode")) and ok
+        except Exception as e:  # a broken class or CLI is an error, not a difference
+            say(f"ERROR {case.slug}: {type(e).__name__}: {e}")
+            return 2
+        if case.note:
+            notes.append(f"{case.slug}: {case.note}")
+        if not ok:
+            failures.append(case.slug)
+
+    say(f"{'model':<17} {'stage':<19} {'quantity':<17} {'reference':>17} {'vidperf':>17} {'diff':>8}  ok")
+    for slug, what, q, ref, v, good in rows:
+        exact = q == "parameters"
+        diff = f"{(v - ref) / ref * 100:>+7.2f}%" if ref else ("    0  " if v == 0 else "    new")
+        say(f"{slug:<17} {what:<19} {q:<17} {fmt_num(ref, exact):>17} {fmt_num(v, exact):>17} {diff:>8}  {good}")
+    say()
+    for n in notes:
+        say(f"note: {n}")
+    say()
+    say("all agree" if not failures else f"differences: {', '.join(failures)}")
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write("\n".join(lines) + "\n")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
