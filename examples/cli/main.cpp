@@ -24,6 +24,7 @@
 #include <vidperf/io/storage_json.hpp>
 #include <vidperf/models/training.hpp>
 #include <vidperf/json.hpp>
+#include <vidperf/models/error_band.hpp>
 #include <vidperf/models/pipeline.hpp>
 #include <vidperf/models/planner.hpp>
 #include <vidperf/models/presets.hpp>
@@ -193,7 +194,9 @@ struct video_flags {
     std::string weights_s;
     std::string offload = "none";
     bool vae_tiling = false;
-    std::string attention = "fa2";
+    bool no_vae_tiling = false;
+    std::string attention; ///< empty: the implementation's default for the model
+    std::string implementation; ///< empty: the model's standard (what its README runs)
     bool text_encoder_on_cpu = false;
     extent interpolate = 1;
     extent upscale = 1;
@@ -208,6 +211,20 @@ struct video_flags {
     double host_GBps = 0;
 };
 
+void add_implementation_flag(CLI::App* sc, std::string& value) {
+    sc->add_option("--implementation", value,
+                   "ideal | diffusers | official: whose code runs the job (its casts, unfused norms, RoPE, "
+                   "scheduler; docs/implementations.md); default: what the model's README runs");
+}
+
+/// The implementation a flag names; empty: `fallback` (the model's standard).
+implementation implementation_arg(const std::string& s, implementation fallback) {
+    if (s.empty()) return fallback;
+    if (const auto i = parse_implementation(s)) return *i;
+    detail::raise(errc::unknown_name, "--implementation",
+                  "unknown implementation '" + s + "'; known: ideal diffusers official");
+}
+
 void add_video_flags(CLI::App* sc, video_flags& f, const char* gpu_count_flag = "--gpus") {
     sc->add_option("--width", f.width, "frame width in pixels (default: the model's standard workload)");
     sc->add_option("--height", f.height, "frame height in pixels");
@@ -219,10 +236,13 @@ void add_video_flags(CLI::App* sc, video_flags& f, const char* gpu_count_flag = 
     sc->add_option("--dtype", f.dtype_s, "denoiser dtype: bf16 | fp16 | fp8 (fp8 weights and GEMMs)")
         ->default_str("bf16");
     sc->add_option("--weights", f.weights_s,
-                   "denoiser weights in memory when they differ from --dtype: fp32 (Wan's own repository loads "
+                   "denoiser weights in memory when they differ from --dtype (default: what the implementation holds; fp32 for Wan2.1's official code, which loads "
                    "its DiT in fp32 and runs bf16 autocast), int8, nf4 ...");
     sc->add_option("--offload", f.offload, "none | model | sequential")->default_str("none");
-    sc->add_flag("--vae-tiling", f.vae_tiling, "decode the VAE in spatial tiles (256 px)");
+    sc->add_flag("--vae-tiling", f.vae_tiling,
+                 "decode the VAE in tiles as diffusers' vae.enable_tiling() does (the class's tile size and overlap)");
+    sc->add_flag("--no-vae-tiling", f.no_vae_tiling,
+                 "decode without enable_tiling() where the model's pipeline turns it on (HunyuanVideo, Mochi)");
     sc->add_option("--interpolate", f.interpolate, "frame-rate factor after decoding with RIFE 4.x (2, 4, ...)");
     sc->add_option("--upscale", f.upscale, "super-resolution factor with Real-ESRGAN (2 or 4)");
     sc->add_option(gpu_count_flag, f.gpus, "GPUs running the denoiser together")->default_val(1);
@@ -238,8 +258,10 @@ void add_video_flags(CLI::App* sc, video_flags& f, const char* gpu_count_flag = 
                  "run the text encoders on the host CPU (Wan --t5_cpu); their weights stay off the GPU");
     sc->add_option("--host-tflops", f.host_tflops, "host CPU rate for --text-encoder-on-cpu (default: assumed 2)");
     sc->add_option("--host-GBps", f.host_GBps, "host memory bandwidth for --text-encoder-on-cpu (default: assumed 200)");
-    sc->add_option("--attention", f.attention, "fa2 | fa3 | cudnn | sdpa-math | sdpa-efficient | sage")
-        ->default_str("fa2");
+    sc->add_option("--attention", f.attention,
+                   "fa2 | fa3 | cudnn | sdpa-math | sdpa-efficient | sage (default: what --implementation runs "
+                   "for the model; fa2 except HunyuanVideo in diffusers, sdpa-efficient)");
+    add_implementation_flag(sc, f.implementation);
 }
 
 struct video_job {
@@ -282,17 +304,24 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
     if (d != dtype::bf16 && d != dtype::fp16 && d != dtype::fp8_e4m3)
         detail::raise(errc::dtype_not_supported, "--dtype", "field 'dtype' must be bf16, fp16 or fp8, got '" + f.dtype_s + "'");
     j.work.compute = d;
-    j.work.weights = d;
+    j.work.impl = implementation_arg(f.implementation, j.model->standard.impl);
+    j.work.weights = weight_storage(j.work.impl, j.model->denoiser.official_fp32_weights, d);
     if (!f.weights_s.empty()) j.work.weights = *dtype_arg(f.weights_s, "--weights");
-    bool found = false;
-    for (auto k : all_attention_kernels)
-        if (name(k) == f.attention) {
-            j.work.attention = k;
-            found = true;
-        }
-    if (!found)
-        detail::raise(errc::unknown_name, "--attention",
-                      "unknown attention kernel '" + f.attention + "'; known: fa2 fa3 cudnn sdpa-math sdpa-efficient sage");
+    if (f.attention.empty()) {
+        j.work.attention = default_attention(j.work.impl, j.model->denoiser.code, j.model->standard.attention);
+    } else {
+        bool found = false;
+        for (auto k : all_attention_kernels)
+            if (name(k) == f.attention) {
+                j.work.attention = k;
+                found = true;
+            }
+        if (!found)
+            detail::raise(errc::unknown_name, "--attention",
+                          "unknown attention kernel '" + f.attention +
+                              "'; known: fa2 fa3 cudnn sdpa-math sdpa-efficient sage");
+    }
+    check_attention(j.work.impl, j.model->denoiser.code, j.work.attention);
     if (f.offload == "none")
         j.pipeline.offload = offload_policy::none;
     else if (f.offload == "model")
@@ -302,6 +331,7 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
     else
         detail::raise(errc::unknown_name, "--offload", "unknown offload policy '" + f.offload + "'; known: none model sequential");
     j.pipeline.text_encoders_on_host = f.text_encoder_on_cpu;
+    j.pipeline.pageable_offload = offload_from_pageable_memory(j.work.impl);
     if (f.host_tflops != 0) {
         detail::require_positive(f.host_tflops, "--host-tflops", "host_tflops");
         j.pipeline.host.rate = {flops_per_second(f.host_tflops * 1e12), {provenance_kind::measured, "--host-tflops"}, 0};
@@ -349,8 +379,29 @@ video_job make_job(const std::string& model_slug, const video_flags& f) {
     }
     j.inference.interpolation = f.interpolate;
     j.inference.upscale = f.upscale;
-    if (f.vae_tiling) j.inference.tiling = {true, 0, 32, 32};
+    if (f.vae_tiling && f.no_vae_tiling)
+        detail::raise(errc::inconsistent, "--vae-tiling", "--vae-tiling and --no-vae-tiling exclude each other");
+    if (f.vae_tiling) j.inference.tiling = vae_tiling{true};
+    if (f.no_vae_tiling) j.inference.tiling = vae_tiling{};
     return j;
+}
+
+/// The likely range of a predicted time (models/error_band.hpp) as JSON: low, high, and what it rests on.
+nlohmann::json likely_json(double seconds_predicted, const gpu_spec& gpu) {
+    const auto r = likely_range_of(seconds_predicted, gpu.architecture);
+    return {{"low", r.low}, {"high", r.high}, {"basis", r.basis}, {"published_rows", r.rows}};
+}
+
+std::string short_number(double v) {
+    return fmt::format("{:.{}f}", v, v >= 100 ? 0 : v >= 10 ? 1 : 2);
+}
+
+/// "likely 1380-1710 s (10th-90th percentile of the error on 12 published hopper jobs)"
+std::string likely_text(double predicted, const gpu_spec& gpu, std::string_view prefix = "", std::string_view unit = " s") {
+    const auto r = likely_range_of(predicted, gpu.architecture);
+    return fmt::format("likely {}{}-{}{}{} (10th-90th percentile of the error on {} published {} jobs)", prefix,
+                       short_number(r.low), prefix, short_number(r.high), unit, r.rows,
+                       r.basis == "all" ? std::string("end-to-end") : std::string(r.basis));
 }
 
 nlohmann::json estimate_json(const video_job& j, const target& t, const latent_shape& lat, const pipeline_estimate& e) {
@@ -381,6 +432,7 @@ nlohmann::json estimate_json(const video_job& j, const target& t, const latent_s
           {"dtype", name(j.work.compute)},
           {"offload", name(j.pipeline.offload)},
           {"attention", name(j.work.attention)},
+          {"implementation", name(j.work.impl)},
           {"vae_tiling", j.inference.tiling.enabled},
           {"gpus", j.inference.parallel.gpus()},
           {"ulysses", j.inference.parallel.ulysses},
@@ -392,6 +444,7 @@ nlohmann::json estimate_json(const video_job& j, const target& t, const latent_s
         {"per_gpu_peak_device_bytes", e.memory.device_total.value()},
         {"tokens", lat.tokens},
         {"latency_s", e.latency.value()},
+        {"likely_range_s", likely_json(e.latency.value(), t.gpu.spec)},
         {"peak_memory_bytes", e.memory.allocator_peak.value()},
         {"peak_device_bytes", e.memory.device_total.value()},
         {"fits", e.fits},
@@ -425,9 +478,10 @@ void print_estimate(const video_job& j, const video_result& r) {
     const auto& w = j.work;
     if (r.t.fell_back) fmt::print(stderr, "note: {}\n", r.t.note);
     fmt::print("{} on {} ({} calibration)\n", j.model->name, r.t.gpu.spec.name, r.t.cal.cal.profile);
-    fmt::print("  workload: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, offload {}{}\n",
+    fmt::print("  workload: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, offload {}{}, "
+               "implementation {}\n",
                w.width, w.height, w.frames, w.steps, name(w.cfg), w.batch, name(w.compute), name(w.attention),
-               name(j.pipeline.offload), j.inference.tiling.enabled ? ", VAE tiling" : "");
+               name(j.pipeline.offload), j.inference.tiling.enabled ? ", VAE tiling" : "", name(w.impl));
     fmt::print("  latent: {} x {} x {} -> {} tokens per video\n", r.lat.frames, r.lat.height, r.lat.width,
                r.lat.tokens);
     fmt::print("  {:<34} {:>7} {:>11} {:>8} {:>10} {:>11}\n", "stage", "calls", "time s", "share", "bound",
@@ -436,7 +490,8 @@ void print_estimate(const video_job& j, const video_result& r) {
         fmt::print("  {:<34} {:>7.0f} {:>11.2f} {:>7.1f}% {:>10} {:>11.2f}\n", s.on_host ? s.name + " (CPU)" : s.name,
                    s.calls, s.latency.value(),
                    100.0 * s.latency.value() / r.e.latency.value(), name(s.bound), s.activations.value() / 1e9);
-    fmt::print("  total {:.1f} s ({:.1f} min)\n", r.e.latency.value(), r.e.latency.value() / 60);
+    fmt::print("  total {:.1f} s ({:.1f} min); {}\n", r.e.latency.value(), r.e.latency.value() / 60,
+               likely_text(r.e.latency.value(), r.t.gpu.spec));
     fmt::print("  GPU time elasticity (% time per % input):");
     for (const auto& x : time_sensitivities(r.stages, r.t.gpu.spec, r.t.cal.cal, j.work.attention))
         fmt::print(" {} {:+.2f};", x.input, x.elasticity);
@@ -467,7 +522,8 @@ int list_models(bool json) {
                              {"height", m.standard.height},
                              {"frames", m.standard.frames},
                              {"steps", m.standard.steps},
-                             {"cfg", name(m.standard.cfg)}}},
+                             {"cfg", name(m.standard.cfg)},
+                             {"implementation", name(m.standard.impl)}}},
                            {"source", m.source}});
         }
         std::cout << nlohmann::json{{"schema", "vidperf.models/1"}, {"models", arr}}.dump(2) << '\n';
@@ -684,6 +740,7 @@ int main(int argc, char** argv) {
     trn->add_option("--storage-GBps", storage_GBps, "node storage read throughput, shared by its GPUs");
     trn->add_option("--storage-scaling", storage_file, "vidperf.storage/1 file: throughput vs GPUs reading");
     trn->add_option("--gpus-per-node", gpus_per_node, "GPUs sharing one node's storage")->default_val(8);
+    add_implementation_flag(trn, vf.implementation);
     calibration_option(trn);
     trn->add_flag("--json", json, "JSON output");
 
@@ -697,7 +754,7 @@ int main(int argc, char** argv) {
             if (gpu_arg.empty()) gpu_arg = "h100-sxm5-80gb";
             const video_job j = make_job(model_slug, vf);
             const target t = resolve(gpu_arg, cal_arg);
-            const std::string text = shapes_document(*j.model, j.work, t.gpu.spec, t.cal.cal).dump(1) + "\n";
+            const std::string text = shapes_document(*j.model, j.work, t.gpu.spec, t.cal.cal, j.inference).dump(1) + "\n";
             if (shapes_out.empty()) {
                 std::cout << text;
             } else {
@@ -733,6 +790,7 @@ int main(int argc, char** argv) {
                                             {"width", j.work.width},
                                             {"height", j.work.height},
                                             {"offload", name(j.pipeline.offload)},
+                                            {"implementation", name(j.work.impl)},
                                             {"max_frames", r.frames},
                                             {"device_bytes_at_max", r.device_at_frames.value()},
                                             {"next_frames", r.next_frames},
@@ -764,6 +822,7 @@ int main(int argc, char** argv) {
                                             {"model", j.model->slug},
                                             {"gpu", t.gpu.spec.slug},
                                             {"frames", j.work.frames},
+                                            {"implementation", name(j.work.impl)},
                                             {"width", r.width},
                                             {"height", r.height},
                                             {"device_bytes", r.device_at_size.value()},
@@ -809,7 +868,9 @@ int main(int argc, char** argv) {
                 offers.push_back({&targets[i].gpu.spec, &targets[i].cal.cal, prices[i]});
             const auto best = cheapest_fitting_gpu(*j.model, j.work, offers, j.pipeline, j.inference);
             if (json) {
-                nlohmann::json out = {{"schema", "vidperf.plan/1"}, {"model", j.model->slug}};
+                nlohmann::json out = {{"schema", "vidperf.plan/1"},
+                                      {"model", j.model->slug},
+                                      {"implementation", name(j.work.impl)}};
                 out["gpu"] = best.gpu ? nlohmann::json(best.gpu->slug) : nlohmann::json(nullptr);
                 out["latency_s"] = best.latency.value();
                 out["cost_dollars"] = best.cost.value();
@@ -827,12 +888,15 @@ int main(int argc, char** argv) {
         if (cst->parsed()) {
             cost_inputs<double> in;
             std::string runtime_from = "--runtime-h";
+            std::optional<likely_range> runtime_range; // when the runtime is vidperf's estimate
             if (!cost_model.empty()) {
                 const video_job j = make_job(cost_model, vf);
                 const video_result r = run_job(j, gpu_arg, cal_arg);
                 in.runtime = r.e.latency;
+                runtime_range = likely_range_of(r.e.latency.value(), r.t.gpu.spec.architecture);
                 runtime_from = "vidperf estimate of " + std::string(j.model->slug) + " on " +
-                               std::string(r.t.gpu.spec.slug) + " (" + std::string(r.t.cal.cal.profile) + ")";
+                               std::string(r.t.gpu.spec.slug) + " (" + std::string(r.t.cal.cal.profile) +
+                               ", implementation " + std::string(name(j.work.impl)) + ")";
             } else {
                 in.runtime = seconds(runtime_h * units::seconds_per_hour);
             }
@@ -843,6 +907,16 @@ int main(int argc, char** argv) {
             in.value_per_hour_of_waiting = dollars(value_h);
             const auto c = cost_per_job(in);
             const auto sens = cost_sensitivities(in);
+            // the cost at the ends of the estimate's likely range
+            std::optional<std::pair<double, double>> cost_range;
+            if (runtime_range) {
+                auto at = [&](double runtime_s) {
+                    cost_inputs<double> x = in;
+                    x.runtime = seconds(runtime_s);
+                    return cost_per_job(x).total.value();
+                };
+                cost_range = {at(runtime_range->low), at(runtime_range->high)};
+            }
             if (json) {
                 nlohmann::json sj = nlohmann::json::array();
                 for (const auto& x : sens)
@@ -858,6 +932,12 @@ int main(int argc, char** argv) {
                                             {"paid_gpu_hours", c.paid_gpu_time.value() / units::seconds_per_hour},
                                             {"delivery_h", c.delivery.value() / units::seconds_per_hour},
                                             {"jobs_per_day_per_gpu", c.jobs_per_day_per_gpu},
+                                            {"likely_total_dollars",
+                                             cost_range ? nlohmann::json{{"low", cost_range->first},
+                                                                         {"high", cost_range->second},
+                                                                         {"basis", runtime_range->basis},
+                                                                         {"published_rows", runtime_range->rows}}
+                                                        : nlohmann::json(nullptr)},
                                             {"sensitivities", sj}}
                                  .dump(2)
                           << '\n';
@@ -868,6 +948,11 @@ int main(int argc, char** argv) {
                        "${:.2f} per finished job; {:.2f} jobs per GPU per day\n",
                        c.compute.value(), c.paid_gpu_time.value() / 3600, c.waiting.value(),
                        c.delivery.value() / 3600, c.total.value(), c.jobs_per_day_per_gpu);
+            if (cost_range)
+                fmt::print("  likely ${:.2f}-${:.2f} per finished job (the runtime's 10th-90th percentile error on {} "
+                           "published {} jobs)\n",
+                           cost_range->first, cost_range->second, runtime_range->rows,
+                           runtime_range->basis == "all" ? std::string("end-to-end") : std::string(runtime_range->basis));
             fmt::print("  what matters (elasticity = % cost per % input):\n");
             for (const auto& x : sens)
                 fmt::print("    {:<16} {:>10.3f} {:<13} {:>+6.2f}\n", x.input, x.value, x.unit, x.elasticity);
@@ -960,6 +1045,8 @@ int main(int argc, char** argv) {
             if (vf.frames) w.frames = vf.frames;
             if (vf.width) w.width = vf.width;
             if (vf.height) w.height = vf.height;
+            w.impl = implementation_arg(vf.implementation, m.standard.impl);
+            w.attention = default_attention(w.impl, m.denoiser.code, m.standard.attention);
             training_options t;
             t.method = method == "lora" ? finetune_method::lora : finetune_method::full;
             if (method != "lora" && method != "full")
@@ -1024,10 +1111,12 @@ int main(int argc, char** argv) {
                                    {"scaling_efficiency",
                                     r.samples_per_second / rows[0].samples_per_second * counts[0] / counts[i]},
                                    {"memory_bytes", r.memory.total.value()},
+                                   {"likely_step_s", likely_json(r.step.value(), tg.gpu.spec)},
                                    {"fits", r.fits}});
                 }
                 std::cout << nlohmann::json{{"schema", "vidperf.train/1"},
                                             {"model", m.slug},
+                                            {"implementation", name(w.impl)},
                                             {"gpu", tg.gpu.spec.slug},
                                             {"trainable_parameters", rows[0].trainable_parameters},
                                             {"rows", arr}}
@@ -1038,9 +1127,10 @@ int main(int argc, char** argv) {
             if (tg.fell_back) fmt::print(stderr, "note: {}\n", tg.note);
             const auto& r0 = rows[0];
             fmt::print("{} fine-tuning ({}{}, checkpointing {}, {}, ZeRO {}) on {}: {}x{} x {} frames, {} per GPU; "
-                       "data: {}\n",
+                       "data: {}; implementation {}\n",
                        m.name, method, t.method == finetune_method::lora ? " r" + std::to_string(lora_rank) : "",
-                       ckpt_s, optimizer_s, zero, tg.gpu.spec.slug, w.width, w.height, w.frames, micro_batch, data_s);
+                       ckpt_s, optimizer_s, zero, tg.gpu.spec.slug, w.width, w.height, w.frames, micro_batch, data_s,
+                       name(w.impl));
             fmt::print("  trainable {:.3g} of {:.3g} parameters; memory per GPU {:.1f} GB (weights {:.1f}, master "
                        "{:.1f}, grads {:.1f}, optimizer {:.1f}, saved activations {:.1f}, working {:.1f}) {}\n",
                        r0.trainable_parameters, r0.total_parameters, r0.memory.total.value() / 1e9,
@@ -1048,17 +1138,20 @@ int main(int argc, char** argv) {
                        r0.memory.gradients.value() / 1e9, r0.memory.optimizer_states.value() / 1e9,
                        r0.memory.saved_activations.value() / 1e9, r0.memory.working.value() / 1e9,
                        r0.fits ? "fits" : "DOES NOT FIT");
-            fmt::print("  {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9} {:>10} {:>13}\n", "GPUs", "step s",
-                       "compute", "comm", "exposed", "input", "samples/s", "speed-up", "efficiency", "bound");
+            fmt::print("  {:>5} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9} {:>10} {:>13}\n", "GPUs", "step s",
+                       "likely s", "compute", "comm", "exposed", "input", "samples/s", "speed-up", "efficiency", "bound");
             for (std::size_t i = 0; i < rows.size(); ++i) {
                 const auto& r = rows[i];
                 const double speedup = r.samples_per_second / rows[0].samples_per_second;
-                fmt::print("  {:>5} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>10.3f} {:>8.2f}x {:>9.0f}% {:>13}\n",
-                           counts[i], r.step.value(),
+                const auto lr = likely_range_of(r.step.value(), tg.gpu.spec.architecture);
+                fmt::print("  {:>5} {:>9.2f} {:>11} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>10.3f} {:>8.2f}x {:>9.0f}% {:>13}\n",
+                           counts[i], r.step.value(), short_number(lr.low) + "-" + short_number(lr.high),
                            (r.encode + r.forward + r.backward + r.recompute + r.optimizer).value(),
                            r.communication.value(), r.exposed_communication.value(), r.input.value(),
                            r.samples_per_second, speedup, 100 * speedup * counts[0] / counts[i], name(r.bound));
             }
+            fmt::print("  likely: the 10th-90th percentile error band of published inference jobs on this GPU class; no "
+                       "published training step is in the validation set yet\n");
             return 0;
         }
         if (cmp->parsed()) {
@@ -1082,14 +1175,15 @@ int main(int argc, char** argv) {
             }
             const auto& w = j.work;
             const auto& par = j.inference.parallel;
-            fmt::print("{}: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, offload {}{}\n",
+            fmt::print("{}: {}x{} x {} frames, {} steps, guidance {}, batch {}, {}, attention {}, implementation {}, "
+                       "offload {}{}\n",
                        j.model->name, w.width, w.height, w.frames, w.steps, name(w.cfg), w.batch, name(w.compute),
-                       name(w.attention), name(j.pipeline.offload),
+                       name(w.attention), name(w.impl), name(j.pipeline.offload),
                        par.gpus() > 1 ? fmt::format(", {} GPUs (ulysses {}, ring {}, cfg {}, tp {}{})", par.gpus(),
                                                     par.ulysses, par.ring, par.cfg, par.tp, par.fsdp ? ", fsdp" : "")
                                       : std::string());
-            fmt::print("  {:<17} {:<12} {:>10} {:>9} {:>10} {:>10} {:>11} {:>6} {:>9}\n", "gpu", "calibration",
-                       "total s", "min", "denoise s", "VAE s", "peak GB", "fits", "speed-up");
+            fmt::print("  {:<17} {:<12} {:>10} {:>13} {:>9} {:>10} {:>10} {:>11} {:>6} {:>9}\n", "gpu", "calibration",
+                       "total s", "likely s", "min", "denoise s", "VAE s", "peak GB", "fits", "speed-up");
             bool any_fallback = false;
             for (const auto& r : rows) {
                 double den = 0, vae = 0;
@@ -1098,14 +1192,18 @@ int main(int argc, char** argv) {
                     if (s.name == "vae_decode") vae = s.latency.value();
                 }
                 any_fallback = any_fallback || r.t.fell_back;
-                fmt::print("  {:<17} {:<12} {:>10.1f} {:>9.1f} {:>10.1f} {:>10.1f} {:>11.1f} {:>6} {:>8.2f}x\n",
+                const auto lr = likely_range_of(r.e.latency.value(), r.t.gpu.spec.architecture);
+                fmt::print("  {:<17} {:<12} {:>10.1f} {:>13} {:>9.1f} {:>10.1f} {:>10.1f} {:>11.1f} {:>6} {:>8.2f}x\n",
                            r.t.gpu.spec.slug, std::string(r.t.cal.cal.profile) + (r.t.fell_back ? "*" : ""),
-                           r.e.latency.value(), r.e.latency.value() / 60, den, vae,
+                           r.e.latency.value(), short_number(lr.low) + "-" + short_number(lr.high),
+                           r.e.latency.value() / 60, den, vae,
                            r.e.memory.device_total.value() / 1e9, r.e.fits ? "yes" : "NO",
                            rows[0].e.latency.value() / r.e.latency.value());
             }
             if (any_fallback)
                 fmt::print("  * no measured or literature calibration for this GPU: datasheet ideal used (optimistic)\n");
+            fmt::print("  likely: 10th-90th percentile of vidperf's error on published end-to-end jobs "
+                       "(docs/accuracy.md)\n");
             return 0;
         }
 

@@ -31,7 +31,8 @@
 ///
 /// Fits (ordinary least squares with Eigen; standard errors from the residual
 /// variance and (X^T X)^-1):
-///   GEMM, per dtype:  t = overhead + [flops / (peak * wave(m, n, k))] * (1 / eta)   (linear in overhead, 1/eta)
+///   GEMM, per dtype:  t = overhead + [flops / (peak * wave(m, n, k) * k/(k + ramp))] * (1 / eta)
+///                     (linear in overhead, 1/eta; the k ramp chosen from a grid on the BF16 points)
 ///   attention, per kernel: flops / (t * peak) = eta * s / (s + s_half), linearised as
 ///                     peak * t / flops = (1/eta) + (s_half/eta) * (1/s)
 ///   attention backward, per kernel: backward_ratio = median over points of
@@ -314,8 +315,8 @@ struct sustained_fit {
     const std::string_view src = detail::keep(store, std::string(source_file));
     const provenance measured{provenance_kind::measured, src};
 
-    // ---- GEMM per dtype
-    for (dtype t : {dtype::fp32, dtype::tf32, dtype::bf16, dtype::fp16, dtype::fp8_e4m3, dtype::int8}) {
+    // ---- GEMM per dtype; BF16 first: its points also choose the k ramp the other classes use
+    for (dtype t : {dtype::bf16, dtype::fp32, dtype::tf32, dtype::fp16, dtype::fp8_e4m3, dtype::int8}) {
         std::vector<gemm_op> ops;
         std::vector<double> times;
         for (std::size_t i = 0; i < raw.lines.size(); ++i) {
@@ -338,18 +339,39 @@ struct sustained_fit {
                           "only " + std::to_string(ops.size()) + " GEMM points for " + std::string(name(t)) +
                               "; the fit needs at least " + std::to_string(min_points));
         const double peak = gpu.peak_for(t).value();
-        Eigen::MatrixXd X(static_cast<Eigen::Index>(ops.size()), 2);
-        Eigen::VectorXd y(static_cast<Eigen::Index>(ops.size()));
-        for (std::size_t i = 0; i < ops.size(); ++i) {
-            const double work = cost(ops[i]).flops.value();
-            const double wave = detail::wave_efficiency(ops[i], gpu.sm_count, base);
-            const double ramp = base.gemm_ramp_dim.value > 0 ? ops[i].k / (ops[i].k + base.gemm_ramp_dim.value) : 1.0;
-            // rows scaled by 1/t: relative errors, so microsecond and millisecond GEMMs weigh alike
-            X(static_cast<Eigen::Index>(i), 0) = 1.0 / times[i];
-            X(static_cast<Eigen::Index>(i), 1) = work / (peak * wave * ramp) / times[i];
-            y(static_cast<Eigen::Index>(i)) = 1.0;
+        // linear in (overhead, 1/eta) for a given k ramp; rows scaled by 1/t: relative errors, so microsecond and
+        // millisecond GEMMs weigh alike
+        auto solve = [&](double ramp_dim, double& sse) {
+            Eigen::MatrixXd X(static_cast<Eigen::Index>(ops.size()), 2);
+            Eigen::VectorXd y(static_cast<Eigen::Index>(ops.size()));
+            for (std::size_t i = 0; i < ops.size(); ++i) {
+                const double work = cost(ops[i]).flops.value();
+                const double wave = detail::wave_efficiency(ops[i], gpu.sm_count, base);
+                const double k = static_cast<double>(ops[i].k);
+                const double ramp = ramp_dim > 0 ? k / (k + ramp_dim) : 1.0;
+                X(static_cast<Eigen::Index>(i), 0) = 1.0 / times[i];
+                X(static_cast<Eigen::Index>(i), 1) = work / (peak * wave * ramp) / times[i];
+                y(static_cast<Eigen::Index>(i)) = 1.0;
+            }
+            auto fit = detail::least_squares(X, y);
+            sse = (y - X * fit.beta).squaredNorm();
+            return fit;
+        };
+        double ramp_dim = c.gemm_ramp_dim.value;
+        if (t == dtype::bf16) { // the k ramp: the candidate with the least squared relative error
+            double best_sse = 0;
+            for (const double cand : {0.0, 8.0, 16.0, 32.0, 48.0, 64.0, 96.0, 128.0, 192.0, 256.0, 384.0, 512.0}) {
+                double sse = 0;
+                (void)solve(cand, sse);
+                if (cand == 0.0 || sse < best_sse) {
+                    best_sse = sse;
+                    ramp_dim = cand;
+                }
+            }
+            c.gemm_ramp_dim = {ramp_dim, measured, 0};
         }
-        const auto f = detail::least_squares(X, y);
+        double sse = 0;
+        const auto f = solve(ramp_dim, sse);
         const double inv_eta = f.beta(1);
         if (!(inv_eta > 0))
             detail::raise(errc::json_bad_value, source_file,
