@@ -676,6 +676,21 @@ int main(int argc, char** argv) {
                      "another predictor's published prediction for the same rows, where its source ships one.\n\n"
                   << corpus_table
                   << "\n![Public op corpus, test rows, predicted against published (log-log)](accuracy-ops.png)\n";
+            if (!corpus.empty()) {
+                r << "\n### Literature constants fitted to the fit rows\n\n"
+                     "What `vidperf_validate --fit-public` fits on each GPU's fit rows (the table the literature\n"
+                     "profiles apply, include/vidperf/roofline/literature_fit.hpp). Error columns: median |error| of\n"
+                     "the step's fit rows before and after. A rejected step keeps the hand-sourced value.\n\n"
+                     "| GPU | step | constant | value | std. error | rows | before | after | |\n"
+                     "|---|---|---|---|---|---|---|---|---|\n";
+                for (const auto& f : validation::fit_public(corpus))
+                    for (const auto& st : f.steps)
+                        for (const auto& c : st.fit.constants)
+                            r << fmt::format("| {} | {} | {} | {:.4g} | {:.2g} | {} | {:.1f} % | {:.1f} % | {} |\n", f.gpu,
+                                             st.what, c.key, c.value, c.std_error, st.fit.points,
+                                             100 * st.fit.median_abs_error_before, 100 * st.fit.median_abs_error,
+                                             st.rejected.empty() ? "" : "rejected: " + st.rejected);
+            }
             r << "\n## Published cases\n\n"
                  "| id | model | GPU | quantity | published | predicted | error | calibration | datasheet | error | "
                  "note |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
