@@ -223,14 +223,6 @@ inline std::vector<fitted_entry> accepted(const std::vector<public_fit_gpu>& fit
 
 /// The C++ table of the accepted constants (include/vidperf/roofline/literature_fit.hpp).
 inline std::string fit_header(const std::vector<public_fit_gpu>& fits) {
-    auto escape = [](std::string_view s) {
-        std::string o;
-        for (char ch : s) {
-            if (ch == '"' || ch == '\\') o += '\\';
-            o += ch;
-        }
-        return o;
-    };
     std::string h =
         "#pragma once\n"
         "/// \\file\n"
@@ -252,7 +244,7 @@ inline std::string fit_header(const std::vector<public_fit_gpu>& fits) {
     h += fmt::format("inline constexpr std::array<public_fit_value, {}> public_fit_values{{{{\n", entries.size());
     for (const auto& e : entries)
         h += fmt::format("    {{\"{}\", \"{}\", {:.9g}, {:.3g},\n     \"{}\"}},\n", e.gpu, e.key, e.value, e.std_error,
-                         escape(e.source));
+                         detail::cpp_escape(e.source));
     h += "}};\n// clang-format on\n\n"
          "/// Sets the constants fitted for `c.gpu_slug` (literature provenance, with the fit as source).\n"
          "constexpr void apply_public_fit(calibration& c) {\n"

@@ -138,14 +138,7 @@ row run_case(const validation_case& c) {
     return o;
 }
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const double pos = p * static_cast<double>(v.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const auto hi = static_cast<std::size_t>(std::ceil(pos));
-    return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
+double percentile(std::vector<double> v, double p) { return validation::percentile_of(std::move(v), p); }
 
 struct summary {
     std::size_t count = 0;

@@ -9,15 +9,9 @@
 #include <vector>
 
 #include "common.cuh"
+#include "cublas_check.cuh"
 #include "sections.cuh"
 
-#define CUBLAS_CHECK(expr)                                                                                           \
-    do {                                                                                                             \
-        const cublasStatus_t s_ = (expr);                                                                            \
-        if (s_ != CUBLAS_STATUS_SUCCESS)                                                                             \
-            throw std::runtime_error(std::string(__FILE__) + ":" + std::to_string(__LINE__) + ": " + #expr +         \
-                                     ": cuBLAS status " + std::to_string(static_cast<int>(s_)));                     \
-    } while (0)
 
 namespace vpcal {
 namespace {

@@ -68,6 +68,7 @@
 #include <vidperf/hardware/gpu_spec.hpp>
 #include <vidperf/io/calibration_json.hpp>
 #include <vidperf/io/op_json.hpp>
+#include <vidperf/calibration/fit_ops.hpp>
 #include <vidperf/roofline/engine.hpp>
 
 namespace vidperf {
@@ -578,20 +579,12 @@ struct sustained_fit {
       << "inline constexpr vidperf::calibration " << variable << " = [] {\n"
       << "    vidperf::calibration c = vidperf::datasheet_calibration;\n"
       << "    c.profile = \"" << c.profile << "\";\n    c.gpu_slug = \"" << c.gpu_slug << "\";\n";
-    auto escape = [](std::string_view s) {
-        std::string o;
-        for (char ch : s) {
-            if (ch == '"' || ch == '\\') o += '\\';
-            o += ch;
-        }
-        return o;
-    };
     // every constant by its JSON key, through for_each_constant on the mutable copy
     for_each_constant(c, [&](std::string_view key, const auto& k) {
         h << "    vidperf::for_each_constant(c, [](std::string_view key, auto& k) { if (key == \"" << key
           << "\") { using T = std::remove_cvref_t<decltype(k.value)>; k.value = T(" << constant_value(k)
           << "); k.from = {vidperf::provenance_kind(" << static_cast<int>(k.from.kind) << "), \""
-          << escape(k.from.source) << "\"}; k.std_error = " << k.std_error << "; } });\n";
+          << detail::cpp_escape(k.from.source) << "\"}; k.std_error = " << k.std_error << "; } });\n";
     });
     for_each_flag(c, [&](std::string_view key, const bool& f) {
         h << "    vidperf::for_each_flag(c, [](std::string_view key, bool& f) { if (key == \"" << key

@@ -51,6 +51,16 @@ struct ops_fit {
 
 namespace detail {
 
+/// `s` escaped for a C++ string literal (the generated headers quote provenance sources).
+[[nodiscard]] inline std::string cpp_escape(std::string_view s) {
+    std::string o;
+    for (char ch : s) {
+        if (ch == '"' || ch == '\\') o += '\\';
+        o += ch;
+    }
+    return o;
+}
+
 [[nodiscard]] inline bool bounded_by_one(std::string_view key) {
     return (key.find("efficiency") != std::string_view::npos && key != "conv_relative_efficiency") ||
            key == "sustained_clock_ratio" || key == "pageable_factor";
