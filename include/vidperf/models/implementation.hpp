@@ -784,6 +784,22 @@ inline bool step_ops(stage_builder& b, implementation impl, reference_code code,
         kernel(b, elems, t, 1, t);
         kernel(b, elems, t, 2, t);
     };
+    // FlowMatchEulerDiscrete step in the transformer's dtype (scheduling_flow_match_euler_discrete.py:484, 511,
+    // 517 @ diffusers@58eb52c): sample.to(fp32), dt * model_output, the sum in fp32, cast back
+    auto flow_match_step = [&] {
+        cast(b, elems, half, f32);
+        kernel(b, elems, half, 1, half);
+        kernel(b, elems, half, 2, f32, 1);
+        cast(b, elems, f32, half);
+    };
+    // outputs cast to fp32, combined in fp32, an fp32 Euler step (Mochi and LTX in diffusers)
+    auto fp32_euler_step = [&] {
+        if (cfg) cast(b, 2 * elems, f32, f32);
+        cast(b, (cfg ? 2 : 1) * elems, half, f32);
+        if (cfg) combine(f32);
+        kernel(b, elems, f32, 1, f32);
+        kernel(b, elems, f32, 2, f32);
+    };
     const bool official = impl == implementation::official;
     switch (code) {
     case reference_code::wan:
@@ -797,24 +813,17 @@ inline bool step_ops(stage_builder& b, implementation impl, reference_code code,
             for (int i = 0; i < 9; ++i) kernel(b, elems, f32, 2, f32);
             for (int i = 0; i < 14; ++i) kernel(b, elems, f32, 1, f32);
         } else {
-            // pipeline_wan.py:632 @ diffusers@58eb52c: combine in the transformer's dtype; FlowMatchEulerDiscrete
-            // step (scheduling_flow_match_euler_discrete.py:484, 511, 517): sample.to(fp32), dt * model_output,
-            // the sum in fp32, cast back to the model's dtype (the latents stay bf16 between steps)
+            // pipeline_wan.py:632 @ diffusers@58eb52c: combine in the transformer's dtype, then the flow-match
+            // step (the latents stay bf16 between steps)
             if (cfg) combine(half);
-            cast(b, elems, half, f32);
-            kernel(b, elems, half, 1, half);
-            kernel(b, elems, half, 2, f32, 1);
-            cast(b, elems, f32, half);
+            flow_match_step();
         }
         return true;
     case reference_code::hunyuanvideo:
         if (official) return false;
         // pipeline_hunyuan_video.py:671-699 @ diffusers@58eb52c: guidance-distilled, one call; FlowMatchEuler as Wan
         if (cfg) combine(half);
-        cast(b, elems, half, f32);
-        kernel(b, elems, half, 1, half);
-        kernel(b, elems, half, 2, f32, 1);
-        cast(b, elems, f32, half);
+        flow_match_step();
         return true;
     case reference_code::cogvideox:
         if (official) return false;
@@ -836,21 +845,13 @@ inline bool step_ops(stage_builder& b, implementation impl, reference_code code,
         } else {
             // pipeline_mochi.py:644-667 @ diffusers@58eb52c: torch.cat([latents] * 2) (fp32), noise_pred.to(fp32),
             // combine in fp32, the Euler step in fp32
-            if (cfg) cast(b, 2 * elems, f32, f32);
-            cast(b, (cfg ? 2 : 1) * elems, half, f32);
-            if (cfg) combine(f32);
-            kernel(b, elems, f32, 1, f32);
-            kernel(b, elems, f32, 2, f32);
+            fp32_euler_step();
         }
         return true;
     case reference_code::ltx_video:
         if (official) return false;
         // pipeline_ltx.py:783-796 @ diffusers@58eb52c: noise_pred.float(), combine in fp32, Euler in fp32
-        if (cfg) cast(b, 2 * elems, f32, f32);
-        cast(b, (cfg ? 2 : 1) * elems, half, f32);
-        if (cfg) combine(f32);
-        kernel(b, elems, f32, 1, f32);
-        kernel(b, elems, f32, 2, f32);
+        fp32_euler_step();
         return true;
     case reference_code::svd:
         if (official) return false;
