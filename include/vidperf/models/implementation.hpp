@@ -465,6 +465,20 @@ inline void ltx_diffusers_block(stage_builder& b, const block_shape& s, dtype ha
     b.role(op_role::replicated);
 }
 
+/// diffusers apply_rotary_emb(use_real, unbind_dim -1) (embeddings.py:1219-1234 @ diffusers@58eb52c) on one of
+/// q, k: 52 bytes per value.
+inline void diffusers_rope(stage_builder& b, extent n, dtype half) {
+    const auto f32 = dtype::fp32;
+    kernel(b, n / 2, half, 1, half); // -x_imag
+    cast(b, n, half, half);          // stack
+    cast(b, n, half, f32);           // x.float()
+    kernel(b, n, f32, 1, f32);       // * cos
+    cast(b, n, half, f32);           // x_rotated.float()
+    kernel(b, n, f32, 1, f32);       // * sin
+    kernel(b, n, f32, 2, f32);       // +
+    cast(b, n, f32, half);           // .to(x.dtype)
+}
+
 // ------------------------------------------------------------------ CogVideoX, diffusers
 
 /// CogVideoXBlock.forward (cogvideox_transformer_3d.py:120-158 @ diffusers@58eb52c) with CogVideoXLayerNormZero
@@ -472,7 +486,6 @@ inline void ltx_diffusers_block(stage_builder& b, const block_shape& s, dtype ha
 /// modulation and gates per stream and unfused, the [text; video] concatenations, per-head LayerNorms on q and k
 /// (made contiguous first), RoPE in fp32 on the video part. About 180 bytes per joint value (60 ideal).
 inline void cogvideox_diffusers_block(stage_builder& b, const block_shape& s, dtype half) {
-    const auto f32 = dtype::fp32;
     const extent NV = s.video_rows, LV = s.text_rows, JV = s.joint_rows(), D = s.width, A = s.attn_width;
     const extent ea = NV * A;
     b.role(op_role::sequence);
@@ -490,15 +503,8 @@ inline void cogvideox_diffusers_block(stage_builder& b, const block_shape& s, dt
         }
     }
     for (int t = 0; t < 2; ++t) { // apply_rotary_emb on query/key[:, :, L:] (embeddings.py:1219-1234)
-        kernel(b, ea / 2, half, 1, half); // -x_imag
-        cast(b, ea, half, half);          // stack
-        cast(b, ea, half, f32);           // x.float()
-        kernel(b, ea, f32, 1, f32);       // * cos
-        cast(b, ea, half, f32);           // x_rotated.float()
-        kernel(b, ea, f32, 1, f32);       // * sin
-        kernel(b, ea, f32, 2, f32);       // +
-        cast(b, ea, f32, half);           // .to(x.dtype)
-        cast(b, ea, half, half);          // strided store into query[:, :, L:]                   :2325-2327
+        diffusers_rope(b, ea, half);
+        cast(b, ea, half, half); // strided store into query[:, :, L:]                   :2325-2327
     }
     cast(b, JV * D, half, half); // torch.cat([norm_encoder_hidden_states, norm_hidden_states])      :151
     b.role(op_role::replicated);
@@ -523,20 +529,6 @@ inline void hunyuan_rms_norm(stage_builder& b, extent rows, extent dim, dtype ha
     kernel(b, n, dtype::fp32, 1, dtype::fp32); // x * rsqrt
     cast(b, n, dtype::fp32, half);             // type_as
     kernel(b, n, half, 1, half, 0, 1, pointwise_kind::elementwise, 0, dim); // * weight
-}
-
-/// diffusers apply_rotary_emb(use_real, unbind_dim -1) (embeddings.py:1219-1234 @ diffusers@58eb52c) on one of
-/// q, k: 52 bytes per value.
-inline void diffusers_rope(stage_builder& b, extent n, dtype half) {
-    const auto f32 = dtype::fp32;
-    kernel(b, n / 2, half, 1, half); // -x_imag
-    cast(b, n, half, half);          // stack
-    cast(b, n, half, f32);           // x.float()
-    kernel(b, n, f32, 1, f32);       // * cos
-    cast(b, n, half, f32);           // x_rotated.float()
-    kernel(b, n, f32, 1, f32);       // * sin
-    kernel(b, n, f32, 2, f32);       // +
-    cast(b, n, f32, half);           // .to(x.dtype)
 }
 
 /// hyvideo apply_rotary_emb (modules/posemb_layers.py:133-171 @ HunyuanVideo@fa14b00) on one of q, k:
