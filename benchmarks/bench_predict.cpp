@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include <vidperf/models/pipeline.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
 #include <vidperf/models/presets.hpp>
 #include <vidperf/vidperf.hpp>
 
@@ -16,7 +16,7 @@ namespace {
 using namespace vidperf;
 
 const gpu_spec& h100() { return find_gpu("h100-sxm5-80gb"); }
-const calibration& lit() { return *try_find_literature("h100-sxm5-80gb"); }
+const calibration& lit() { return find_literature("h100-sxm5-80gb"); }
 
 void BM_cost_gemm(benchmark::State& state) {
     gemm_op g{8192, 8192, 8192};

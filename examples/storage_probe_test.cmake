@@ -9,7 +9,7 @@ file(READ "${WORK}/storage.json" json)
 if(NOT json MATCHES "vidperf.storage/1")
     message(FATAL_ERROR "storage probe wrote no vidperf.storage/1 file: ${json}")
 endif()
-execute_process(COMMAND "${CLI}" train --model wan2.1-t2v-1.3b --gpu h100-sxm5-80gb --gpus 1,2
+execute_process(COMMAND "${CLI}" train --model wan2.1-t2v-1.3b --gpu h100-sxm5-80gb --counts 1,2
     --storage-scaling "${WORK}/storage.json" --data raw RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "samples/s")
     message(FATAL_ERROR "vidperf train did not read the probe's curve: ${out}")

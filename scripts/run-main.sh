@@ -15,6 +15,6 @@ cmake --build --preset release --target vidperf_cli -j "$(nproc 2>/dev/null || e
 if (($# == 0)); then
     # the main job: Wan2.1-T2V-14B at its standard 720p workload on A100, H100 and H200, run as its README
     # runs it on one GPU (its own generate.py with --offload_model True: the fp32 DiT and the T5 take turns)
-    set -- compare --model wan2.1-t2v-14b --gpus a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb --offload model
+    set -- compare --model wan2.1-t2v-14b --gpu a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb --offload model
 fi
 exec build/release/examples/vidperf "$@"

@@ -26,8 +26,9 @@
 
 #include <vidperf/io/measurements.hpp>
 #include <vidperf/json.hpp>
-#include <vidperf/models/pipeline.hpp>
-#include <vidperf/models/error_band.hpp>
+#include <vidperf/pipeline/job.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
+#include <vidperf/pipeline/error_band.hpp>
 #include <vidperf/models/presets.hpp>
 
 #include "csv.hpp"
@@ -70,41 +71,45 @@ double quantity_of(const pipeline_estimate& e, const std::string& q, extent step
 row run_case(const validation_case& c) {
     const model_spec& m = find_model(c.at("model"));
     const gpu_spec& gpu = find_gpu(c.at("gpu"));
-    video_workload w = m.standard;
-    w.width = std::stoll(c.at("width"));
-    w.height = std::stoll(c.at("height"));
-    w.frames = std::stoll(c.at("frames"));
-    w.steps = std::stoll(c.at("steps"));
-    const std::string cfg = c.at("cfg");
-    w.cfg = cfg == "off" ? cfg_mode::off : cfg == "sequential" ? cfg_mode::sequential : cfg_mode::batched;
-    for (auto k : all_attention_kernels)
-        if (name(k) == c.at("attention")) w.attention = k;
+    const std::string where = "cases.csv " + c.at("id");
+    auto count = [&](const char* field) {
+        const std::string& v = c.at(field);
+        std::size_t used = 0;
+        const long long n = std::stoll(v, &used);
+        if (used != v.size() || n < 1)
+            detail::raise(errc::out_of_range, where, std::string("field '") + field + "' must be an integer >= 1, got '" + v + "'");
+        return n;
+    };
+    // the job as the source ran it, through the same job API as the CLI
+    inference_request r;
+    r.width = count("width");
+    r.height = count("height");
+    r.frames = count("frames");
+    r.steps = count("steps");
+    r.cfg = parse<cfg_mode>(c.at("cfg"), where + " field 'cfg'");
+    r.attention = parse<attention_kernel>(c.at("attention"), where + " field 'attention'");
     // the denoiser's weights as the source's code holds them (Wan's own repository loads the DiT in fp32
     // and runs it under bf16 autocast; diffusers pipelines load it in the requested dtype)
-    const auto weights = parse_dtype(c.at("weights"));
-    if (!weights) detail::raise(errc::unknown_name, "cases.csv " + c.at("id"), "unknown weights dtype '" + c.at("weights") + "'");
-    w.weights = *weights;
+    r.weights = parse<dtype>(c.at("weights"), where + " field 'weights'");
     // whose code the source ran (README.md: official for the model's own repository, diffusers for its pipelines)
-    const auto impl = parse_implementation(c.at("implementation"));
-    if (!impl)
-        detail::raise(errc::unknown_name, "cases.csv " + c.at("id"),
-                      "unknown implementation '" + c.at("implementation") + "'; known: ideal diffusers official");
-    w.impl = *impl;
-    pipeline_options po;
-    po.pageable_offload = offload_from_pageable_memory(w.impl);
-    const std::string off = c.at("offload");
-    po.offload = off == "model" ? offload_policy::model
-                 : off == "sequential" ? offload_policy::sequential
-                                       : offload_policy::none;
-    po.text_encoders_on_host = c.at("text_encoder_on_cpu") == "1";
-    inference_options io;
-    io.parallel.ulysses = std::stoi(c.at("ulysses"));
-    io.parallel.ring = std::stoi(c.at("ring"));
-    io.parallel.cfg = c.at("cfg_parallel") == "1" ? 2 : 1;
-    io.parallel.fsdp = c.at("fsdp") == "1";
-    io.parallel.link = c.at("link") == "pcie" ? link_kind::pcie : link_kind::nvlink;
-    if (c.at("vae_tiling") == "1") io.tiling = m.standard_tiling.enabled ? m.standard_tiling : vae_tiling{true}; // enable_tiling(): the class's own tiles
-    const auto stages = lower_inference(m, w, io);
+    r.impl = parse<implementation>(c.at("implementation"), where + " field 'implementation'");
+    r.offload = parse<offload_policy>(c.at("offload"), where + " field 'offload'");
+    r.text_encoders_on_host = c.at("text_encoder_on_cpu") == "1";
+    r.vae_tiling = c.at("vae_tiling") == "1"; // enable_tiling(): the class's own tiles
+    const int ulysses = static_cast<int>(count("ulysses")), ring = static_cast<int>(count("ring"));
+    const bool cfg_parallel = c.at("cfg_parallel") == "1";
+    r.gpus = ulysses * ring * (cfg_parallel ? 2 : 1);
+    if (r.gpus > 1) {
+        r.parallel = parallel_mode::usp;
+        r.ulysses = ulysses;
+        r.ring = ring;
+        r.cfg_parallel = cfg_parallel;
+    }
+    r.fsdp = c.at("fsdp") == "1";
+    r.link = parse<link_kind>(c.at("link"), where + " field 'link'");
+    const inference_job job = make_job(m, r);
+    const video_workload& w = job.work;
+    const inference_options& io = job.inference;
     const calibration_choice lit = builtin_calibration("best", gpu.slug);
     row o;
     o.id = c.at("id");
@@ -116,9 +121,8 @@ row run_case(const validation_case& c) {
     o.reference = std::stod(c.at("value"));
     o.kind = o.what.find("latency") != std::string::npos ? "end-to-end" : "published memory";
     o.calibration = lit.fell_back ? "datasheet (fallback)" : std::string(lit.cal->profile);
-    const pipeline_estimate best = estimate_pipeline(stages, gpu, *lit.cal, po);
-    o.best = quantity_of(best, o.what, w.steps);
-    o.datasheet = quantity_of(estimate_pipeline(stages, gpu, datasheet_calibration, po), o.what, w.steps);
+    o.best = quantity_of(estimate(job, gpu, *lit.cal).pipeline, o.what, w.steps);
+    o.datasheet = quantity_of(estimate(job, gpu, datasheet_calibration).pipeline, o.what, w.steps);
     o.source = c.at("source");
     o.implementation = c.at("implementation");
     // the baseline's FLOPs: the whole job as one GPU would run it (the naive rule divides by the GPU count)
@@ -375,7 +379,7 @@ std::string baselines_section(const std::vector<row>& published) {
     return md;
 }
 
-/// The error band of the latency rows (models/error_band.hpp): p10 and p90 of predicted / published - 1, pooled
+/// The error band of the latency rows (pipeline/error_band.hpp): p10 and p90 of predicted / published - 1, pooled
 /// ("all") and per GPU architecture.
 std::vector<detail::error_band_row> error_bands_of(const std::vector<row>& published,
                                                    std::vector<std::string>& names) {
@@ -400,10 +404,10 @@ std::vector<detail::error_band_row> error_bands_of(const std::vector<row>& publi
 std::string band_header(const std::vector<detail::error_band_row>& bands) {
     std::string h = "#pragma once\n"
                     "/// \\file\n"
-                    "/// The error bands of models/error_band.hpp: p10 and p90 of vidperf's relative error\n"
+                    "/// The error bands of pipeline/error_band.hpp: p10 and p90 of vidperf's relative error\n"
                     "/// (predicted / published - 1) on the end-to-end latency rows of validation/published,\n"
                     "/// pooled (\"all\") and per GPU architecture. Generated by\n"
-                    "///   vidperf_validate --band-header include/vidperf/models/error_band_table.hpp\n"
+                    "///   vidperf_validate --band-header include/vidperf/pipeline/error_band_table.hpp\n"
                     "/// do not edit: ctest validation.error_band fails when it and the validation disagree.\n"
                     "#include <array>\n#include <string_view>\n\nnamespace vidperf::detail {\n\n"
                     "struct error_band_row {\n    std::string_view basis;\n    double p10, p90;\n    int rows;\n};\n\n"
@@ -515,7 +519,7 @@ int main(int argc, char** argv) {
                    "fit as --fit-public and write the table of accepted constants as C++ "
                    "(include/vidperf/roofline/literature_fit.hpp)");
     app.add_option("--band-header", band_header_path,
-                   "write the error bands of the latency rows as C++ (include/vidperf/models/error_band_table.hpp)");
+                   "write the error bands of the latency rows as C++ (include/vidperf/pipeline/error_band_table.hpp)");
     app.add_flag("--check-band", check_band, "exit 1 unless the compiled-in error bands equal this validation's");
     app.add_option("--plot-csv", plot_csv,
                    "write every published and public-corpus row (kind, gpu, reference, predicted) as CSV for "

@@ -5,14 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include <vidperf/io/diffusers.hpp>
-#include <vidperf/models/pipeline.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
 #include <vidperf/vidperf.hpp>
 
 using namespace vidperf;
 
 namespace {
 double latency(const model_spec& m, const video_workload& w) {
-    return estimate_pipeline(lower_inference(m, w), find_gpu("h100-sxm5-80gb"), *try_find_literature("h100-sxm5-80gb"),
+    return estimate_pipeline(lower_inference(m, w), find_gpu("h100-sxm5-80gb"), find_literature("h100-sxm5-80gb"),
                              pipeline_options{})
         .latency.value();
 }

@@ -17,10 +17,10 @@ TEST_CASE("dtype sizes") {
 }
 
 TEST_CASE("dtype names parse back") {
-    for (dtype t : all_dtypes) CHECK(parse_dtype(name(t)) == t);
-    CHECK(parse_dtype("fp8") == dtype::fp8_e4m3);
-    CHECK(parse_dtype("bfloat16") == dtype::bf16);
-    CHECK_FALSE(parse_dtype("fp12").has_value());
+    for (dtype t : all_dtypes) CHECK(try_parse<dtype>(name(t)) == t);
+    CHECK(try_parse<dtype>("fp8") == dtype::fp8_e4m3);
+    CHECK(try_parse<dtype>("bfloat16") == dtype::bf16);
+    CHECK_FALSE(try_parse<dtype>("fp12").has_value());
 }
 
 TEST_CASE("compute classes") {

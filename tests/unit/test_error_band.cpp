@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <vidperf/models/error_band.hpp>
+#include <vidperf/pipeline/error_band.hpp>
 #include <vidperf/models/implementation.hpp>
 
 using namespace vidperf;

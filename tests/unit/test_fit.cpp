@@ -106,7 +106,7 @@ TEST_CASE("the literature figures through the same path reproduce the literature
             text += attention_line(a, cost(a).flops.value() / (tflops * 1e12)) + "\n";
         }
     const auto fit = fit_calibration(parse_raw(text), gpu, datasheet_calibration, "fa3-paper-fig5c");
-    const auto& lit = *try_find_literature(gpu.slug);
+    const auto& lit = find_literature(gpu.slug);
     for (auto k : {attention_kernel::fa2, attention_kernel::fa3}) {
         CAPTURE(name(k));
         CHECK(fit.cal.cal.attn(k).efficiency.value == doctest::Approx(lit.attn(k).efficiency.value).epsilon(0.03));
@@ -118,7 +118,7 @@ TEST_CASE("published memory, launch and host-copy figures through the fitter rep
     // H200: BabelStream copy 4.01 TB/s (Azure ND H200 v5), gpu-benches launch 2.433 us, pinned H2D 52 GB/s
     // (Azure ND H200 v5): the records the suite writes for them, at sizes well past the L2
     const auto& gpu = find_gpu("h200-sxm-141gb");
-    const auto& lit = *try_find_literature(gpu.slug);
+    const auto& lit = find_literature(gpu.slug);
     std::string text = meta + "\n";
     for (double bytes : {1073741824.0, 2147483648.0, 4294967296.0})
         text += R"({"kind": "memory", "op": "copy", "bytes": )" + std::to_string(bytes) +

@@ -68,10 +68,10 @@ stage lower_small(const denoiser_spec& d, implementation impl, dtype weights = d
 } // namespace
 
 TEST_CASE("implementation names parse and print, unknown names do not parse") {
-    for (const auto i : all_implementations) CHECK(parse_implementation(name(i)) == i);
+    for (const auto i : all_implementations) CHECK(try_parse<implementation>(name(i)) == i);
     CHECK(name(implementation::official) == "official");
-    CHECK_FALSE(parse_implementation("Diffusers").has_value());
-    CHECK_FALSE(parse_implementation("").has_value());
+    CHECK_FALSE(try_parse<implementation>("Diffusers").has_value());
+    CHECK_FALSE(try_parse<implementation>("").has_value());
     CHECK(video_workload{}.impl == implementation::ideal);
 }
 
@@ -303,7 +303,7 @@ TEST_CASE("mixed-dtype pointwise kernels: exact bytes, JSON round trip, fp64 onl
                          schema_error);
     // fp64: a storage dtype; never a GEMM, attention, convolution or workload compute dtype
     CHECK(size_bytes(dtype::fp64) == 8);
-    CHECK(parse_dtype("float64") == dtype::fp64);
+    CHECK(try_parse<dtype>("float64") == dtype::fp64);
     CHECK_FALSE(compute_class_of(dtype::fp64).has_value());
     gemm_op g;
     g.m = g.n = g.k = 64;

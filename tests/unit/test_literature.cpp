@@ -13,7 +13,7 @@ using namespace vidperf;
 
 namespace {
 double gemm_tflops(std::string_view slug, extent n) {
-    const auto p = predict(gemm_op{n, n, n}, find_gpu(slug), *try_find_literature(slug));
+    const auto p = predict(gemm_op{n, n, n}, find_gpu(slug), find_literature(slug));
     return p.achieved_flops_per_second().value() / 1e12;
 }
 
@@ -27,7 +27,7 @@ double attention_tflops(std::string_view slug, attention_kernel k, extent s, ext
     a.kernel = k;
     a.type = dtype::fp16;
     const auto& g = find_gpu(slug);
-    const auto& c = *try_find_literature(slug);
+    const auto& c = find_literature(slug);
     const auto f = predict(a, g, c);
     if (!with_backward) return f.achieved_flops_per_second().value() / 1e12;
     a.direction = pass::backward;

@@ -17,7 +17,7 @@ const std::string meta =
 
 TEST_CASE("a measured op record is predicted with both calibrations") {
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& lit = *try_find_literature(gpu.slug);
+    const auto& lit = find_literature(gpu.slug);
     const gemm_op g{32760, 1536, 8960};
     const double predicted = predict(g, gpu, lit).time.value();
     const nlohmann::json rec = {{"record", "op"}, {"op", op_to_json(g)}, {"time_s", predicted * 1.25}};
@@ -34,7 +34,7 @@ TEST_CASE("a measured op record is predicted with both calibrations") {
 
 TEST_CASE("a block is the ops one more block adds - blocks times layers plus the rest is the step") {
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& lit = *try_find_literature(gpu.slug);
+    const auto& lit = find_literature(gpu.slug);
     const std::string w = R"("workload":{"width":832,"height":480,"frames":81,"batch":1,"cfg":"off","dtype":"bf16","attention":"fa2"})";
     const std::string text = meta + R"({"record":"block","model":"wan2.1-t2v-1.3b","block":"denoiser_block",)" + w +
                              R"(,"time_s":0.01})" + "\n" +
@@ -59,7 +59,7 @@ TEST_CASE("a block is the ops one more block adds - blocks times layers plus the
 
 TEST_CASE("HunyuanVideo's single-stream block is its own case - models without one refuse it") {
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& lit = *try_find_literature(gpu.slug);
+    const auto& lit = find_literature(gpu.slug);
     const std::string w = R"("workload":{"width":848,"height":480,"frames":61,"cfg":"off","attention":"fa2"})";
     const auto f = read_measurements(meta + R"({"record":"block","model":"hunyuanvideo","block":"denoiser_single_block",)" +
                                          w + R"(,"time_s":0.02})" + "\n" +
@@ -77,7 +77,7 @@ TEST_CASE("HunyuanVideo's single-stream block is its own case - models without o
 
 TEST_CASE("malformed measured files are errors naming file and line") {
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& lit = *try_find_literature(gpu.slug);
+    const auto& lit = find_literature(gpu.slug);
     CHECK_THROWS_WITH_AS((void)read_measurements(R"({"record":"op"})", "a.jsonl", gpu, lit),
                          doctest::Contains("a.jsonl:1: the first record must be the metadata"), schema_error);
     CHECK_THROWS_WITH_AS(
@@ -104,7 +104,7 @@ TEST_CASE("measure.py's own output reads back: a smoke run is refused, its recor
     ss << in.rdbuf();
     const std::string text = ss.str();
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& lit = *try_find_literature(gpu.slug);
+    const auto& lit = find_literature(gpu.slug);
     CHECK_THROWS_WITH_AS((void)read_measurements(text, "smoke-cpu.jsonl", gpu, lit),
                          doctest::Contains("smoke-cpu.jsonl:1: a smoke run"), schema_error);
     // the same records behind a GPU run's metadata: every op, block, step and VAE decode is understood

@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include <vidperf/models/pipeline.hpp>
-#include <vidperf/models/planner.hpp>
-#include <vidperf/models/sensitivity.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
+#include <vidperf/pipeline/planner.hpp>
+#include <vidperf/pipeline/time_sensitivity.hpp>
 #include <variant>
 #include <vidperf/models/presets.hpp>
 #include <vidperf/vidperf.hpp>
@@ -272,9 +272,10 @@ TEST_CASE("the largest frame count that fits: it fits, the next valid count does
     const auto& m = find_model("wan2.1-t2v-14b");
     const auto& gpu = find_gpu("a100-sxm4-40gb");
     const auto& cal = *builtin_calibration("literature", gpu.slug).cal;
-    pipeline_options po;
-    po.offload = offload_policy::model;
-    const auto r = max_frames(m, m.standard, gpu, cal, po);
+    inference_request offloaded; // diffusers holds the DiT in bf16 (the official code keeps it in fp32)
+    offloaded.impl = implementation::diffusers;
+    offloaded.offload = offload_policy::model;
+    const auto r = max_frames(make_job(m, offloaded), gpu, cal);
     CAPTURE(r.frames);
     REQUIRE(r.frames > 0);
     CHECK(valid_frames(m.latent, r.frames));
@@ -282,7 +283,9 @@ TEST_CASE("the largest frame count that fits: it fits, the next valid count does
     CHECK(r.device_at_next > gpu.hbm_capacity);
     CHECK(r.next_frames == r.frames + frame_step(m.latent));
     // with everything resident on a 40 GB card even the shortest clip of the 14B model does not fit
-    const auto none = max_frames(m, m.standard, gpu, cal, {});
+    inference_request resident;
+    resident.impl = implementation::diffusers;
+    const auto none = max_frames(make_job(m, resident), gpu, cal);
     CHECK(none.frames == 0);
     CHECK(none.device_at_next > gpu.hbm_capacity);
 }
@@ -321,7 +324,7 @@ TEST_CASE("text encoders on the host: their weights leave the GPU, their time mo
     const auto& m = find_model("wan2.1-t2v-14b");
     const auto stages = lower_inference(m, m.standard);
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& cal = *try_find_literature(gpu.slug);
+    const auto& cal = find_literature(gpu.slug);
     pipeline_options gpu_only;
     pipeline_options host;
     host.text_encoders_on_host = true;
@@ -361,8 +364,11 @@ TEST_CASE("post-processing stages: Real-ESRGAN's parameter count, RIFE's frame a
 TEST_CASE("largest resolution that fits - cheapest fitting GPU at the user's prices") {
     const auto& m = find_model("wan2.1-t2v-14b");
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& cal = *try_find_literature(gpu.slug);
-    const auto r = max_resolution(m, m.standard, gpu, cal);
+    const auto& cal = find_literature(gpu.slug);
+    inference_request diffusers; // the DiT in bf16
+    diffusers.impl = implementation::diffusers;
+    const inference_job job = make_job(m, diffusers);
+    const auto r = max_resolution(job, gpu, cal);
     REQUIRE(r.width > 0);
     CHECK(r.width % 16 == 0);
     CHECK(r.height % 16 == 0);
@@ -375,17 +381,17 @@ TEST_CASE("largest resolution that fits - cheapest fitting GPU at the user's pri
     std::vector<priced_gpu> offers{{&a100, try_find_literature(a100.slug), 1.50},
                                    {&gpu, try_find_literature(gpu.slug), 3.50},
                                    {&l4, &datasheet_calibration, 0.50}};
-    const auto best = cheapest_fitting_gpu(m, m.standard, offers);
+    const auto best = cheapest_fitting_gpu(job, offers);
     REQUIRE(best.gpu != nullptr);
     CHECK(best.gpu->slug != "l4-24gb"); // 24 GB does not hold the 14B model
     // the choice is the cheaper of the two that fit, by price x time
-    const auto e_a = estimate_pipeline(lower_inference(m, m.standard), a100, *try_find_literature(a100.slug), {});
-    const auto e_h = estimate_pipeline(lower_inference(m, m.standard), gpu, cal, {});
+    const auto e_a = estimate(job, a100, find_literature(a100.slug)).pipeline;
+    const auto e_h = estimate(job, gpu, cal).pipeline;
     const double cost_a = 1.50 * e_a.latency.value() / 3600, cost_h = 3.50 * e_h.latency.value() / 3600;
     CHECK(best.gpu->slug == (cost_a < cost_h ? "a100-sxm4-80gb" : "h100-sxm5-80gb"));
     CHECK(best.cost.value() == doctest::Approx(std::min(cost_a, cost_h)));
     offers[0].dollars_per_hour = -1;
-    CHECK_THROWS_AS((void)cheapest_fitting_gpu(m, m.standard, offers), invalid_argument);
+    CHECK_THROWS_AS((void)cheapest_fitting_gpu(job, offers), invalid_argument);
 }
 
 TEST_CASE("time sensitivities by autodiff: a compute-bound job moves with the peak, not the bandwidth") {
@@ -394,7 +400,7 @@ TEST_CASE("time sensitivities by autodiff: a compute-bound job moves with the pe
     w.impl = implementation::ideal; // the architecture alone (the official code adds memory-bound fp32 work)
     const auto stages = lower_inference(m, w);
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto s = time_sensitivities(stages, gpu, *try_find_literature(gpu.slug), attention_kernel::fa2);
+    const auto s = time_sensitivities(stages, gpu, find_literature(gpu.slug), attention_kernel::fa2);
     // time ~ 1/peak for compute-bound ops: elasticity near -1; memory-bound ops are a small share
     CHECK(s[0].elasticity < -0.9);
     CHECK(s[0].elasticity > -1.0001);
@@ -409,8 +415,8 @@ TEST_CASE("time sensitivities by autodiff: a compute-bound job moves with the pe
     double t0 = 0, t1 = 0;
     for (const auto& st : stages)
         for (const auto& u : st.ops) {
-            t0 += predict(u.op, gpu, *try_find_literature(gpu.slug)).time.value() * u.count * st.calls;
-            t1 += predict(u.op, faster, *try_find_literature(gpu.slug)).time.value() * u.count * st.calls;
+            t0 += predict(u.op, gpu, find_literature(gpu.slug)).time.value() * u.count * st.calls;
+            t1 += predict(u.op, faster, find_literature(gpu.slug)).time.value() * u.count * st.calls;
         }
     CHECK((t1 / t0 - 1) / 0.001 == doctest::Approx(s[0].elasticity).epsilon(0.01));
 }

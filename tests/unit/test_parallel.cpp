@@ -3,7 +3,7 @@
 #include <variant>
 
 #include <vidperf/models/parallel.hpp>
-#include <vidperf/models/pipeline.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
 #include <vidperf/models/presets.hpp>
 #include <vidperf/vidperf.hpp>
 
@@ -48,7 +48,7 @@ TEST_CASE("Ulysses divides the denoiser's work and adds two all-to-alls per self
     CHECK(comm_bytes_of(denoiser_of(four)) > 0.0);
     CHECK(denoiser_of(four).parameters == doctest::Approx(denoiser_of(one).parameters)); // the model is the same
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& cal = *try_find_literature(gpu.slug);
+    const auto& cal = find_literature(gpu.slug);
     const auto e1 = estimate_pipeline(one, gpu, cal, {});
     const auto e4 = estimate_pipeline(four, gpu, cal, {});
     CHECK(e4.latency < e1.latency);

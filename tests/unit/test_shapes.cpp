@@ -11,7 +11,7 @@ using namespace vidperf;
 
 TEST_CASE("every op of every preset survives the JSON round trip with the same cost and prediction") {
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& cal = *try_find_literature(gpu.slug);
+    const auto& cal = find_literature(gpu.slug);
     int checked = 0;
     for (const auto& m : model_presets()) {
         CAPTURE(m.slug);
@@ -36,7 +36,7 @@ TEST_CASE("distinct ops lose no work - uses times FLOPs sum to the job's FLOPs")
     const auto& m = find_model("hunyuanvideo");
     const auto stages = lower_inference(m, m.standard);
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto& cal = *try_find_literature(gpu.slug);
+    const auto& cal = find_literature(gpu.slug);
     double job = 0, job_time = 0;
     for (const auto& s : stages)
         for (const auto& u : s.ops)
@@ -62,7 +62,7 @@ TEST_CASE("distinct ops lose no work - uses times FLOPs sum to the job's FLOPs")
 TEST_CASE("the shapes document of Wan 14B 720p - tokens, the heaviest op and shares summing to one") {
     const auto& m = find_model("wan2.1-t2v-14b");
     const auto& gpu = find_gpu("h100-sxm5-80gb");
-    const auto doc = shapes_document(m, m.standard, gpu, *try_find_literature(gpu.slug));
+    const auto doc = shapes_document(m, m.standard, gpu, find_literature(gpu.slug));
     CHECK(doc.at("schema") == "vidperf.shapes/1");
     // 21 latent frames x (720/8/2) x (1280/8/2) = 21 x 45 x 80
     CHECK(doc.at("latent").at("tokens") == 75600);
@@ -71,7 +71,7 @@ TEST_CASE("the shapes document of Wan 14B 720p - tokens, the heaviest op and sha
     CHECK(doc.at("denoiser").at("calls_batch") == 1);
     video_workload batched = m.standard;
     batched.cfg = cfg_mode::batched;
-    CHECK(shapes_document(m, batched, gpu, *try_find_literature(gpu.slug)).at("denoiser").at("calls_batch") == 2);
+    CHECK(shapes_document(m, batched, gpu, find_literature(gpu.slug)).at("denoiser").at("calls_batch") == 2);
     double share = 0;
     for (const auto& o : doc.at("ops")) share += o.at("share").get<double>();
     CHECK(share == doctest::Approx(1.0));
@@ -95,7 +95,7 @@ TEST_CASE("malformed op objects are errors naming the field") {
     CHECK_THROWS_WITH_AS(
         (void)op_from_json(json{{"kind", "attention"}, {"heads_q", 8}, {"seq_q", 64}, {"head_dim", 64}, {"kernel", "fa9"}},
                            "rec 5"),
-        doctest::Contains("fa9"), not_found);
+        doctest::Contains("fa9"), schema_error);
     CHECK_THROWS_WITH_AS((void)op_from_json(json{{"kind", "conv"},
                                                  {"c_in", 4},
                                                  {"c_out", 4},
@@ -107,7 +107,7 @@ TEST_CASE("malformed op objects are errors naming the field") {
                          doctest::Contains("array of 3"), schema_error);
     CHECK_THROWS_WITH_AS(
         (void)op_from_json(json{{"kind", "pointwise"}, {"pointwise", "gelu"}, {"elements", 10}}, "rec 8"),
-        doctest::Contains("gelu"), not_found);
+        doctest::Contains("gelu"), schema_error);
     // a minimal hand-written op takes the documented defaults
     const op g = op_from_json(json{{"kind", "gemm"}, {"m", 4096}, {"n", 4096}, {"k", 4096}}, "rec 9");
     CHECK(std::get<gemm_op>(g).batch == 1);

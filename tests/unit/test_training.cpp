@@ -2,7 +2,7 @@
 
 #include <vidperf/io/storage_json.hpp>
 #include <vidperf/models/presets.hpp>
-#include <vidperf/models/training.hpp>
+#include <vidperf/pipeline/training.hpp>
 #include <vidperf/vidperf.hpp>
 
 using namespace vidperf;
@@ -89,14 +89,14 @@ TEST_CASE("storage: the measured curve, and an I/O-bound job does not speed up w
     const auto& m = find_model("wan2.1-t2v-1.3b");
     video_workload w = m.standard;
     w.impl = implementation::ideal; // the architecture alone: the compute step this storage curve is sized against
-    const auto slow = estimate_training(m, w, t, find_gpu("h100-sxm5-80gb"), *try_find_literature("h100-sxm5-80gb"));
+    const auto slow = estimate_training(m, w, t, find_gpu("h100-sxm5-80gb"), find_literature("h100-sxm5-80gb"));
     REQUIRE(slow.bound == bound_kind::io);
     // the same job on the datasheet roofline (faster compute) is not faster: the input sets the step
     const auto fast = estimate_training(m, w, t, find_gpu("h100-sxm5-80gb"), datasheet_calibration);
     CHECK(fast.compute_step < slow.compute_step);
     CHECK(fast.step.value() == doctest::Approx(slow.step.value()).epsilon(0.01));
     t.data.prefetch = false; // without prefetching the input adds to compute
-    const auto serial = estimate_training(m, w, t, find_gpu("h100-sxm5-80gb"), *try_find_literature("h100-sxm5-80gb"));
+    const auto serial = estimate_training(m, w, t, find_gpu("h100-sxm5-80gb"), find_literature("h100-sxm5-80gb"));
     CHECK(serial.step.value() == doctest::Approx((serial.compute_step + serial.input).value()));
     CHECK_THROWS_AS((void)storage_from_json(R"({"schema": "vidperf.storage/1", "points": []})"), schema_error);
 }
@@ -116,7 +116,7 @@ TEST_CASE("data-parallel scaling: speed-up below linear, never above") {
 TEST_CASE("the longest clip that fits a training step: it fits, the next does not") {
     const auto& m = find_model("wan2.1-t2v-1.3b");
     const auto& gpu = find_gpu("a100-sxm4-40gb");
-    const auto& cal = *try_find_literature(gpu.slug);
+    const auto& cal = find_literature(gpu.slug);
     training_options t;
     t.method = finetune_method::lora;
     const extent f = max_training_frames(m, m.standard, t, gpu, cal);

@@ -323,9 +323,9 @@ struct sustained_fit {
         for (std::size_t i = 0; i < raw.lines.size(); ++i) {
             const auto& j = raw.lines[i];
             if (j.value("kind", "") != "gemm") continue;
-            const auto d = parse_dtype(j.value("dtype", ""));
-            if (!d || compute_class_of(*d) != compute_class_of(t)) continue;
             const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
+            const std::optional<dtype> d = parse<dtype>(detail::string_field(j, "dtype", where), where + " field 'dtype'");
+            if (compute_class_of(*d) != compute_class_of(t)) continue;
             gemm_op g;
             g.m = static_cast<extent>(detail::number_field(j, "m", where));
             g.n = static_cast<extent>(detail::number_field(j, "n", where));

@@ -14,6 +14,8 @@
 #include <optional>
 #include <string_view>
 
+#include <vidperf/core/names.hpp>
+
 namespace vidperf {
 
 enum class dtype : std::uint8_t { fp32, tf32, bf16, fp16, fp8_e4m3, fp8_e5m2, int8, int4, nf4, fp64 };
@@ -35,47 +37,28 @@ enum class compute_class : std::uint8_t {
 };
 inline constexpr std::size_t compute_class_count = 7;
 
-[[nodiscard]] constexpr std::string_view name(dtype t) noexcept {
-    switch (t) {
-    case dtype::fp32: return "fp32";
-    case dtype::tf32: return "tf32";
-    case dtype::bf16: return "bf16";
-    case dtype::fp16: return "fp16";
-    case dtype::fp8_e4m3: return "fp8_e4m3";
-    case dtype::fp8_e5m2: return "fp8_e5m2";
-    case dtype::int8: return "int8";
-    case dtype::int4: return "int4";
-    case dtype::nf4: return "nf4";
-    case dtype::fp64: return "fp64";
-    }
-    return "?";
-}
+template <>
+struct enum_names<dtype> {
+    static constexpr std::string_view what = "dtype";
+    // canonical names first; then the aliases PyTorch and the model configs use
+    static constexpr auto entries = std::to_array<name_entry<dtype>>({
+        {dtype::fp32, "fp32"},         {dtype::tf32, "tf32"},         {dtype::bf16, "bf16"},
+        {dtype::fp16, "fp16"},                          {dtype::fp8_e4m3, "fp8_e4m3"}, {dtype::fp8_e5m2, "fp8_e5m2"},
+        {dtype::int8, "int8"},                          {dtype::int4, "int4"},         {dtype::nf4, "nf4"},
+        {dtype::fp64, "fp64"},                          {dtype::fp8_e4m3, "fp8"},      {dtype::fp8_e4m3, "e4m3"},
+        {dtype::fp8_e5m2, "e5m2"},                      {dtype::fp32, "float32"},      {dtype::fp64, "float64"},
+        {dtype::fp64, "double"},                        {dtype::bf16, "bfloat16"},     {dtype::fp16, "float16"},
+        {dtype::fp16, "half"}});
+};
 
-[[nodiscard]] constexpr std::string_view name(compute_class c) noexcept {
-    switch (c) {
-    case compute_class::fp32: return "fp32";
-    case compute_class::tf32: return "tf32";
-    case compute_class::bf16: return "bf16";
-    case compute_class::fp16: return "fp16";
-    case compute_class::fp8: return "fp8";
-    case compute_class::int8: return "int8";
-    case compute_class::int4: return "int4";
-    }
-    return "?";
-}
-
-/// Parses a dtype name; accepts "fp8" as fp8_e4m3 (the inference default).
-[[nodiscard]] constexpr std::optional<dtype> parse_dtype(std::string_view s) noexcept {
-    for (dtype t : all_dtypes)
-        if (name(t) == s) return t;
-    if (s == "fp8" || s == "e4m3") return dtype::fp8_e4m3;
-    if (s == "e5m2") return dtype::fp8_e5m2;
-    if (s == "float32") return dtype::fp32;
-    if (s == "float64" || s == "double") return dtype::fp64;
-    if (s == "bfloat16") return dtype::bf16;
-    if (s == "float16" || s == "half") return dtype::fp16;
-    return std::nullopt;
-}
+template <>
+struct enum_names<compute_class> {
+    static constexpr std::string_view what = "compute class";
+    static constexpr auto entries = std::to_array<name_entry<compute_class>>({
+        {compute_class::fp32, "fp32"}, {compute_class::tf32, "tf32"},
+        {compute_class::bf16, "bf16"}, {compute_class::fp16, "fp16"}, {compute_class::fp8, "fp8"},
+        {compute_class::int8, "int8"}, {compute_class::int4, "int4"}});
+};
 
 /// Bits one element occupies in memory (no block-scale overhead).
 [[nodiscard]] constexpr int storage_bits(dtype t) noexcept {
@@ -114,6 +97,19 @@ inline constexpr std::size_t compute_class_count = 7;
     case dtype::fp64: return std::nullopt;
     }
     return std::nullopt;
+}
+
+/// The dtype of the modules around a quantised denoiser (text encoders, VAE, interpolation, upscaling, LoRA
+/// adapters): an fp8, int8 or 4-bit denoiser leaves the rest of the pipeline in bf16.
+[[nodiscard]] constexpr dtype unquantised(dtype t) noexcept {
+    switch (t) {
+    case dtype::fp8_e4m3:
+    case dtype::fp8_e5m2:
+    case dtype::int8:
+    case dtype::int4:
+    case dtype::nf4: return dtype::bf16;
+    default: return t;
+    }
 }
 
 } // namespace vidperf

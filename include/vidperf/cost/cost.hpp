@@ -153,7 +153,12 @@ struct pool_plan {
         const double pw = erlang_c(c, a);
         const double rate = c * mu - lambda;
         const double wq = pw / rate;
-        if (wq <= max_mean_wait.value() || c > 1000000) {
+        if (c > 1000000)
+            detail::raise(errc::out_of_range, "--max-wait-s",
+                          "no pool of up to a million servers keeps the mean wait within " +
+                              detail::number_text(max_mean_wait.value()) + " s at " +
+                              detail::number_text(requests_per_hour) + " requests per hour");
+        if (wq <= max_mean_wait.value()) {
             pool_plan p;
             p.gpus = c * gpus_per_request;
             p.utilisation = a / c;

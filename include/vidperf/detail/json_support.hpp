@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <vidperf/core/error.hpp>
+#include <vidperf/core/names.hpp>
 
 namespace vidperf::detail {
 
@@ -78,6 +79,15 @@ using string_store = std::deque<std::string>;
 
 [[nodiscard]] inline bool has(const nlohmann::json& j, std::string_view key) {
     return j.is_object() && j.contains(std::string(key));
+}
+
+/// An enum field by its names table (core/names.hpp): `fallback` when absent; an unknown name raises
+/// naming the field and the known names.
+template <named_enum E>
+[[nodiscard]] E enum_field(const nlohmann::json& j, std::string_view key, std::string_view where, E fallback) {
+    if (!has(j, key)) return fallback;
+    const std::string s = string_field(j, key, where);
+    return parse<E>(s, std::string(where) + " field '" + std::string(key) + "'", errc::json_bad_value);
 }
 
 inline void check_schema(const nlohmann::json& j, std::string_view expected, std::string_view where) {

@@ -14,6 +14,7 @@
 
 #include <vidperf/core/error.hpp>
 #include <vidperf/core/quantity.hpp>
+#include <vidperf/core/names.hpp>
 #include <vidperf/hardware/gpu_spec.hpp>
 
 namespace vidperf {
@@ -256,40 +257,6 @@ inline constexpr std::array<gpu_spec, 15> gpu_catalog{{
 }};
 // clang-format on
 
-namespace detail {
-/// Levenshtein distance, used to suggest the closest slugs on a miss.
-[[nodiscard]] inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-        }
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
-/// The `count` names of `names` closest to `key`, comma-separated.
-template <class Range>
-[[nodiscard]] std::string closest_names(std::string_view key, const Range& names, std::size_t count = 3) {
-    std::vector<std::pair<std::size_t, std::string_view>> scored;
-    for (std::string_view n : names) {
-        // a substring match is the best hint there is
-        const std::size_t d = n.find(key) != std::string_view::npos ? 0 : edit_distance(key, n);
-        scored.emplace_back(d, n);
-    }
-    std::stable_sort(scored.begin(), scored.end(), [](auto& x, auto& y) { return x.first < y.first; });
-    std::string out;
-    for (std::size_t i = 0; i < scored.size() && i < count; ++i) {
-        if (i) out += ", ";
-        out += scored[i].second;
-    }
-    return out;
-}
-} // namespace detail
 
 /// The catalog entry for `slug`, or nullptr. No allocation, no throw.
 [[nodiscard]] constexpr const gpu_spec* try_find_gpu(std::string_view slug) noexcept {

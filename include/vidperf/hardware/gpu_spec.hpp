@@ -11,10 +11,18 @@
 #include <vidperf/core/dtype.hpp>
 #include <vidperf/core/error.hpp>
 #include <vidperf/core/quantity.hpp>
+#include <vidperf/core/names.hpp>
 
 namespace vidperf {
 
 enum class gpu_vendor : unsigned char { nvidia, amd };
+
+template <>
+struct enum_names<gpu_vendor> {
+    static constexpr std::string_view what = "GPU vendor";
+    static constexpr auto entries = std::to_array<name_entry<gpu_vendor>>({{gpu_vendor::nvidia, "nvidia"},
+                                        {gpu_vendor::amd, "amd"}});
+};
 
 template <class Real = double>
 struct basic_gpu_spec {

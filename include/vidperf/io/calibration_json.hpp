@@ -39,12 +39,6 @@ struct loaded_calibration {
     std::shared_ptr<detail::string_store> strings = std::make_shared<detail::string_store>();
 };
 
-[[nodiscard]] inline std::optional<provenance_kind> parse_provenance(std::string_view s) noexcept {
-    for (auto k : {provenance_kind::assumed, provenance_kind::datasheet, provenance_kind::literature,
-                   provenance_kind::measured})
-        if (name(k) == s) return k;
-    return std::nullopt;
-}
 
 /// Reads a calibration from JSON text.
 [[nodiscard]] inline loaded_calibration calibration_from_json(std::string_view text) {
@@ -84,12 +78,8 @@ struct loaded_calibration {
                 else
                     constant.value = T(v);
                 const std::string prov = detail::string_field(entry, "provenance", at);
-                const auto pk = parse_provenance(prov);
-                if (!pk)
-                    detail::raise(errc::json_bad_value, at,
-                                  "field 'provenance' must be one of assumed, datasheet, literature, measured; got '" +
-                                      prov + "'");
-                constant.from = {*pk, detail::keep(store, detail::string_field(entry, "source", at))};
+                const auto pk = parse<provenance_kind>(prov, std::string(at) + " field 'provenance'", errc::json_bad_value);
+                constant.from = {pk, detail::keep(store, detail::string_field(entry, "source", at))};
                 constant.std_error = detail::has(entry, "std_error") ? detail::number_field(entry, "std_error", at) : 0.0;
             });
             if (!found)

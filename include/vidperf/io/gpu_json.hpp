@@ -83,15 +83,7 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
     text_field("name", out.spec.name, false);
     text_field("architecture", out.spec.architecture, true);
     text_field("source", out.spec.source, false);
-    if (detail::has(j, "vendor")) {
-        const std::string v = detail::string_field(j, "vendor", where);
-        if (v == "nvidia")
-            out.spec.vendor = gpu_vendor::nvidia;
-        else if (v == "amd")
-            out.spec.vendor = gpu_vendor::amd;
-        else
-            detail::raise(errc::json_bad_value, where, "field 'vendor' must be \"nvidia\" or \"amd\", got \"" + v + "\"");
-    }
+    out.spec.vendor = detail::enum_field<gpu_vendor>(j, "vendor", where, gpu_vendor::nvidia);
     num("sm_version", false, [&](double v) { out.spec.sm_version = static_cast<int>(v); });
     num("sm_count", true, [&](double v) { out.spec.sm_count = static_cast<int>(v); });
     num("boost_clock_MHz", false, [&](double v) { out.spec.boost_clock_mhz = v; });
@@ -137,7 +129,7 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
     return {{"schema", gpu_schema},
             {"slug", g.slug},
             {"name", g.name},
-            {"vendor", g.vendor == gpu_vendor::nvidia ? "nvidia" : "amd"},
+            {"vendor", name(g.vendor)},
             {"architecture", g.architecture},
             {"sm_version", g.sm_version},
             {"sm_count", g.sm_count},

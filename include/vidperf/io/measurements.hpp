@@ -29,7 +29,7 @@
 #include <vidperf/detail/json_support.hpp>
 #include <vidperf/io/op_json.hpp>
 #include <vidperf/models/model.hpp>
-#include <vidperf/models/pipeline.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
 #include <vidperf/models/presets.hpp>
 #include <vidperf/roofline/engine.hpp>
 #include <vidperf/roofline/profiles.hpp>
@@ -60,9 +60,7 @@ namespace detail {
 
 /// Predicted time of one call of `s` (its ops, counted).
 [[nodiscard]] inline double call_time(const stage& s, const gpu_spec& gpu, const calibration& cal) {
-    double t = 0;
-    for (const auto& u : s.ops) t += predict(u.op, gpu, cal).time.value() * u.count;
-    return t;
+    return price(s, gpu, cal).time.value();
 }
 
 [[nodiscard]] inline video_workload measured_workload(const model_spec& m, const nlohmann::json& r,
@@ -76,23 +74,10 @@ namespace detail {
     w.frames = op_extent(j, "frames", w_where, 1);
     w.batch = op_extent_or(j, "batch", w_where, 1, 1);
     w.steps = 1;
-    const std::string cfg = j.value("cfg", "off");
-    if (cfg == "off")
-        w.cfg = cfg_mode::off;
-    else if (cfg == "batched")
-        w.cfg = cfg_mode::batched;
-    else if (cfg == "sequential")
-        w.cfg = cfg_mode::sequential;
-    else
-        raise(errc::unknown_name, w_where, "field 'cfg': unknown guidance mode '" + cfg + "'");
+    w.cfg = enum_field<cfg_mode>(j, "cfg", w_where, cfg_mode::off);
     w.compute = op_dtype(j, "dtype", w_where, dtype::bf16);
     w.weights = w.compute;
-    if (has(j, "attention")) {
-        const std::string k = string_field(j, "attention", w_where);
-        const auto parsed = parse_attention_kernel(k);
-        if (!parsed) raise(errc::unknown_name, w_where, "field 'attention': unknown attention kernel '" + k + "'");
-        w.attention = *parsed;
-    }
+    w.attention = enum_field<attention_kernel>(j, "attention", w_where, w.attention);
     return w;
 }
 

@@ -34,10 +34,6 @@
 
 namespace vidperf {
 
-[[nodiscard]] constexpr std::string_view name(pass p) noexcept {
-    return p == pass::forward ? "forward" : "backward";
-}
-
 namespace detail {
 
 [[nodiscard]] inline nlohmann::json triple(const std::array<extent, 3>& a) { return {a[0], a[1], a[2]}; }
@@ -74,35 +70,14 @@ namespace detail {
 
 [[nodiscard]] inline dtype op_dtype(const nlohmann::json& j, std::string_view key, std::string_view where,
                                     dtype fallback) {
-    if (!has(j, key)) return fallback;
-    const std::string s = string_field(j, key, where);
-    if (const auto d = parse_dtype(s)) return *d;
-    raise(errc::unknown_name, where, "field '" + std::string(key) + "': unknown dtype '" + s + "'");
+    return enum_field<dtype>(j, key, where, fallback);
 }
 
 [[nodiscard]] inline pass op_pass(const nlohmann::json& j, std::string_view where) {
-    if (!has(j, "direction")) return pass::forward;
-    const std::string s = string_field(j, "direction", where);
-    if (s == "forward") return pass::forward;
-    if (s == "backward") return pass::backward;
-    raise(errc::unknown_name, where, "field 'direction' must be 'forward' or 'backward', got '" + s + "'");
+    return enum_field<pass>(j, "direction", where, pass::forward);
 }
 
 } // namespace detail
-
-/// Parses an attention kernel name (fa2 fa3 cudnn sdpa-math sdpa-efficient sage).
-[[nodiscard]] constexpr std::optional<attention_kernel> parse_attention_kernel(std::string_view s) noexcept {
-    for (const auto k : all_attention_kernels)
-        if (name(k) == s) return k;
-    return std::nullopt;
-}
-
-[[nodiscard]] inline std::optional<pointwise_kind> parse_pointwise_kind(std::string_view s) noexcept {
-    for (const auto k : {pointwise_kind::elementwise, pointwise_kind::layernorm, pointwise_kind::rmsnorm,
-                         pointwise_kind::softmax, pointwise_kind::reduction})
-        if (name(k) == s) return k;
-    return std::nullopt;
-}
 
 /// The op as a JSON object; nullptr JSON for copies and collectives (not exported).
 [[nodiscard]] inline nlohmann::json op_to_json(const op& o) {
@@ -188,15 +163,7 @@ namespace detail {
         a.head_dim_v = op_extent_or(j, "head_dim_v", where, 1, a.head_dim);
         a.causal = j.value("causal", false);
         a.type = op_dtype(j, "dtype", where, dtype::bf16);
-        if (has(j, "kernel")) {
-            const std::string k = string_field(j, "kernel", where);
-            const auto parsed = parse_attention_kernel(k);
-            if (!parsed)
-                raise(errc::unknown_name, where,
-                      "field 'kernel': unknown attention kernel '" + k +
-                          "'; known: fa2 fa3 cudnn sdpa-math sdpa-efficient sage");
-            a.kernel = *parsed;
-        }
+        a.kernel = enum_field<attention_kernel>(j, "kernel", where, attention_kernel::fa2);
         a.direction = op_pass(j, where);
         if (a.heads_q % a.heads_kv != 0)
             raise(errc::json_bad_value, where, "heads_q must be a multiple of heads_kv");
@@ -226,12 +193,8 @@ namespace detail {
     }
     if (kind == "pointwise") {
         pointwise_op p;
-        const std::string k = string_field(j, "pointwise", where);
-        const auto parsed = parse_pointwise_kind(k);
-        if (!parsed)
-            raise(errc::unknown_name, where,
-                  "field 'pointwise': unknown kind '" + k + "'; known: elementwise layernorm rmsnorm softmax reduction");
-        p.kind = *parsed;
+        (void)require_field(j, "pointwise", where);
+        p.kind = enum_field<pointwise_kind>(j, "pointwise", where, pointwise_kind::elementwise);
         p.elements = op_extent(j, "elements", where, 1);
         p.inputs = static_cast<int>(op_extent_or(j, "inputs", where, 0, 1));
         p.outputs = static_cast<int>(op_extent_or(j, "outputs", where, 0, 1));
@@ -253,12 +216,8 @@ namespace detail {
     }
     if (kind == "copy") {
         copy_op c;
-        const std::string k = string_field(j, "copy", where);
-        if (k == "h2d") c.kind = copy_kind::host_to_device;
-        else if (k == "d2h") c.kind = copy_kind::device_to_host;
-        else if (k == "d2d") c.kind = copy_kind::device_local;
-        else if (k == "peer") c.kind = copy_kind::device_peer;
-        else raise(errc::unknown_name, where, "field 'copy': unknown copy '" + k + "'; known: h2d d2h d2d peer");
+        (void)require_field(j, "copy", where);
+        c.kind = enum_field<copy_kind>(j, "copy", where, copy_kind::host_to_device);
         c.bytes = op_extent(j, "bytes", where, 1);
         if (has(j, "pinned")) {
             const auto& v = j.at("pinned");
@@ -269,26 +228,12 @@ namespace detail {
     }
     if (kind == "collective") {
         collective_op c;
-        const std::string k = string_field(j, "collective", where);
-        bool known = false;
-        for (const auto ck : {collective_kind::all_reduce, collective_kind::all_gather, collective_kind::reduce_scatter,
-                              collective_kind::all_to_all, collective_kind::send_recv})
-            if (name(ck) == k) {
-                c.kind = ck;
-                known = true;
-            }
-        if (!known)
-            raise(errc::unknown_name, where,
-                  "field 'collective': unknown collective '" + k +
-                      "'; known: all_reduce all_gather reduce_scatter all_to_all send_recv");
+        (void)require_field(j, "collective", where);
+        c.kind = enum_field<collective_kind>(j, "collective", where, collective_kind::all_reduce);
         c.elements = op_extent(j, "elements", where, 1);
         c.ranks = static_cast<int>(op_extent(j, "ranks", where, 2));
         c.type = op_dtype(j, "dtype", where, dtype::bf16);
-        const std::string link = has(j, "link") ? string_field(j, "link", where) : std::string("nvlink");
-        if (link == "nvlink") c.link = link_kind::nvlink;
-        else if (link == "pcie") c.link = link_kind::pcie;
-        else if (link == "network") c.link = link_kind::network;
-        else raise(errc::unknown_name, where, "field 'link': unknown link '" + link + "'; known: nvlink pcie network");
+        c.link = enum_field<link_kind>(j, "link", where, link_kind::nvlink);
         if (c.link == link_kind::network) {
             const double gbps = number_field(j, "network_GBps", where);
             if (!(gbps > 0)) raise(errc::json_bad_value, where, "field 'network_GBps' must be > 0");

@@ -172,7 +172,7 @@ struct job_op {
                        {"qk_norm", d.qk_norm},
                        {"calls_batch", w.cfg == cfg_mode::batched ? 2 * w.batch : w.batch}};
     doc["vae"] = vae_json(m.vae);
-    doc["vae_tiling"] = opt.tiling.enabled;
+    doc["vae_tiling"] = opt.tiling.value_or(m.standard_tiling).enabled;
     doc["stages"] = stage_summary_json(stages);
     json list = json::array();
     for (std::size_t i = 0; i < ops.size(); ++i) {

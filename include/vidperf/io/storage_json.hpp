@@ -17,7 +17,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/detail/json_support.hpp>
 #include <vidperf/io/gpu_json.hpp>
-#include <vidperf/models/training.hpp>
+#include <vidperf/pipeline/training.hpp>
 
 namespace vidperf {
 

@@ -20,6 +20,7 @@
 ///    the video stream (Mochi 1);
 ///  - unet_temporal: a UNet with temporal layers (Stable Video Diffusion; unet.hpp).
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@
 #include <vidperf/models/unet.hpp>
 #include <vidperf/models/workload.hpp>
 #include <vidperf/ops/ops.hpp>
+#include <vidperf/core/names.hpp>
 
 namespace vidperf {
 
@@ -41,17 +43,17 @@ enum class denoiser_family : std::uint8_t {
     unet_temporal,
 };
 
-[[nodiscard]] constexpr std::string_view name(denoiser_family f) noexcept {
-    switch (f) {
-    case denoiser_family::dit_cross: return "dit-cross";
-    case denoiser_family::dit_factorised: return "dit-factorised";
-    case denoiser_family::mmdit_joint: return "mmdit-joint";
-    case denoiser_family::mmdit_dual_single: return "mmdit-dual-single";
-    case denoiser_family::mmdit_asymmetric: return "mmdit-asymmetric";
-    case denoiser_family::unet_temporal: return "unet-temporal";
-    }
-    return "?";
-}
+template <>
+struct enum_names<denoiser_family> {
+    static constexpr std::string_view what = "denoiser family";
+    static constexpr auto entries = std::to_array<name_entry<denoiser_family>>({
+        {denoiser_family::dit_cross, "dit-cross"},
+        {denoiser_family::dit_factorised, "dit-factorised"},
+        {denoiser_family::mmdit_joint, "mmdit-joint"},
+        {denoiser_family::mmdit_dual_single, "mmdit-dual-single"},
+        {denoiser_family::mmdit_asymmetric, "mmdit-asymmetric"},
+        {denoiser_family::unet_temporal, "unet-temporal"}});
+};
 
 enum class mlp_kind : std::uint8_t { gelu, swiglu };
 

@@ -4,6 +4,7 @@
 /// vision towers, and decoder-only LLMs used as text encoders (the Llama-class
 /// encoder of HunyuanVideo). One description, one op list, one parameter count.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,6 +12,8 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/stage.hpp>
 #include <vidperf/models/workload.hpp>
+
+#include <vidperf/core/names.hpp>
 
 namespace vidperf {
 
@@ -21,15 +24,15 @@ enum class encoder_kind : std::uint8_t {
     clip_vision, ///< CLIP / ViT vision tower on one image
 };
 
-[[nodiscard]] constexpr std::string_view name(encoder_kind k) noexcept {
-    switch (k) {
-    case encoder_kind::t5: return "t5";
-    case encoder_kind::llama: return "llama";
-    case encoder_kind::clip_text: return "clip-text";
-    case encoder_kind::clip_vision: return "clip-vision";
-    }
-    return "?";
-}
+template <>
+struct enum_names<encoder_kind> {
+    static constexpr std::string_view what = "encoder kind";
+    static constexpr auto entries = std::to_array<name_entry<encoder_kind>>({
+        {encoder_kind::t5, "t5"},
+        {encoder_kind::llama, "llama"},
+        {encoder_kind::clip_text, "clip-text"},
+        {encoder_kind::clip_vision, "clip-vision"}});
+};
 
 struct encoder_spec {
     encoder_kind kind = encoder_kind::t5;

@@ -43,6 +43,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/stage.hpp>
 #include <vidperf/ops/ops.hpp>
+#include <vidperf/core/names.hpp>
 
 namespace vidperf {
 
@@ -51,39 +52,32 @@ enum class implementation : std::uint8_t { ideal, diffusers, official };
 inline constexpr std::array<implementation, 3> all_implementations{implementation::ideal, implementation::diffusers,
                                                                    implementation::official};
 
-[[nodiscard]] constexpr std::string_view name(implementation i) noexcept {
-    switch (i) {
-    case implementation::ideal: return "ideal";
-    case implementation::diffusers: return "diffusers";
-    case implementation::official: return "official";
-    }
-    return "?";
-}
-
-/// Parses an implementation name (ideal diffusers official).
-[[nodiscard]] constexpr std::optional<implementation> parse_implementation(std::string_view s) noexcept {
-    for (const auto i : all_implementations)
-        if (name(i) == s) return i;
-    return std::nullopt;
-}
+template <>
+struct enum_names<implementation> {
+    static constexpr std::string_view what = "implementation";
+    static constexpr auto entries = std::to_array<name_entry<implementation>>({
+        {implementation::ideal, "ideal"},
+        {implementation::diffusers, "diffusers"},
+        {implementation::official, "official"}});
+};
 
 /// Whose code a denoiser's reference implementations are (picks the op lists below). `none`: no
 /// implementation has been read for it, so every implementation lowers as `ideal`.
 enum class reference_code : std::uint8_t { none, wan, cogvideox, hunyuanvideo, mochi, ltx_video, open_sora, svd };
 
-[[nodiscard]] constexpr std::string_view name(reference_code c) noexcept {
-    switch (c) {
-    case reference_code::none: return "none";
-    case reference_code::wan: return "wan";
-    case reference_code::cogvideox: return "cogvideox";
-    case reference_code::hunyuanvideo: return "hunyuanvideo";
-    case reference_code::mochi: return "mochi";
-    case reference_code::ltx_video: return "ltx-video";
-    case reference_code::open_sora: return "open-sora";
-    case reference_code::svd: return "svd";
-    }
-    return "?";
-}
+template <>
+struct enum_names<reference_code> {
+    static constexpr std::string_view what = "reference code";
+    static constexpr auto entries = std::to_array<name_entry<reference_code>>({
+        {reference_code::none, "none"},
+        {reference_code::wan, "wan"},
+        {reference_code::cogvideox, "cogvideox"},
+        {reference_code::hunyuanvideo, "hunyuanvideo"},
+        {reference_code::mochi, "mochi"},
+        {reference_code::ltx_video, "ltx-video"},
+        {reference_code::open_sora, "open-sora"},
+        {reference_code::svd, "svd"}});
+};
 
 /// PyTorch composes torch.nn.RMSNorm (F.rms_norm) from eight kernels (upcast, pow, mean, add, rsqrt, mul,
 /// mul by the weight, cast back) in releases before 2.9; the fused `_fused_rms_norm` CUDA kernel
@@ -129,10 +123,10 @@ inline void check_attention(implementation impl, reference_code code, attention_
 /// tensors whose convolutions cuDNN runs on TF32 tensor cores by default, i.e. `tf32`. HunyuanVideo's
 /// sample_video.py decodes in fp16 (--vae-precision, hyvideo/config.py:68-79 @ HunyuanVideo@fa14b00).
 [[nodiscard]] constexpr dtype vae_dtype(implementation impl, reference_code code, dtype compute) noexcept {
-    if (impl == implementation::ideal) return compute;
+    if (impl == implementation::ideal) return unquantised(compute);
     if (code == reference_code::wan) return dtype::tf32;
     if (impl == implementation::official && code == reference_code::hunyuanvideo) return dtype::fp16;
-    return compute;
+    return unquantised(compute);
 }
 
 /// Offloaded weights sit in pageable host memory in every reference implementation: accelerate's hooks move

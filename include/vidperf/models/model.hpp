@@ -4,6 +4,7 @@
 /// workload; and the lowering of a whole inference job into stages.
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +38,8 @@ struct model_spec {
 };
 
 struct inference_options {
-    vae_tiling tiling{};
+    /// VAE tiling; unset: the model's standard (what its reference pipeline turns on, model_spec::standard_tiling)
+    std::optional<vae_tiling> tiling{};
     extent interpolation = 1; ///< frame-rate factor after decoding (RIFE); 1 = none
     extent upscale = 1;       ///< super-resolution factor (Real-ESRGAN, 2 or 4); 1 = none
     parallel_plan parallel{}; ///< multi-GPU denoiser (other stages run whole on every GPU)
@@ -50,21 +52,22 @@ struct inference_options {
     const latent_shape lat = latents(m.latent, w, m.slug);
     const extent passes = cfg_passes(w.cfg);
     const dtype vae = vae_dtype(w.impl, m.denoiser.code, w.compute); // Wan's reference code runs its VAE in fp32
+    const vae_tiling tiling = opt.tiling.value_or(m.standard_tiling);
     std::vector<stage> stages;
     // prompts: the positive prompt, and the negative one when guidance is on
     const extent prompts = w.batch * passes;
     for (int i = 0; i < m.text_encoder_count; ++i) {
         const auto& e = m.text_encoders[static_cast<std::size_t>(i)];
-        stages.push_back(lower_encoder(e, prompts, w.compute, w.compute,
+        stages.push_back(lower_encoder(e, prompts, unquantised(w.compute), unquantised(w.compute),
                                        m.text_encoder_count > 1 ? "text_encoder_" + std::string(e.name)
                                                                 : std::string("text_encoder"),
                                        1));
     }
     if (m.has_image_encoder)
-        stages.push_back(lower_encoder(m.image_encoder, w.batch, w.compute, w.compute, "image_encoder", 1));
+        stages.push_back(lower_encoder(m.image_encoder, w.batch, unquantised(w.compute), unquantised(w.compute), "image_encoder", 1));
     if (m.task == "i2v") // the conditioning clip (the image, then zeros for Wan) is VAE-encoded
         stages.push_back(lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
-                                          w.batch, vae, opt.tiling));
+                                          w.batch, vae, tiling));
 
     parallel_plan par = opt.parallel;
     validate(par);
@@ -102,13 +105,13 @@ struct inference_options {
         }
         stages.push_back(b.finish(static_cast<double>(w.steps)));
     }
-    stages.push_back(lower_vae_decode(m.vae, lat, w.batch, vae, opt.tiling));
+    stages.push_back(lower_vae_decode(m.vae, lat, w.batch, vae, tiling));
     extent frames = w.frames;
     if (opt.interpolation > 1) {
-        stages.push_back(lower_interpolation(frames, w.height, w.width, w.batch, opt.interpolation, w.compute));
+        stages.push_back(lower_interpolation(frames, w.height, w.width, w.batch, opt.interpolation, unquantised(w.compute)));
         frames = interpolated_frames(frames, opt.interpolation);
     }
-    if (opt.upscale > 1) stages.push_back(lower_upscaling(frames, w.height, w.width, w.batch, opt.upscale, w.compute));
+    if (opt.upscale > 1) stages.push_back(lower_upscaling(frames, w.height, w.width, w.batch, opt.upscale, unquantised(w.compute)));
     return stages;
 }
 

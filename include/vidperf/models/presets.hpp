@@ -10,7 +10,7 @@
 #include <vector>
 
 #include <vidperf/core/error.hpp>
-#include <vidperf/hardware/catalog.hpp>
+#include <vidperf/core/names.hpp>
 #include <vidperf/models/model.hpp>
 
 namespace vidperf {
@@ -540,6 +540,13 @@ inline const std::vector<model_spec>& model_presets() {
         return v;
     }();
     return presets;
+}
+
+/// The preset for `slug`, or nullptr.
+[[nodiscard]] inline const model_spec* try_find_model(std::string_view slug) noexcept {
+    for (const auto& m : model_presets())
+        if (m.slug == slug) return &m;
+    return nullptr;
 }
 
 /// The preset for `slug`; an unknown slug raises `not_found` listing the closest.

@@ -84,14 +84,14 @@ public:
     void parameters(double count) { m_params += m_repeat * count; }
 
     void attention(attention_op a) {
-        a.type = m_compute;
+        a.type = attention_dtype(m_compute, a.kernel);
         add(a);
         const auto s = resolved(a);
         const double q = static_cast<double>(a.batch * a.heads_q * a.seq_q * a.head_dim);
         const double kv = static_cast<double>(a.batch * s.heads_kv * s.seq_kv * (a.head_dim + s.head_dim_v));
-        double live = (2 * q + kv) * size_bytes(m_compute); // Q, K, V in; O out
+        double live = (2 * q + kv) * size_bytes(a.type); // Q, K, V in; O out
         if (materialises_scores(a.kernel)) // the score matrix and its softmax are held at once
-            live += 2.0 * static_cast<double>(a.batch * a.heads_q * a.seq_q * s.seq_kv) * size_bytes(m_compute);
+            live += 2.0 * static_cast<double>(a.batch * a.heads_q * a.seq_q * s.seq_kv) * size_bytes(a.type);
         note_transient(live);
     }
 

@@ -35,6 +35,8 @@
 #include <vidperf/models/stage.hpp>
 #include <vidperf/models/workload.hpp>
 
+#include <vidperf/core/names.hpp>
+
 namespace vidperf {
 
 /// Which reference implementation a VAE follows (its block layout and style).
@@ -47,17 +49,17 @@ enum class vae_family : std::uint8_t {
     svd,       ///< diffusers AutoencoderKLTemporalDecoder: an image VAE with temporal layers in the decoder
 };
 
-[[nodiscard]] constexpr std::string_view name(vae_family f) noexcept {
-    switch (f) {
-    case vae_family::wan: return "wan";
-    case vae_family::cogvideox: return "cogvideox";
-    case vae_family::hunyuan: return "hunyuan";
-    case vae_family::ltx: return "ltx";
-    case vae_family::mochi: return "mochi";
-    case vae_family::svd: return "svd";
-    }
-    return "?";
-}
+template <>
+struct enum_names<vae_family> {
+    static constexpr std::string_view what = "VAE family";
+    static constexpr auto entries = std::to_array<name_entry<vae_family>>({
+        {vae_family::wan, "wan"},
+        {vae_family::cogvideox, "cogvideox"},
+        {vae_family::hunyuan, "hunyuan"},
+        {vae_family::ltx, "ltx"},
+        {vae_family::mochi, "mochi"},
+        {vae_family::svd, "svd"}});
+};
 
 /// How diffusers' class for a VAE cuts a decode (and an encode) into tiles: the class's `__init__`
 /// defaults, in sample pixels and frames (docs/vae-sources.md, "Tiles", cites each). A tile starts every

@@ -8,6 +8,7 @@
 /// A frame count or size the model cannot take is an error that names the
 /// nearest valid values.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/implementation.hpp>
 #include <vidperf/ops/ops.hpp>
+#include <vidperf/core/names.hpp>
 
 namespace vidperf {
 
@@ -23,14 +25,14 @@ namespace vidperf {
 /// and unconditional passes batched together, or run one after the other.
 enum class cfg_mode : std::uint8_t { off, batched, sequential };
 
-[[nodiscard]] constexpr std::string_view name(cfg_mode c) noexcept {
-    switch (c) {
-    case cfg_mode::off: return "off";
-    case cfg_mode::batched: return "batched";
-    case cfg_mode::sequential: return "sequential";
-    }
-    return "?";
-}
+template <>
+struct enum_names<cfg_mode> {
+    static constexpr std::string_view what = "guidance mode";
+    static constexpr auto entries = std::to_array<name_entry<cfg_mode>>({
+        {cfg_mode::off, "off"},
+        {cfg_mode::batched, "batched"},
+        {cfg_mode::sequential, "sequential"}});
+};
 
 /// Number of denoiser passes per step per video (2 with guidance, 1 without).
 [[nodiscard]] constexpr extent cfg_passes(cfg_mode c) noexcept { return c == cfg_mode::off ? 1 : 2; }

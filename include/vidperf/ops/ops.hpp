@@ -44,16 +44,23 @@ inline constexpr std::array<attention_kernel, attention_kernel_count> all_attent
     attention_kernel::fa2,       attention_kernel::fa3,            attention_kernel::cudnn,
     attention_kernel::sdpa_math, attention_kernel::sdpa_efficient, attention_kernel::sage};
 
-[[nodiscard]] constexpr std::string_view name(attention_kernel k) noexcept {
-    switch (k) {
-    case attention_kernel::fa2: return "fa2";
-    case attention_kernel::fa3: return "fa3";
-    case attention_kernel::cudnn: return "cudnn";
-    case attention_kernel::sdpa_math: return "sdpa-math";
-    case attention_kernel::sdpa_efficient: return "sdpa-efficient";
-    case attention_kernel::sage: return "sage";
-    }
-    return "?";
+template <>
+struct enum_names<attention_kernel> {
+    static constexpr std::string_view what = "attention kernel";
+    static constexpr auto entries = std::to_array<name_entry<attention_kernel>>({
+        {attention_kernel::fa2, "fa2"}, {attention_kernel::fa3, "fa3"},
+        {attention_kernel::cudnn, "cudnn"}, {attention_kernel::sdpa_math, "sdpa-math"},
+        {attention_kernel::sdpa_efficient, "sdpa-efficient"}, {attention_kernel::sage, "sage"}});
+};
+
+/// The dtype attention runs in when the layer's GEMMs run in `compute`: an fp8 (or int8) job keeps attention
+/// in bf16 unless the kernel has an fp8 path (FlashAttention-3's FP8 forward, cuDNN's FP8 SDPA); FA2, the
+/// SDPA backends and SageAttention (which quantises Q and K itself) take bf16 inputs.
+[[nodiscard]] constexpr dtype attention_dtype(dtype compute, attention_kernel k) noexcept {
+    const bool eight_bit = compute == dtype::fp8_e4m3 || compute == dtype::fp8_e5m2 || compute == dtype::int8;
+    if (!eight_bit) return compute;
+    return (k == attention_kernel::fa3 || k == attention_kernel::cudnn) && compute != dtype::int8 ? compute
+                                                                                                  : dtype::bf16;
 }
 
 [[nodiscard]] constexpr bool materialises_scores(attention_kernel k) noexcept {
@@ -61,6 +68,12 @@ inline constexpr std::array<attention_kernel, attention_kernel_count> all_attent
 }
 
 enum class pass : std::uint8_t { forward, backward };
+
+template <>
+struct enum_names<pass> {
+    static constexpr std::string_view what = "pass";
+    static constexpr auto entries = std::to_array<name_entry<pass>>({{pass::forward, "forward"}, {pass::backward, "backward"}});
+};
 
 /// softmax(Q K^T / sqrt(d)) V over `batch` sequences. Grouped-query attention
 /// when heads_kv < heads_q (heads_q must be a multiple of heads_kv).
@@ -102,16 +115,14 @@ struct conv_op {
 enum class pointwise_kind : std::uint8_t { elementwise, layernorm, rmsnorm, softmax, reduction };
 inline constexpr std::size_t pointwise_kind_count = 5;
 
-[[nodiscard]] constexpr std::string_view name(pointwise_kind k) noexcept {
-    switch (k) {
-    case pointwise_kind::elementwise: return "elementwise";
-    case pointwise_kind::layernorm: return "layernorm";
-    case pointwise_kind::rmsnorm: return "rmsnorm";
-    case pointwise_kind::softmax: return "softmax";
-    case pointwise_kind::reduction: return "reduction";
-    }
-    return "?";
-}
+template <>
+struct enum_names<pointwise_kind> {
+    static constexpr std::string_view what = "pointwise kind";
+    static constexpr auto entries = std::to_array<name_entry<pointwise_kind>>({
+        {pointwise_kind::elementwise, "elementwise"},
+        {pointwise_kind::layernorm, "layernorm"}, {pointwise_kind::rmsnorm, "rmsnorm"},
+        {pointwise_kind::softmax, "softmax"}, {pointwise_kind::reduction, "reduction"}});
+};
 
 /// FLOPs per element by the conventions of docs/model.md:
 ///  rmsnorm 4 (square, accumulate, scale by 1/rms, weight), layernorm 7 (mean
@@ -157,6 +168,14 @@ enum class copy_kind : std::uint8_t {
     device_peer,  ///< to another GPU over NVLink (or PCIe when it has none)
 };
 
+template <>
+struct enum_names<copy_kind> {
+    static constexpr std::string_view what = "copy kind";
+    static constexpr auto entries = std::to_array<name_entry<copy_kind>>({
+        {copy_kind::host_to_device, "h2d"}, {copy_kind::device_to_host, "d2h"},
+        {copy_kind::device_local, "local"}, {copy_kind::device_peer, "peer"}, {copy_kind::device_local, "d2d"}});
+};
+
 struct copy_op {
     copy_kind kind = copy_kind::host_to_device;
     extent bytes = 0;
@@ -165,18 +184,23 @@ struct copy_op {
 
 enum class collective_kind : std::uint8_t { all_reduce, all_gather, reduce_scatter, all_to_all, send_recv };
 
-[[nodiscard]] constexpr std::string_view name(collective_kind k) noexcept {
-    switch (k) {
-    case collective_kind::all_reduce: return "all_reduce";
-    case collective_kind::all_gather: return "all_gather";
-    case collective_kind::reduce_scatter: return "reduce_scatter";
-    case collective_kind::all_to_all: return "all_to_all";
-    case collective_kind::send_recv: return "send_recv";
-    }
-    return "?";
-}
+template <>
+struct enum_names<collective_kind> {
+    static constexpr std::string_view what = "collective";
+    static constexpr auto entries = std::to_array<name_entry<collective_kind>>({
+        {collective_kind::all_reduce, "all_reduce"},
+        {collective_kind::all_gather, "all_gather"}, {collective_kind::reduce_scatter, "reduce_scatter"},
+        {collective_kind::all_to_all, "all_to_all"}, {collective_kind::send_recv, "send_recv"}});
+};
 
 enum class link_kind : std::uint8_t { nvlink, pcie, network };
+
+template <>
+struct enum_names<link_kind> {
+    static constexpr std::string_view what = "link";
+    static constexpr auto entries = std::to_array<name_entry<link_kind>>({
+        {link_kind::nvlink, "nvlink"}, {link_kind::pcie, "pcie"}, {link_kind::network, "network"}});
+};
 
 /// A collective over `ranks` GPUs. `elements` is the per-rank buffer as
 /// nccl-tests counts it: the full reduced buffer for all-reduce, the gathered

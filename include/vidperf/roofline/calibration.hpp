@@ -13,6 +13,7 @@
 #include <vidperf/core/dtype.hpp>
 #include <vidperf/core/quantity.hpp>
 #include <vidperf/ops/ops.hpp>
+#include <vidperf/core/names.hpp>
 
 namespace vidperf {
 
@@ -21,15 +22,15 @@ namespace vidperf {
 /// part, or an ideal value); predictions that rest on one say so.
 enum class provenance_kind : unsigned char { assumed, datasheet, literature, measured };
 
-[[nodiscard]] constexpr std::string_view name(provenance_kind p) noexcept {
-    switch (p) {
-    case provenance_kind::assumed: return "assumed";
-    case provenance_kind::datasheet: return "datasheet";
-    case provenance_kind::literature: return "literature";
-    case provenance_kind::measured: return "measured";
-    }
-    return "?";
-}
+template <>
+struct enum_names<provenance_kind> {
+    static constexpr std::string_view what = "provenance";
+    static constexpr auto entries = std::to_array<name_entry<provenance_kind>>({
+        {provenance_kind::assumed, "assumed"},
+        {provenance_kind::datasheet, "datasheet"},
+        {provenance_kind::literature, "literature"},
+        {provenance_kind::measured, "measured"}});
+};
 
 struct provenance {
     provenance_kind kind = provenance_kind::assumed;

@@ -12,6 +12,7 @@
 /// formulas are in docs/model.md. Pure functions: no allocation on success,
 /// no shared state, safe to call from any number of threads.
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -24,21 +25,22 @@
 #include <vidperf/ops/cost.hpp>
 #include <vidperf/ops/ops.hpp>
 #include <vidperf/roofline/calibration.hpp>
+#include <vidperf/core/names.hpp>
 
 namespace vidperf {
 
 enum class bound_kind : unsigned char { compute, memory, overhead, communication, io };
 
-[[nodiscard]] constexpr std::string_view name(bound_kind b) noexcept {
-    switch (b) {
-    case bound_kind::compute: return "compute";
-    case bound_kind::memory: return "memory";
-    case bound_kind::overhead: return "overhead";
-    case bound_kind::communication: return "communication";
-    case bound_kind::io: return "io";
-    }
-    return "?";
-}
+template <>
+struct enum_names<bound_kind> {
+    static constexpr std::string_view what = "bound";
+    static constexpr auto entries = std::to_array<name_entry<bound_kind>>({
+        {bound_kind::compute, "compute"},
+        {bound_kind::memory, "memory"},
+        {bound_kind::overhead, "overhead"},
+        {bound_kind::communication, "communication"},
+        {bound_kind::io, "io"}});
+};
 
 template <class Real = double>
 struct prediction {

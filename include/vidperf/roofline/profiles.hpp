@@ -582,6 +582,13 @@ struct calibration_choice {
     return nullptr;
 }
 
+/// The literature calibration of a GPU; a GPU without one raises not_found.
+[[nodiscard]] inline const calibration& find_literature(std::string_view gpu_slug) {
+    if (const calibration* c = try_find_literature(gpu_slug)) return *c;
+    detail::raise(errc::unknown_profile, "find_literature",
+                  "no literature calibration for GPU '" + std::string(gpu_slug) + "'");
+}
+
 inline constexpr std::array<std::string_view, 4> builtin_profiles{"best", "measured", "literature", "datasheet"};
 
 /// A built-in profile for a GPU. `literature` on a GPU it does not cover falls

@@ -19,7 +19,8 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/hardware/gpu_spec.hpp>
 #include <vidperf/models/model.hpp>
-#include <vidperf/models/pipeline.hpp>
+#include <vidperf/pipeline/job.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
 #include <vidperf/roofline/calibration.hpp>
 
 namespace vidperf {
@@ -32,18 +33,18 @@ struct max_frames_result {
     int iterations = 0;      ///< root-finder iterations
 };
 
-/// Largest valid frame count of `m` at the width and height of `w` that fits in `gpu`'s memory.
+/// Largest valid frame count of the job's model at the job's width and height that fits in `gpu`'s memory.
 /// `limit_frames` bounds the search (a model past it is reported as fitting up to the limit).
-[[nodiscard]] inline max_frames_result max_frames(const model_spec& m, const video_workload& w, const gpu_spec& gpu,
-                                                  const calibration& cal, const pipeline_options& po = {},
-                                                  const inference_options& io = {}, extent limit_frames = 4097) {
+[[nodiscard]] inline max_frames_result max_frames(const inference_job& j, const gpu_spec& gpu,
+                                                  const calibration& cal, extent limit_frames = 4097) {
+    const model_spec& m = *j.model;
     const extent step = frame_step(m.latent);
     const extent offset = m.latent.causal ? 1 : 0;
     auto frames_of = [&](extent k) { return step * k + offset; };
     auto device = [&](extent k) {
-        video_workload x = w;
-        x.frames = frames_of(k);
-        return estimate_pipeline(lower_inference(m, x, io), gpu, cal, po).memory.device_total;
+        inference_job x = j;
+        x.work.frames = frames_of(k);
+        return estimate(x, gpu, cal).pipeline.memory.device_total;
     };
     const double cap = gpu.hbm_capacity.value();
     auto excess = [&](extent k) { return device(k).value() - cap; };
@@ -74,13 +75,13 @@ struct max_resolution_result {
     bytes device_at_next{};
 };
 
-/// Largest width x height at the aspect ratio of `w` (both multiples of the
+/// Largest width x height at the aspect ratio of the job (both multiples of the
 /// model's size_multiple) that fits in `gpu`'s memory at `w.frames` frames.
 /// Solved over the size index k (width = k x the width step) like max_frames.
-[[nodiscard]] inline max_resolution_result max_resolution(const model_spec& m, const video_workload& w,
-                                                          const gpu_spec& gpu, const calibration& cal,
-                                                          const pipeline_options& po = {},
-                                                          const inference_options& io = {}, extent limit_width = 16384) {
+[[nodiscard]] inline max_resolution_result max_resolution(const inference_job& j, const gpu_spec& gpu,
+                                                          const calibration& cal, extent limit_width = 16384) {
+    const model_spec& m = *j.model;
+    const video_workload& w = j.work;
     detail::require_positive(static_cast<double>(w.width), "max_resolution", "width");
     detail::require_positive(static_cast<double>(w.height), "max_resolution", "height");
     const extent q = m.latent.size_multiple;
@@ -92,9 +93,9 @@ struct max_resolution_result {
         return std::pair<extent, extent>{width, height};
     };
     auto device = [&](extent k) {
-        video_workload x = w;
-        std::tie(x.width, x.height) = size_of(k);
-        return estimate_pipeline(lower_inference(m, x, io), gpu, cal, po).memory.device_total;
+        inference_job x = j;
+        std::tie(x.work.width, x.work.height) = size_of(k);
+        return estimate(x, gpu, cal).pipeline.memory.device_total;
     };
     const double cap = gpu.hbm_capacity.value();
     auto excess = [&](extent k) { return device(k).value() - cap; };
@@ -119,25 +120,22 @@ struct priced_gpu {
 struct gpu_choice {
     const gpu_spec* gpu = nullptr; ///< nullptr when no candidate fits
     seconds latency{};
-    dollars cost{}; ///< price x latency of one job (no utilisation or reruns: see the cost model)
+    dollars cost{}; ///< price x latency x the job's GPUs (no utilisation or reruns: see the cost model)
     bytes device{};
 };
 
-/// Of `candidates`, the GPU that fits the job and runs it for the fewest dollars.
-[[nodiscard]] inline gpu_choice cheapest_fitting_gpu(const model_spec& m, const video_workload& w,
-                                                     const std::vector<priced_gpu>& candidates,
-                                                     const pipeline_options& po = {},
-                                                     const inference_options& io = {}) {
-    const auto stages = lower_inference(m, w, io);
+/// Of `candidates`, the GPU that fits the job and runs it for the fewest dollars; a multi-GPU job pays for
+/// all its GPUs.
+[[nodiscard]] inline gpu_choice cheapest_fitting_gpu(const inference_job& j, const std::vector<priced_gpu>& candidates) {
     gpu_choice best;
     for (const auto& c : candidates) {
         if (c.gpu == nullptr || c.cal == nullptr)
             detail::raise(errc::inconsistent, "cheapest_fitting_gpu", "a candidate has no GPU or calibration");
         detail::require_positive(c.dollars_per_hour, "cheapest_fitting_gpu",
                                  "price of " + std::string(c.gpu->slug) + " (dollars_per_hour)");
-        const auto e = estimate_pipeline(stages, *c.gpu, *c.cal, po);
+        const auto e = estimate(j, *c.gpu, *c.cal).pipeline;
         if (!e.fits) continue;
-        const dollars cost = per_hour(dollars(c.dollars_per_hour)) * e.latency;
+        const dollars cost = per_hour(dollars(c.dollars_per_hour)) * e.latency * static_cast<double>(j.gpus());
         if (best.gpu == nullptr || cost < best.cost) best = {c.gpu, e.latency, cost, e.memory.device_total};
     }
     return best;

@@ -10,7 +10,7 @@
 #include <array>
 #include <string_view>
 
-#include <vidperf/models/error_band_table.hpp>
+#include <vidperf/pipeline/error_band_table.hpp>
 
 namespace vidperf {
 

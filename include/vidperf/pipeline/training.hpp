@@ -16,6 +16,7 @@
 /// gradients and optimizer states (AdamW m and v; 8-bit Adam one byte each;
 /// Adafactor factored row and column statistics).
 
+#include <array>
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -29,23 +30,34 @@
 #include <vidperf/hardware/gpu_spec.hpp>
 #include <vidperf/models/model.hpp>
 #include <vidperf/models/parallel.hpp>
-#include <vidperf/models/pipeline.hpp>
+#include <vidperf/memory/precision.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
+#include <vidperf/pipeline/price.hpp>
 #include <vidperf/roofline/engine.hpp>
+
+#include <vidperf/core/names.hpp>
 
 namespace vidperf {
 
 enum class finetune_method : std::uint8_t { full, lora };
 enum class checkpointing : std::uint8_t { none, full, selective };
-enum class optimizer_kind : std::uint8_t { adamw, adam8bit, adafactor };
 
-[[nodiscard]] constexpr std::string_view name(checkpointing c) noexcept {
-    switch (c) {
-    case checkpointing::none: return "none";
-    case checkpointing::full: return "full";
-    case checkpointing::selective: return "selective";
-    }
-    return "?";
-}
+template <>
+struct enum_names<finetune_method> {
+    static constexpr std::string_view what = "fine-tuning method";
+    static constexpr auto entries = std::to_array<name_entry<finetune_method>>({{finetune_method::full, "full"},
+                                        {finetune_method::lora, "lora"}});
+};
+
+
+template <>
+struct enum_names<checkpointing> {
+    static constexpr std::string_view what = "checkpointing mode";
+    static constexpr auto entries = std::to_array<name_entry<checkpointing>>({
+        {checkpointing::none, "none"},
+        {checkpointing::full, "full"},
+        {checkpointing::selective, "selective"}});
+};
 
 /// Aggregate read throughput of one node's storage when `gpus` GPUs of the node
 /// read at once: measured points (a user's figures, or the storage probe's),
@@ -70,6 +82,14 @@ struct storage_curve {
 };
 
 enum class sample_format : std::uint8_t { cached_latents, encoded_video, raw_frames };
+
+template <>
+struct enum_names<sample_format> {
+    static constexpr std::string_view what = "sample format";
+    static constexpr auto entries = std::to_array<name_entry<sample_format>>({{sample_format::cached_latents, "latents"},
+                                        {sample_format::encoded_video, "encoded"},
+                                        {sample_format::raw_frames, "raw"}});
+};
 
 struct data_options {
     sample_format format = sample_format::cached_latents;
@@ -187,13 +207,9 @@ inline void backward_of(const op_use& u, bool train_weight, std::vector<op_use>&
 
 [[nodiscard]] inline seconds time_of(const std::vector<op_use>& ops, const gpu_spec& gpu, const calibration& cal,
                                      seconds* communication = nullptr) {
-    seconds t{};
-    for (const auto& u : ops) {
-        const auto p = predict(u.op, gpu, cal);
-        t += p.time * u.count;
-        if (communication != nullptr && p.bound == bound_kind::communication) *communication += p.time * u.count;
-    }
-    return t;
+    const auto p = price(std::span<const op_use>(ops), gpu, cal);
+    if (communication != nullptr) *communication += p.communication;
+    return p.time;
 }
 
 inline collective_op grad_collective(collective_kind k, double elements, const training_options& t) {
@@ -286,9 +302,8 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     const double dp = static_cast<double>(t.gpus / (t.tp * t.ulysses * t.ring));
     const double shard = t.zero_stage >= 1 ? static_cast<double>(t.gpus / t.tp) : 1.0;
     const double own = r.trainable_parameters * tp_share / shard;
-    const double state_bytes = t.optimizer == optimizer_kind::adamw      ? 8.0
-                               : t.optimizer == optimizer_kind::adam8bit ? 2.0
-                                                                         : 0.0;
+    const training_precision prec = precision_for(w.weights, t.optimizer);
+    const double state_bytes = prec.optimizer_state_bytes;
     {
         pointwise_op upd; // read master, grad, states; write master, states and the bf16 copy
         upd.kind = pointwise_kind::elementwise;
@@ -372,9 +387,10 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     auto& mem = r.memory;
     const double P = r.total_parameters * tp_share, T = r.trainable_parameters * tp_share;
     const double n = static_cast<double>(t.gpus / t.tp); // ZeRO shards over every GPU holding the same weights
-    mem.weights = bytes(P * 2.0 / (t.zero_stage == 3 ? n : 1.0) + (t.method == finetune_method::lora ? T * 2.0 : 0));
-    mem.master_weights = bytes(T * 4.0 / (t.zero_stage >= 1 ? n : 1.0));
-    mem.gradients = bytes(T * 4.0 / (t.zero_stage >= 2 ? n : 1.0));
+    mem.weights = bytes(P * prec.weight_bytes / (t.zero_stage == 3 ? n : 1.0) +
+                        (t.method == finetune_method::lora ? T * prec.adapter_bytes : 0));
+    mem.master_weights = bytes(T * prec.master_bytes / (t.zero_stage >= 1 ? n : 1.0));
+    mem.gradients = bytes(T * prec.gradient_bytes / (t.zero_stage >= 2 ? n : 1.0));
     if (t.optimizer == optimizer_kind::adafactor) {
         double factored = 0; // row and column second moments of each trainable matrix
         for (std::size_t i = 0; i < forward_ops.size(); ++i) {
@@ -400,7 +416,8 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
             layers = u.count > layers ? u.count : layers;
         }
     }
-    const double residual = static_cast<double>(t.micro_batch * lat.tokens * m.denoiser.hidden) * 2.0 /
+    const double residual = static_cast<double>(t.micro_batch * lat.tokens * m.denoiser.hidden) *
+                            size_bytes(unquantised(w.compute)) /
                             static_cast<double>(t.ulysses * t.ring); // the residual stream splits by sequence
     switch (t.ckpt) {
     case checkpointing::none: mem.saved_activations = bytes(saved_all); break;
@@ -408,12 +425,12 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     case checkpointing::selective: mem.saved_activations = bytes(saved_all - saved_pointwise); break;
     }
     mem.working = fwd.activation_bytes;
-    if (t.zero_stage == 3) mem.working += bytes(P * 2.0 / std::max(layers, 1.0)); // one gathered layer
+    if (t.zero_stage == 3) mem.working += bytes(P * prec.weight_bytes / std::max(layers, 1.0)); // one gathered layer
     mem.workspace = mc.workspace.value;
     mem.context = mc.cuda_context.value;
     const bytes allocated = mem.weights + mem.master_weights + mem.gradients + mem.optimizer_states +
                             mem.saved_activations + mem.working + mem.workspace;
-    mem.total = allocated * mc.allocator_overhead.value + mem.context;
+    mem.total = device_total(allocated, mc);
     r.fits = mem.total <= gpu.hbm_capacity;
     return r;
 }

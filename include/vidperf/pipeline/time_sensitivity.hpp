@@ -1,11 +1,14 @@
 #pragma once
 /// \file
 /// Which GPU figure or calibration constant a job's time depends on: the
-/// derivative of the total GPU time of a pipeline's ops with respect to each
-/// input, by forward-mode automatic differentiation (Boost.Math autodiff)
-/// through the same roofline engine, and the elasticity (percent change of the
-/// time per percent change of the input). Weight transfers of offload policies
-/// are not included (they depend on the link alone).
+/// derivative of the job's latency with respect to each input, by
+/// forward-mode automatic differentiation (Boost.Math autodiff) through the
+/// same pricing walk (pipeline/price.hpp) and roofline engine, and the
+/// elasticity (percent change of the latency per percent change of the input).
+/// The latency explained is the one estimate_pipeline reports: stages run on
+/// the host CPU and offload weight transfers are in it, as terms that do not
+/// depend on the six inputs (host stages) or are held at their value
+/// (transfers, priced by the copy constants).
 
 #include <array>
 #include <string_view>
@@ -15,6 +18,8 @@
 
 #include <vidperf/hardware/gpu_spec.hpp>
 #include <vidperf/models/stage.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
+#include <vidperf/pipeline/price.hpp>
 #include <vidperf/roofline/calibration.hpp>
 #include <vidperf/roofline/engine.hpp>
 
@@ -26,23 +31,26 @@ struct time_sensitivity {
     double elasticity = 0; ///< (d time / time) / (d input / input)
 };
 
-/// Sensitivities of sum over stages of calls x count x op time to: the BF16
-/// dense peak, the HBM bandwidth, the BF16 GEMM efficiency, the HBM streaming
-/// efficiency, the efficiency of attention kernel `kernel`, and the launch overhead.
+/// Sensitivities of the latency of `stages` run with `opt` (as estimate_pipeline prices them) to: the BF16
+/// dense peak, the HBM bandwidth, the BF16 GEMM efficiency, the HBM streaming efficiency, the efficiency of
+/// attention kernel `kernel`, and the launch overhead.
 [[nodiscard]] inline std::array<time_sensitivity, 6> time_sensitivities(const std::vector<stage>& stages,
                                                                         const gpu_spec& gpu, const calibration& cal,
-                                                                        attention_kernel kernel) {
+                                                                        attention_kernel kernel,
+                                                                        const pipeline_options& opt = {}) {
     using ad = boost::math::differentiation::autodiff_fvar<double, 1>;
     using boost::math::differentiation::make_fvar;
+    // the GPU stages' op time, differentiated; everything else in the latency is a constant term
     auto total = [&](const basic_gpu_spec<ad>& g, const basic_calibration<ad>& c) {
         ad t(0.0);
         for (const auto& s : stages)
-            for (const auto& u : s.ops) t += predict(u.op, g, c).time.value() * ad(u.count * s.calls);
+            if (!(opt.text_encoders_on_host && is_text_encoder(s))) t += price(s, g, c).time.value() * ad(s.calls);
         return t;
     };
     const auto g0 = rebind<ad>(gpu);
     const auto c0 = rebind<ad>(sustained(cal)); // priced as estimate_pipeline prices a whole job
-    const double base = static_cast<double>(total(g0, c0));
+    const double latency = estimate_pipeline(stages, gpu, cal, opt).latency.value();
+
     const std::size_t bf16 = static_cast<std::size_t>(compute_class::bf16);
     const std::size_t att = static_cast<std::size_t>(kernel);
     std::array<time_sensitivity, 6> out{{{"bf16_dense_peak_flops_per_s", gpu.dense_peak[bf16].value(), 0},
@@ -64,7 +72,7 @@ struct time_sensitivity {
         default: c.launch_overhead.value = seconds_t<ad>(x); break;
         }
         const double d = total(g, c).derivative(1);
-        out[i].elasticity = base > 0 ? d * out[i].value / base : 0;
+        out[i].elasticity = latency > 0 ? d * out[i].value / latency : 0;
     }
     return out;
 }

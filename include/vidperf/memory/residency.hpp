@@ -1,0 +1,110 @@
+#pragma once
+/// \file
+/// Residency: which weights are on the GPU at each moment of a job, and the
+/// memory outside the kernels (CUDA context, library workspace, the caching
+/// allocator's overhead). Bytes only: nothing here prices time.
+///
+/// Peak memory is the maximum over the pipeline's moments (one per stage) of
+///   resident weights + live activations of the running stage + workspace;
+/// the device total adds the allocator's overhead and the CUDA context.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <vidperf/core/dtype.hpp>
+#include <vidperf/core/names.hpp>
+#include <vidperf/core/quantity.hpp>
+#include <vidperf/models/stage.hpp>
+#include <vidperf/roofline/calibration.hpp>
+
+namespace vidperf {
+
+/// Where module weights live between uses, as the frameworks implement it.
+enum class offload_policy : std::uint8_t {
+    none,       ///< everything stays on the GPU
+    model,      ///< whole-model offload: a module is moved in when its stage runs (diffusers
+                ///< enable_model_cpu_offload, Wan --offload_model)
+    sequential, ///< per-layer streaming from host memory on every call (enable_sequential_cpu_offload)
+};
+
+template <>
+struct enum_names<offload_policy> {
+    static constexpr std::string_view what = "offload policy";
+    static constexpr auto entries = std::to_array<name_entry<offload_policy>>({
+        {offload_policy::none, "none"},
+        {offload_policy::model, "model"},
+        {offload_policy::sequential, "sequential"}});
+};
+
+/// Memory constants outside the kernels, each with provenance.
+struct memory_constants {
+    calibrated<bytes> cuda_context{bytes(0.5e9),
+                                   {provenance_kind::assumed,
+                                    "assumed: typical PyTorch CUDA context (300-600 MB in nvidia-smi); not yet measured"},
+                                   0};
+    calibrated<bytes> workspace{bytes(32.0 * 1024 * 1024),
+                                {provenance_kind::assumed,
+                                 "assumed: cuBLAS workspace on Hopper (32 MiB, CUBLAS_WORKSPACE_CONFIG docs)"},
+                                0};
+    calibrated<double> allocator_overhead{
+        1.10,
+        {provenance_kind::assumed,
+         "assumed: caching-allocator reserved/allocated ratio; to be fitted from measured reserved/allocated"},
+        0};
+};
+
+/// True for the stages of text encoders (their names start with "text_encoder").
+[[nodiscard]] inline bool is_text_encoder(const stage& s) { return s.name.rfind("text_encoder", 0) == 0; }
+
+/// Weights of a module: every stage of a module (VAE encode and decode) carries the whole module; the
+/// largest count is the module's.
+[[nodiscard]] inline bytes module_weight_bytes(const std::vector<stage>& stages, std::string_view module) {
+    bytes b{};
+    for (const auto& s : stages)
+        if (s.module == module && s.weight_bytes > b) b = s.weight_bytes;
+    return b;
+}
+
+/// Weights of every module that ever reaches the GPU (text encoders run on the host never do).
+[[nodiscard]] inline bytes all_resident_weights(const std::vector<stage>& stages, bool text_encoders_on_host) {
+    bytes total{};
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+        const auto& s = stages[i];
+        if (text_encoders_on_host && is_text_encoder(s)) continue;
+        bool first = true; // count each module once, at its first stage
+        for (std::size_t k = 0; k < i && first; ++k)
+            first = !(stages[k].module == s.module && !(text_encoders_on_host && is_text_encoder(stages[k])));
+        if (first) total += module_weight_bytes(stages, s.module);
+    }
+    return total;
+}
+
+/// Weights on the GPU while `s` runs under `policy`: all of them, its module's, or (sequential streaming)
+/// one layer's worth, taken as the largest GEMM's weights.
+[[nodiscard]] inline bytes resident_weights(const stage& s, bytes module_bytes, bytes all_weights,
+                                            offload_policy policy) {
+    switch (policy) {
+    case offload_policy::none: return all_weights;
+    case offload_policy::model: return module_bytes;
+    case offload_policy::sequential: {
+        double largest = 0;
+        for (const auto& u : s.ops)
+            if (const auto* g = std::get_if<gemm_op>(&u.op)) {
+                const double w = static_cast<double>(g->k) * static_cast<double>(g->n) * size_bytes(g->b);
+                largest = w > largest ? w : largest;
+            }
+        return bytes(largest);
+    }
+    }
+    return all_weights;
+}
+
+/// What nvidia-smi shows for an allocator peak: the caching allocator's overhead and the CUDA context.
+[[nodiscard]] inline bytes device_total(bytes allocator_peak, const memory_constants& mc) {
+    return allocator_peak * mc.allocator_overhead.value + mc.cuda_context.value;
+}
+
+} // namespace vidperf

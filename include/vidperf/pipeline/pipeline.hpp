@@ -1,0 +1,192 @@
+#pragma once
+/// \file
+/// Inference pipeline: stages x repeats, priced by the roofline engine, with
+/// the residency policy deciding which weights are on the GPU at each moment.
+///
+/// Latency = sum over stages of calls x (sum of op times) + weight transfers.
+/// Peak memory = the maximum over the pipeline's moments (one per stage) of
+///   resident weights + live activations of the running stage + workspace,
+/// not a sum over stages. Two figures are reported:
+///   allocator peak  (what torch.cuda.max_memory_allocated shows)
+///   device total    = allocator peak x allocator overhead + CUDA context
+///                     (what nvidia-smi shows).
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <vidperf/core/error.hpp>
+#include <vidperf/core/quantity.hpp>
+#include <vidperf/memory/residency.hpp>
+#include <vidperf/hardware/gpu_spec.hpp>
+#include <vidperf/models/stage.hpp>
+#include <vidperf/roofline/calibration.hpp>
+#include <vidperf/pipeline/price.hpp>
+#include <vidperf/roofline/engine.hpp>
+#include <vidperf/roofline/host.hpp>
+
+
+namespace vidperf {
+
+struct stage_estimate {
+    std::string name;
+    double calls = 0;
+    seconds latency{};  ///< all calls, including weight transfers charged to the stage
+    seconds transfer{}; ///< weight movement (offload) included in latency
+    flops work{};
+    bytes traffic{};
+    bound_kind bound = bound_kind::compute;
+    bytes activations{};
+    bool on_host = false; ///< ran on the CPU
+};
+
+struct memory_estimate {
+    bytes weights{};     ///< resident at the peak moment
+    bytes activations{}; ///< of the stage running at the peak
+    bytes workspace{};
+    bytes context{};
+    bytes allocator_peak{};
+    bytes device_total{};
+    std::string peak_stage;
+};
+
+struct pipeline_estimate {
+    std::vector<stage_estimate> stages;
+    seconds latency{};
+    double communication_share = 0; ///< share of the latency spent in collectives (multi-GPU)
+    memory_estimate memory;
+    bool fits = false;
+};
+
+struct pipeline_options {
+    offload_policy offload = offload_policy::none;
+    bool text_encoders_on_host = false; ///< Wan --t5_cpu: encoders run on the CPU, their weights never reach the GPU
+    /// offloaded weights sit in pageable host memory (what the reference implementations do:
+    /// offload_from_pageable_memory() in models/implementation.hpp); false: pinned buffers
+    bool pageable_offload = false;
+    host_spec host{};
+    memory_constants memory{};
+};
+
+/// Prices `stages` on `gpu` with `cal` and works out the memory peak.
+/// Parameters of one module (its stages, e.g. VAE encode and decode, each carry the whole module's count).
+[[nodiscard]] inline double module_parameters(const std::vector<stage>& stages, std::string_view module) {
+    double p = 0;
+    for (const auto& s : stages)
+        if (s.module == module && s.parameters > p) p = s.parameters;
+    return p;
+}
+
+/// What the pricing walk knows about one stage as it passes it.
+struct stage_walk {
+    ops_price<double> per_call; ///< one call's ops (on the host when on_host)
+    seconds latency{};          ///< all calls and the weight transfer charged to the stage
+    seconds transfer{};
+    bytes resident_weights{};   ///< weights on the GPU while the stage runs
+    bytes allocated{};          ///< resident weights + the stage's activations + workspace
+    bool on_host = false;
+};
+
+/// The one walk over a job's stages: prices each (GPU or host), charges offload transfers, and reports the
+/// memory of each moment to `on_stage(const stage&, const stage_walk&)`. Allocates nothing itself.
+template <class OnStage>
+inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu, const calibration& cal,
+                          const pipeline_options& opt, OnStage&& on_stage) {
+    const bytes everything = all_resident_weights(stages, opt.text_encoders_on_host);
+    std::string_view moved_in; // the module on the GPU under model offload
+    bool any_moved = false;
+    for (const auto& s : stages) {
+        stage_walk w;
+        if (opt.text_encoders_on_host && is_text_encoder(s)) { // on the host CPU; no GPU memory
+            w.per_call = price(s, opt.host);
+            w.latency = w.per_call.time * s.calls;
+            w.on_host = true;
+            on_stage(s, w);
+            continue;
+        }
+        w.per_call = price(s, gpu, cal);
+        w.latency = w.per_call.time * s.calls;
+        // weight movement
+        const bytes module_bytes = module_weight_bytes(stages, s.module);
+        if (opt.offload != offload_policy::none && s.weight_bytes.value() > 0) {
+            const bytes moved = opt.offload == offload_policy::sequential ? s.weight_bytes : module_bytes;
+            const copy_op in{copy_kind::host_to_device, static_cast<extent>(moved.value()), !opt.pageable_offload};
+            const seconds one = predict(in, gpu, cal).time;
+            if (opt.offload == offload_policy::sequential) {
+                w.transfer = one * s.calls; // every call streams every layer in
+            } else if (!any_moved || moved_in != s.module) {
+                // moved in once; the module it replaces is moved out (device -> host)
+                const copy_op back{copy_kind::device_to_host, static_cast<extent>(moved.value()), !opt.pageable_offload};
+                w.transfer = one + predict(back, gpu, cal).time;
+                moved_in = s.module;
+                any_moved = true;
+            }
+            w.latency += w.transfer;
+        }
+        w.resident_weights = resident_weights(s, module_bytes, everything, opt.offload);
+        w.allocated = w.resident_weights + s.activation_bytes + opt.memory.workspace.value;
+        on_stage(s, w);
+    }
+}
+
+/// Prices `stages` on `gpu` with `burst` (run at its sustained clocks) and works out the memory peak.
+[[nodiscard]] inline pipeline_estimate estimate_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
+                                                         const calibration& burst, const pipeline_options& opt) {
+    const calibration cal = sustained(burst); // a whole job runs at its sustained clocks
+    pipeline_estimate out;
+    out.stages.reserve(stages.size());
+    seconds comm_time{};
+    walk_pipeline(stages, gpu, cal, opt, [&](const stage& s, const stage_walk& w) {
+        stage_estimate e;
+        e.name = s.name;
+        e.calls = s.calls;
+        e.latency = w.latency;
+        e.transfer = w.transfer;
+        e.work = w.per_call.work;
+        e.traffic = w.per_call.traffic;
+        e.bound = w.per_call.bound();
+        e.on_host = w.on_host;
+        e.activations = w.on_host ? bytes{} : s.activation_bytes;
+        out.latency += w.latency;
+        comm_time += w.per_call.communication * s.calls;
+        if (!w.on_host && w.allocated > out.memory.allocator_peak) {
+            out.memory.allocator_peak = w.allocated;
+            out.memory.weights = w.resident_weights;
+            out.memory.activations = s.activation_bytes;
+            out.memory.workspace = opt.memory.workspace.value;
+            out.memory.peak_stage = s.name;
+        }
+        out.stages.push_back(std::move(e));
+    });
+    out.communication_share = out.latency.value() > 0 ? comm_time.value() / out.latency.value() : 0;
+    out.memory.context = opt.memory.cuda_context.value;
+    out.memory.device_total = device_total(out.memory.allocator_peak, opt.memory);
+    out.fits = out.memory.device_total <= gpu.hbm_capacity;
+    return out;
+}
+
+/// Latency and memory verdict of already-lowered stages, with no allocation: the scheduler's re-price
+/// (another GPU, another calibration). The same walk and the same figures as estimate_pipeline.
+struct quick_estimate {
+    seconds latency{};
+    bytes device_total{};
+    bool fits = false;
+};
+
+[[nodiscard]] inline quick_estimate reprice(const std::vector<stage>& stages, const gpu_spec& gpu,
+                                            const calibration& burst, const pipeline_options& opt) {
+    const calibration cal = sustained(burst);
+    quick_estimate out;
+    bytes peak{};
+    walk_pipeline(stages, gpu, cal, opt, [&](const stage&, const stage_walk& w) {
+        out.latency += w.latency;
+        if (!w.on_host && w.allocated > peak) peak = w.allocated;
+    });
+    out.device_total = device_total(peak, opt.memory);
+    out.fits = out.device_total <= gpu.hbm_capacity;
+    return out;
+}
+
+} // namespace vidperf
