@@ -140,6 +140,51 @@ void BM_estimate_pipeline_wan14b(benchmark::State& state) {
 }
 BENCHMARK(BM_estimate_pipeline_wan14b);
 
+// The library's one call for a whole job, as an embedder makes it: make_job (validation, defaults) and
+// estimate (lowering + pricing + memory + likely range).
+void BM_whole_job_wan14b(benchmark::State& state) {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    inference_request r;
+    for (auto _ : state) {
+        r.steps = r.steps == extent{50} ? 51 : 50;
+        auto e = estimate(make_job(m, r), gpu, cal);
+        benchmark::DoNotOptimize(e.pipeline.latency);
+    }
+}
+BENCHMARK(BM_whole_job_wan14b);
+
+// A scheduler re-pricing an already-lowered job on another GPU / calibration: no allocation.
+void BM_reprice_wan14b(benchmark::State& state) {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    const inference_job job = make_job(m, {});
+    const auto stages = estimate(job, h100(), lit()).stages;
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    for (auto _ : state) {
+        auto q = reprice(stages, gpu, cal, job.pipeline);
+        benchmark::DoNotOptimize(q.latency);
+    }
+}
+BENCHMARK(BM_reprice_wan14b);
+
+// Rejecting a candidate the GPU cannot run (FlashAttention-3 on an A100) without an exception reaching the
+// caller.
+void BM_try_estimate_rejected(benchmark::State& state) {
+    const auto& m = find_model("wan2.1-t2v-14b");
+    inference_request r;
+    r.attention = attention_kernel::fa3;
+    const inference_job job = make_job(m, r);
+    const auto& a100 = find_gpu("a100-sxm4-80gb");
+    const auto& cal = find_literature(a100.slug);
+    for (auto _ : state) {
+        auto o = try_estimate(job, a100, cal);
+        benchmark::DoNotOptimize(o.code);
+    }
+}
+BENCHMARK(BM_try_estimate_rejected);
+
 void BM_lower_vae_decode_hunyuan(benchmark::State& state) {
     const auto& m = find_model("hunyuanvideo");
     const latent_shape lat = latents(m.latent, m.standard, m.slug);

@@ -34,9 +34,9 @@ inline long long parse_int(std::string_view text, std::string_view flag, long lo
     const auto* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, v);
     if (text.empty() || ec != std::errc() || ptr != end)
-        detail::raise(errc::out_of_range, flag, "expected an integer, got " + shown(text));
+        raise(errc::out_of_range, flag, "expected an integer, got " + shown(text));
     if (v < lo || v > hi)
-        detail::raise(errc::out_of_range, flag,
+        raise(errc::out_of_range, flag,
                       "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
                           std::to_string(v));
     return v;
@@ -53,11 +53,11 @@ inline double parse_real(std::string_view text, std::string_view flag, double lo
         used = 0;
     }
     if (s.empty() || used != s.size() || !std::isfinite(v))
-        detail::raise(errc::not_finite, flag, "expected a finite number, got " + shown(text));
+        raise(errc::not_finite, flag, "expected a finite number, got " + shown(text));
     if (!(v >= lo && v <= hi))
-        detail::raise(errc::out_of_range, flag,
-                      "must be in [" + detail::number_text(lo) + ", " + detail::number_text(hi) + "], got " +
-                          detail::number_text(v));
+        raise(errc::out_of_range, flag,
+                      "must be in [" + number_text(lo) + ", " + number_text(hi) + "], got " +
+                          number_text(v));
     return v;
 }
 
@@ -69,12 +69,12 @@ inline std::vector<std::string> split_list(std::string_view text, std::string_vi
         const std::size_t comma = text.find(',', pos);
         const std::string_view item = text.substr(pos, comma == std::string_view::npos ? text.npos : comma - pos);
         if (item.empty())
-            detail::raise(errc::inconsistent, flag, "empty item in the list " + shown(text) + " (comma-separated)");
+            raise(errc::inconsistent, flag, "empty item in the list " + shown(text) + " (comma-separated)");
         out.emplace_back(item);
         if (comma == std::string_view::npos) break;
         pos = comma + 1;
     }
-    if (out.size() > 64) detail::raise(errc::out_of_range, flag, "at most 64 items, got " + std::to_string(out.size()));
+    if (out.size() > 64) raise(errc::out_of_range, flag, "at most 64 items, got " + std::to_string(out.size()));
     return out;
 }
 
@@ -91,7 +91,7 @@ inline std::vector<std::pair<std::string, double>> parse_prices(std::string_view
     for (const auto& item : split_list(text, flag)) {
         const auto eq = item.find('=');
         if (eq == std::string::npos || eq == 0)
-            detail::raise(errc::inconsistent, flag, "entry " + shown(item) + " must be GPU=dollars_per_hour");
+            raise(errc::inconsistent, flag, "entry " + shown(item) + " must be GPU=dollars_per_hour");
         out.emplace_back(item.substr(0, eq), parse_real(item.substr(eq + 1), std::string(flag) + " " + item.substr(0, eq), 1e-6, 1e6));
     }
     return out;
@@ -195,7 +195,7 @@ inline inference_request to_request(const video_flags& f) {
     if (!f.cfg.empty()) r.cfg = parse<cfg_mode>(f.cfg, "--cfg");
     if (f.no_cfg) {
         if (r.cfg && *r.cfg != cfg_mode::off)
-            detail::raise(errc::inconsistent, "--no-cfg", "--no-cfg and --cfg " + f.cfg + " exclude each other");
+            raise(errc::inconsistent, "--no-cfg", "--no-cfg and --cfg " + f.cfg + " exclude each other");
         r.cfg = cfg_mode::off;
     }
     r.compute = parse<dtype>(f.dtype_s, "--dtype");
@@ -204,14 +204,14 @@ inline inference_request to_request(const video_flags& f) {
     if (!f.implementation.empty()) r.impl = parse<implementation>(f.implementation, "--implementation");
     r.offload = parse<offload_policy>(f.offload, "--offload");
     if (f.vae_tiling && f.no_vae_tiling)
-        detail::raise(errc::inconsistent, "--vae-tiling", "--vae-tiling and --no-vae-tiling exclude each other");
+        raise(errc::inconsistent, "--vae-tiling", "--vae-tiling and --no-vae-tiling exclude each other");
     if (f.vae_tiling) r.vae_tiling = true;
     if (f.no_vae_tiling) r.vae_tiling = false;
     r.text_encoders_on_host = f.text_encoder_on_cpu;
     if (!f.host_tflops.empty()) r.host_flops_per_s = parse_real(f.host_tflops, "--host-tflops", 1e-6, 1e6) * 1e12;
     if (!f.host_GBps.empty()) r.host_bytes_per_s = parse_real(f.host_GBps, "--host-GBps", 1e-6, 1e6) * 1e9;
     if ((r.host_flops_per_s || r.host_bytes_per_s) && !r.text_encoders_on_host)
-        detail::raise(errc::inconsistent, "--host-tflops", "--host-tflops and --host-GBps need --text-encoder-on-cpu");
+        raise(errc::inconsistent, "--host-tflops", "--host-tflops and --host-GBps need --text-encoder-on-cpu");
     r.interpolate = static_cast<extent>(parse_int(f.interpolate, "--interpolate", 1, 16));
     r.upscale = static_cast<extent>(parse_int(f.upscale, "--upscale", 1, 4));
     r.gpus = static_cast<int>(parse_int(f.gpus, "--gpus", 1, 4096));

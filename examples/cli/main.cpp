@@ -91,7 +91,7 @@ std::vector<target> resolve_targets(const std::string& gpus, const std::string& 
 target resolve_one(const std::string& gpu, const std::string& profile) {
     const auto list = split_list(gpu, "--gpu");
     if (list.size() != 1)
-        detail::raise(errc::inconsistent, "--gpu",
+        raise(errc::inconsistent, "--gpu",
                       "this command takes one GPU, got " + std::to_string(list.size()) + " (use compare to compare GPUs)");
     return resolve_target(list.front(), profile);
 }
@@ -295,7 +295,7 @@ int main(int argc, char** argv) {
             } else {
                 std::ofstream f(shapes_out);
                 f << text;
-                if (!f) detail::raise(errc::json_bad_value, "--out", "cannot write '" + shapes_out + "'");
+                if (!f) raise(errc::json_bad_value, "--out", "cannot write '" + shapes_out + "'");
             }
             return 0;
         }
@@ -365,7 +365,7 @@ int main(int argc, char** argv) {
         if (plan->parsed()) {
             const inference_job j = job();
             if (!gpu_arg.empty())
-                detail::raise(errc::inconsistent, "--gpu", "plan takes its GPUs from --prices");
+                raise(errc::inconsistent, "--gpu", "plan takes its GPUs from --prices");
             std::vector<target> ts;
             std::vector<double> prices;
             for (const auto& [gpu, price] : parse_prices(prices_arg, "--prices")) {
@@ -393,7 +393,7 @@ int main(int argc, char** argv) {
             std::optional<likely_range> likely; // when the runtime is vidperf's estimate
             const target t = resolve_one(gpu_arg, cal_arg);
             if (!runtime_h.empty() && cst->count("--model") > 0)
-                detail::raise(errc::inconsistent, "--runtime-h", "give --runtime-h or --model, not both");
+                raise(errc::inconsistent, "--runtime-h", "give --runtime-h or --model, not both");
             if (cst->count("--model") > 0) {
                 const inference_job j = job();
                 const job_estimate e = estimate(j, t);
@@ -408,7 +408,7 @@ int main(int argc, char** argv) {
                 in.runtime = seconds(parse_real(runtime_h, "--runtime-h", 1e-9, 1e6) * units::seconds_per_hour);
                 in.gpus = static_cast<double>(parse_int(vf.gpus, "--gpus", 1, 4096));
             } else {
-                detail::raise(errc::inconsistent, "--runtime-h", "give --runtime-h or --model");
+                raise(errc::inconsistent, "--runtime-h", "give --runtime-h or --model");
             }
             in.price_per_gpu_hour = dollars(parse_real(price_s, "--price-per-hour", 0, 1e6));
             in.utilisation = parse_real(utilisation_s, "--utilisation", 1e-6, 1);
@@ -458,7 +458,7 @@ int main(int argc, char** argv) {
         if (scl->parsed()) {
             const target t = resolve_one(gpu_arg, cal_arg);
             if (scl->count("--gpus") > 0)
-                detail::raise(errc::inconsistent, "--gpus", "scale takes its GPU counts from --counts");
+                raise(errc::inconsistent, "--gpus", "scale takes its GPU counts from --counts");
             inference_request base = to_request(vf);
             if (vf.parallel.empty()) base.parallel = parallel_mode::ulysses;
             std::vector<scale_row> rows;
@@ -503,7 +503,7 @@ int main(int argc, char** argv) {
             w.compute = parse<dtype>(train_dtype_s, "--dtype");
             if (w.compute != dtype::bf16 && w.compute != dtype::fp16 && w.compute != dtype::fp8_e4m3 &&
                 w.compute != dtype::fp32)
-                detail::raise(errc::dtype_not_supported, "--dtype",
+                raise(errc::dtype_not_supported, "--dtype",
                               "training runs in bf16, fp16, fp8 or fp32, got '" + train_dtype_s + "'");
             w.weights = w.compute;
             w.attention = train_attention_s.empty() ? default_attention(w.impl, m.denoiser.code, m.standard.attention)
@@ -524,11 +524,11 @@ int main(int argc, char** argv) {
             if (!encoded_MB_s.empty()) t.data.encoded_bytes_per_sample = parse_real(encoded_MB_s, "--encoded-MB", 1e-6, 1e6) * 1e6;
             if (!decode_fps_s.empty()) t.data.decode_frames_per_s_per_core = parse_real(decode_fps_s, "--decode-fps-per-core", 1e-6, 1e7);
             if (t.data.format == sample_format::encoded_video && (encoded_MB_s.empty() || decode_fps_s.empty()))
-                detail::raise(errc::inconsistent, "--data encoded", "needs --encoded-MB and --decode-fps-per-core");
+                raise(errc::inconsistent, "--data encoded", "needs --encoded-MB and --decode-fps-per-core");
             t.data.cpu_cores_per_gpu = static_cast<int>(parse_int(cores_s, "--cpu-cores-per-gpu", 1, 4096));
             t.data.gpus_per_node = static_cast<int>(parse_int(gpus_per_node_s, "--gpus-per-node", 1, 4096));
             if (!storage_file.empty() && !storage_GBps_s.empty())
-                detail::raise(errc::inconsistent, "--storage-GBps", "give --storage-GBps or --storage-scaling, not both");
+                raise(errc::inconsistent, "--storage-GBps", "give --storage-GBps or --storage-scaling, not both");
             if (!storage_file.empty())
                 t.data.storage = load_storage_file(storage_file);
             else if (!storage_GBps_s.empty())
@@ -537,16 +537,16 @@ int main(int argc, char** argv) {
                                           : parse<link_kind>(train_link_s, "--link");
             if (t.link == link_kind::network) {
                 if (train_network_s.empty())
-                    detail::raise(errc::inconsistent, "--link network", "needs --network-GBps");
+                    raise(errc::inconsistent, "--link network", "needs --network-GBps");
                 t.network_bandwidth_Bps = parse_real(train_network_s, "--network-GBps", 1e-3, 1e5) * 1e9;
             }
             if (!train_gpus_s.empty() && !train_counts.empty())
-                detail::raise(errc::inconsistent, "--gpus", "give --gpus (one job) or --counts (a table), not both");
+                raise(errc::inconsistent, "--gpus", "give --gpus (one job) or --counts (a table), not both");
             const std::vector<int> counts = !train_counts.empty() ? parse_counts(train_counts, "--counts")
                                             : !train_gpus_s.empty() ? parse_counts(train_gpus_s, "--gpus")
                                                                     : std::vector<int>{1};
             if (!train_gpus_s.empty() && counts.size() != 1)
-                detail::raise(errc::inconsistent, "--gpus", "--gpus is one count; --counts takes a list");
+                raise(errc::inconsistent, "--gpus", "--gpus is one count; --counts takes a list");
             std::vector<training_step> rows;
             for (int n : counts) {
                 t.gpus = n;

@@ -1,22 +1,24 @@
 #pragma once
 /// \file
 /// vidperf: roofline and memory-footprint models of video-generation workloads
-/// on GPUs. This umbrella header includes the whole core library, which needs
-/// nothing but the C++20 standard library. JSON loading and saving (GPU specs,
-/// calibration files) is in <vidperf/json.hpp>, which needs nlohmann-json.
+/// on GPUs. This umbrella header includes the standard-library core: quantities,
+/// the GPU catalog, ops, the engine and its calibrations, the model presets and
+/// their lowering, memory, and the job API (make_job, estimate, try_estimate,
+/// reprice). It needs nothing but the C++20 standard library (CMake target
+/// vidperf::core). Results as JSON, GPU and calibration files, costs, the
+/// planner and the sensitivities are in <vidperf/all.hpp> (vidperf::vidperf).
 
 #include <vidperf/version.hpp>
 
-#include <vidperf/core/dtype.hpp>
-#include <vidperf/core/error.hpp>
-#include <vidperf/core/quantity.hpp>
+#include <vidperf/core.hpp>
+#include <vidperf/hardware.hpp>
+#include <vidperf/memory.hpp>
+#include <vidperf/models.hpp>
+#include <vidperf/ops.hpp>
+#include <vidperf/roofline.hpp>
 
-#include <vidperf/hardware/catalog.hpp>
-#include <vidperf/hardware/gpu_spec.hpp>
-
-#include <vidperf/ops/cost.hpp>
-#include <vidperf/ops/ops.hpp>
-
-#include <vidperf/roofline/calibration.hpp>
-#include <vidperf/roofline/engine.hpp>
-#include <vidperf/roofline/profiles.hpp>
+// the job API and the pricing walk (the planner, training and sensitivities need Boost: <vidperf/pipeline.hpp>)
+#include <vidperf/pipeline/error_band.hpp>
+#include <vidperf/pipeline/job.hpp>
+#include <vidperf/pipeline/pipeline.hpp>
+#include <vidperf/pipeline/price.hpp>

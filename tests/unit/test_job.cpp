@@ -205,8 +205,23 @@ TEST_CASE("try_estimate: an impossible candidate comes back as an error code, no
     const auto bad = try_estimate(j, a100, lit(a100)); // FlashAttention-3 runs on Hopper only
     CHECK_FALSE(bad);
     CHECK(bad.code == errc::kernel_not_available);
-    CHECK(bad.message.find("fa3") != std::string::npos);
+    CHECK(runs_on(j, a100, lit(a100)) == errc::kernel_not_available);
+    CHECK_THROWS_WITH_AS((void)estimate(j, a100, lit(a100)), doctest::Contains("fa3"), unsupported);
+    // fp8 on a GPU without fp8 arithmetic
+    inference_request f8;
+    f8.compute = dtype::fp8_e4m3;
+    CHECK(runs_on(make_job(m, f8), a100, lit(a100)) == errc::dtype_not_supported);
+    // a rule runs_on does not know (Ulysses must divide the heads) still comes back as a code, with the message
+    inference_request uneven;
+    uneven.gpus = 3;
+    uneven.parallel = parallel_mode::ulysses;
+    const auto h100_job = make_job(m, uneven);
     const auto& h100 = find_gpu("h100-sxm5-80gb");
+    CHECK(runs_on(h100_job, h100, lit(h100)) == errc{});
+    const auto odd = try_estimate(h100_job, h100, lit(h100));
+    CHECK_FALSE(odd);
+    CHECK(odd.code == errc::inconsistent);
+    CHECK(odd.message.find("does not divide") != std::string::npos);
     const auto good = try_estimate(j, h100, lit(h100));
     REQUIRE(good);
     CHECK(good.value->latency().value() == doctest::Approx(estimate(j, h100, lit(h100)).latency().value()));

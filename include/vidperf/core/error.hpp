@@ -177,4 +177,12 @@ constexpr void require_in_range(const Real& value, double lo, double hi, std::st
 }
 
 } // namespace detail
+
+// The error helpers are public: tools built on vidperf raise the same errors, in the same format.
+using detail::number_text;
+using detail::raise;
+using detail::require_in_range;
+using detail::require_non_negative;
+using detail::require_positive;
+
 } // namespace vidperf

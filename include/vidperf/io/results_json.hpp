@@ -29,6 +29,7 @@
 #include <vidperf/pipeline/error_band.hpp>
 #include <vidperf/pipeline/job.hpp>
 #include <vidperf/pipeline/planner.hpp>
+#include <vidperf/pipeline/time_sensitivity.hpp>
 #include <vidperf/pipeline/training.hpp>
 
 namespace vidperf {

@@ -33,7 +33,6 @@
 #include <vidperf/pipeline/error_band.hpp>
 #include <vidperf/pipeline/pipeline.hpp>
 #include <vidperf/pipeline/price.hpp>
-#include <vidperf/pipeline/time_sensitivity.hpp>
 #include <vidperf/roofline/calibration.hpp>
 
 namespace vidperf {
@@ -290,24 +289,38 @@ struct job_estimate {
     return out;
 }
 
-/// The time sensitivities of an estimate (pipeline/time_sensitivity.hpp).
-[[nodiscard]] inline std::array<time_sensitivity, 6> sensitivities(const inference_job& j, const job_estimate& e,
-                                                                   const gpu_spec& gpu, const calibration& cal) {
-    return time_sensitivities(e.stages, gpu, cal, j.work.attention, j.pipeline);
-}
-
 /// What try_estimate gives: the estimate, or the error's code and message.
 struct estimate_outcome {
     std::optional<job_estimate> value;
-    errc code{};
-    std::string message;
+    errc code{};         ///< errc{} with a value
+    std::string message; ///< the error's message when estimate() raised it; empty for a runs_on() rejection
     [[nodiscard]] explicit operator bool() const noexcept { return value.has_value(); }
 };
 
-/// estimate() that never throws: a scheduler rejecting a candidate reads `code` instead of catching.
+/// Whether `gpu` with `cal` can run the job at all, without lowering it: the calibration is this GPU's, the
+/// GPU has the arithmetic of the job's dtype, its attention kernel runs there and has constants, and a
+/// multi-GPU job's named NVLink exists. errc{} (0) when nothing rules it out. No allocation, no throw.
+[[nodiscard]] constexpr errc runs_on(const inference_job& j, const gpu_spec& gpu, const calibration& cal) noexcept {
+    if (!cal.gpu_slug.empty() && cal.gpu_slug != gpu.slug) return errc::inconsistent;
+    const auto cc = compute_class_of(j.work.compute);
+    if (!cc || !gpu.supports(*cc)) return errc::dtype_not_supported;
+    if (!kernel_runs_on(j.work.attention, gpu)) return errc::kernel_not_available;
+    if (!cal.attn(j.work.attention).available) return errc::no_calibration;
+    if (j.inference.parallel.gpus() > 1 && j.link_given && j.inference.parallel.link == link_kind::nvlink &&
+        gpu.nvlink_bandwidth.value() <= 0)
+        return errc::inconsistent;
+    return errc{};
+}
+
+/// estimate() that never throws: a scheduler rejecting a candidate reads `code` instead of catching. The
+/// cheap rules (runs_on) are checked first, so a rejection costs far less than an estimate.
 [[nodiscard]] inline estimate_outcome try_estimate(const inference_job& j, const gpu_spec& gpu,
                                                    const calibration& cal) noexcept {
     estimate_outcome out;
+    if (const errc rule = runs_on(j, gpu, cal); rule != errc{}) {
+        out.code = rule;
+        return out; // no message: estimate() gives the full one
+    }
     try {
         out.value = estimate(j, gpu, cal);
     } catch (const error& e) {

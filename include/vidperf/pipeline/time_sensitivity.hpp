@@ -18,6 +18,7 @@
 
 #include <vidperf/hardware/gpu_spec.hpp>
 #include <vidperf/models/stage.hpp>
+#include <vidperf/pipeline/job.hpp>
 #include <vidperf/pipeline/pipeline.hpp>
 #include <vidperf/pipeline/price.hpp>
 #include <vidperf/roofline/calibration.hpp>
@@ -75,6 +76,12 @@ struct time_sensitivity {
         out[i].elasticity = latency > 0 ? d * out[i].value / latency : 0;
     }
     return out;
+}
+
+/// The time sensitivities of an estimate (pipeline/time_sensitivity.hpp).
+[[nodiscard]] inline std::array<time_sensitivity, 6> sensitivities(const inference_job& j, const job_estimate& e,
+                                                                   const gpu_spec& gpu, const calibration& cal) {
+    return time_sensitivities(e.stages, gpu, cal, j.work.attention, j.pipeline);
 }
 
 } // namespace vidperf

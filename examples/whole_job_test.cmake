@@ -1,0 +1,23 @@
+# The embedder's example must print exactly what the CLI prints: for every preset, example_whole_job MODEL
+# GPU and `vidperf estimate --model MODEL --gpu GPU --json` give the same document.
+execute_process(COMMAND "${CLI}" list models --json OUTPUT_VARIABLE models RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "vidperf list models failed")
+endif()
+string(JSON n LENGTH "${models}" models)
+math(EXPR last "${n} - 1")
+foreach(i RANGE ${last})
+    string(JSON slug GET "${models}" models ${i} slug)
+    foreach(gpu h100-sxm5-80gb a100-sxm4-80gb)
+        execute_process(COMMAND "${EXAMPLE}" ${slug} ${gpu} OUTPUT_VARIABLE from_example RESULT_VARIABLE rc1)
+        execute_process(COMMAND "${CLI}" estimate --model ${slug} --gpu ${gpu} --json OUTPUT_VARIABLE from_cli
+                        RESULT_VARIABLE rc2)
+        if(NOT rc2 EQUAL 0 OR from_example STREQUAL "")
+            message(FATAL_ERROR "${slug} on ${gpu}: example exit ${rc1}, CLI exit ${rc2}")
+        endif()
+        if(NOT from_example STREQUAL from_cli)
+            message(FATAL_ERROR "${slug} on ${gpu}: the example and the CLI disagree:\n${from_example}\n---\n${from_cli}")
+        endif()
+    endforeach()
+endforeach()
+message(STATUS "${n} presets x 2 GPUs: the example and the CLI agree")

@@ -1,0 +1,6 @@
+#pragma once
+/// \file
+/// vidperf umbrella: Bytes only: residency, offload, precision policy. Standard library only.
+
+#include <vidperf/memory/precision.hpp>
+#include <vidperf/memory/residency.hpp>
