@@ -29,7 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include <vidperf/detail/json_support.hpp>
-#include <vidperf/ops/cost.hpp>
+#include <vidperf/ops/op_cost.hpp>
 #include <vidperf/ops/ops.hpp>
 
 namespace vidperf {

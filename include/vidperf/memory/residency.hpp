@@ -39,23 +39,6 @@ struct enum_names<offload_policy> {
         {offload_policy::sequential, "sequential"}});
 };
 
-/// Memory constants outside the kernels, each with provenance.
-struct memory_constants {
-    calibrated<bytes> cuda_context{bytes(0.5e9),
-                                   {provenance_kind::assumed,
-                                    "assumed: typical PyTorch CUDA context (300-600 MB in nvidia-smi); not yet measured"},
-                                   0};
-    calibrated<bytes> workspace{bytes(32.0 * 1024 * 1024),
-                                {provenance_kind::assumed,
-                                 "assumed: cuBLAS workspace on Hopper (32 MiB, CUBLAS_WORKSPACE_CONFIG docs)"},
-                                0};
-    calibrated<double> allocator_overhead{
-        1.10,
-        {provenance_kind::assumed,
-         "assumed: caching-allocator reserved/allocated ratio; to be fitted from measured reserved/allocated"},
-        0};
-};
-
 /// True for the stages of text encoders (their names start with "text_encoder").
 [[nodiscard]] inline bool is_text_encoder(const stage& s) { return s.name.rfind("text_encoder", 0) == 0; }
 
@@ -102,9 +85,10 @@ struct memory_constants {
     return all_weights;
 }
 
-/// What nvidia-smi shows for an allocator peak: the caching allocator's overhead and the CUDA context.
-[[nodiscard]] inline bytes device_total(bytes allocator_peak, const memory_constants& mc) {
-    return allocator_peak * mc.allocator_overhead.value + mc.cuda_context.value;
+/// What nvidia-smi shows for an allocator peak: the caching allocator's overhead and the CUDA context
+/// (calibration constants allocator_overhead and cuda_context_bytes).
+[[nodiscard]] inline bytes device_total(bytes allocator_peak, const calibration& cal) {
+    return allocator_peak * cal.allocator_overhead.value + cal.cuda_context.value;
 }
 
 } // namespace vidperf

@@ -15,7 +15,7 @@
 
 #include <vidperf/core/dtype.hpp>
 #include <vidperf/core/quantity.hpp>
-#include <vidperf/ops/cost.hpp>
+#include <vidperf/ops/op_cost.hpp>
 #include <vidperf/ops/ops.hpp>
 
 namespace vidperf {

@@ -170,14 +170,19 @@ inline void validate(const inference_job& j) {
     po.offload = r.offload;
     po.text_encoders_on_host = r.text_encoders_on_host;
     po.pageable_offload = offload_from_pageable_memory(w.impl);
-    if (r.host_flops_per_s) {
-        detail::require_positive(*r.host_flops_per_s, "--host-tflops", "host_flops_per_s");
-        po.host.rate = {flops_per_second(*r.host_flops_per_s), {provenance_kind::measured, "given by the user"}, 0};
-    }
-    if (r.host_bytes_per_s) {
-        detail::require_positive(*r.host_bytes_per_s, "--host-GBps", "host_bytes_per_s");
-        po.host.memory_bandwidth = {bytes_per_second(*r.host_bytes_per_s),
-                                    {provenance_kind::measured, "given by the user"}, 0};
+    if (r.host_flops_per_s || r.host_bytes_per_s) {
+        // the user's measured host; a figure not given stays the calibration's, applied in the pricing walk
+        host_spec h{{flops_per_second(0), {provenance_kind::assumed, "the calibration's host_flops_per_s"}, 0},
+                    {bytes_per_second(0), {provenance_kind::assumed, "the calibration's host_bandwidth_Bps"}, 0}};
+        if (r.host_flops_per_s) {
+            detail::require_positive(*r.host_flops_per_s, "--host-tflops", "host_flops_per_s");
+            h.rate = {flops_per_second(*r.host_flops_per_s), {provenance_kind::measured, "given by the user"}, 0};
+        }
+        if (r.host_bytes_per_s) {
+            detail::require_positive(*r.host_bytes_per_s, "--host-GBps", "host_bytes_per_s");
+            h.memory_bandwidth = {bytes_per_second(*r.host_bytes_per_s), {provenance_kind::measured, "given by the user"}, 0};
+        }
+        po.host = h;
     }
 
     inference_options& io = j.inference;

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,8 +67,9 @@ struct pipeline_options {
     /// offloaded weights sit in pageable host memory (what the reference implementations do:
     /// offload_from_pageable_memory() in models/implementation.hpp); false: pinned buffers
     bool pageable_offload = false;
-    host_spec host{};
-    memory_constants memory{};
+    /// the host CPU as the user measured it (a zero figure: the calibration's); unset: the calibration's
+    /// host_flops_per_s and host_bandwidth_Bps
+    std::optional<host_spec> host{};
 };
 
 /// Prices `stages` on `gpu` with `cal` and works out the memory peak.
@@ -95,12 +97,15 @@ template <class OnStage>
 inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu, const calibration& cal,
                           const pipeline_options& opt, OnStage&& on_stage) {
     const bytes everything = all_resident_weights(stages, opt.text_encoders_on_host);
+    host_spec host = host_of(cal); // the user's measured figures replace the calibration's
+    if (opt.host && opt.host->rate.value.value() > 0) host.rate = opt.host->rate;
+    if (opt.host && opt.host->memory_bandwidth.value.value() > 0) host.memory_bandwidth = opt.host->memory_bandwidth;
     std::string_view moved_in; // the module on the GPU under model offload
     bool any_moved = false;
     for (const auto& s : stages) {
         stage_walk w;
         if (opt.text_encoders_on_host && is_text_encoder(s)) { // on the host CPU; no GPU memory
-            w.per_call = price(s, opt.host);
+            w.per_call = price(s, host);
             w.latency = w.per_call.time * s.calls;
             w.on_host = true;
             on_stage(s, w);
@@ -126,7 +131,7 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
             w.latency += w.transfer;
         }
         w.resident_weights = resident_weights(s, module_bytes, everything, opt.offload);
-        w.allocated = w.resident_weights + s.activation_bytes + opt.memory.workspace.value;
+        w.allocated = w.resident_weights + s.activation_bytes + cal.workspace.value;
         on_stage(s, w);
     }
 }
@@ -155,14 +160,14 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
             out.memory.allocator_peak = w.allocated;
             out.memory.weights = w.resident_weights;
             out.memory.activations = s.activation_bytes;
-            out.memory.workspace = opt.memory.workspace.value;
+            out.memory.workspace = cal.workspace.value;
             out.memory.peak_stage = s.name;
         }
         out.stages.push_back(std::move(e));
     });
     out.communication_share = out.latency.value() > 0 ? comm_time.value() / out.latency.value() : 0;
-    out.memory.context = opt.memory.cuda_context.value;
-    out.memory.device_total = device_total(out.memory.allocator_peak, opt.memory);
+    out.memory.context = cal.cuda_context.value;
+    out.memory.device_total = device_total(out.memory.allocator_peak, cal);
     out.fits = out.memory.device_total <= gpu.hbm_capacity;
     return out;
 }
@@ -184,7 +189,7 @@ struct quick_estimate {
         out.latency += w.latency;
         if (!w.on_host && w.allocated > peak) peak = w.allocated;
     });
-    out.device_total = device_total(peak, opt.memory);
+    out.device_total = device_total(peak, cal);
     out.fits = out.device_total <= gpu.hbm_capacity;
     return out;
 }

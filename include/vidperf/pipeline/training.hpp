@@ -229,7 +229,7 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
 /// One training step of `m`'s denoiser on clips of `w` (frames, size) on `gpu`.
 [[nodiscard]] inline training_step estimate_training(const model_spec& m, const video_workload& w,
                                                      const training_options& t, const gpu_spec& gpu,
-                                                     const calibration& burst, const memory_constants& mc = {}) {
+                                                     const calibration& burst) {
     validate(t);
     const calibration cal = sustained(burst); // a training run runs at its sustained clocks
     const latent_shape lat = latents(m.latent, w, m.slug);
@@ -426,11 +426,11 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
     }
     mem.working = fwd.activation_bytes;
     if (t.zero_stage == 3) mem.working += bytes(P * prec.weight_bytes / std::max(layers, 1.0)); // one gathered layer
-    mem.workspace = mc.workspace.value;
-    mem.context = mc.cuda_context.value;
+    mem.workspace = cal.workspace.value;
+    mem.context = cal.cuda_context.value;
     const bytes allocated = mem.weights + mem.master_weights + mem.gradients + mem.optimizer_states +
                             mem.saved_activations + mem.working + mem.workspace;
-    mem.total = device_total(allocated, mc);
+    mem.total = device_total(allocated, cal);
     r.fits = mem.total <= gpu.hbm_capacity;
     return r;
 }

@@ -122,6 +122,15 @@ struct basic_calibration {
     calibrated<Real> pcie_collective_efficiency{};
     calibrated<Real> network_collective_efficiency{};
 
+    // --- memory outside the kernels (bytes only; memory/residency.hpp)
+    calibrated<bytes_t<Real>> cuda_context{}; ///< what the CUDA context and framework take before any tensor
+    calibrated<bytes_t<Real>> workspace{};    ///< library workspace (cuBLAS) held while kernels run
+    calibrated<Real> allocator_overhead{};    ///< caching allocator's reserved / allocated at the peak
+
+    // --- the host CPU, for stages run there (roofline/host.hpp)
+    calibrated<flops_per_second_t<Real>> host_flops{};
+    calibrated<bytes_per_second_t<Real>> host_bandwidth{};
+
     [[nodiscard]] constexpr const calibrated<Real>& gemm(compute_class c) const {
         return gemm_efficiency[static_cast<std::size_t>(c)];
     }
@@ -206,6 +215,11 @@ constexpr void for_each_constant_of(F&& f, Cal& c, Cals&... cs) {
     f(std::string_view("pcie_collective_efficiency"), c.pcie_collective_efficiency, cs.pcie_collective_efficiency...);
     f(std::string_view("network_collective_efficiency"), c.network_collective_efficiency,
       cs.network_collective_efficiency...);
+    f(std::string_view("cuda_context_bytes"), c.cuda_context, cs.cuda_context...);
+    f(std::string_view("workspace_bytes"), c.workspace, cs.workspace...);
+    f(std::string_view("allocator_overhead"), c.allocator_overhead, cs.allocator_overhead...);
+    f(std::string_view("host_flops_per_s"), c.host_flops, cs.host_flops...);
+    f(std::string_view("host_bandwidth_Bps"), c.host_bandwidth, cs.host_bandwidth...);
 }
 
 /// Calls `f(key, constant)` for every constant of a calibration (see for_each_constant_of).

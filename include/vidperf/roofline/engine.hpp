@@ -22,7 +22,7 @@
 #include <vidperf/core/error.hpp>
 #include <vidperf/core/quantity.hpp>
 #include <vidperf/hardware/gpu_spec.hpp>
-#include <vidperf/ops/cost.hpp>
+#include <vidperf/ops/op_cost.hpp>
 #include <vidperf/ops/ops.hpp>
 #include <vidperf/roofline/calibration.hpp>
 #include <vidperf/core/names.hpp>

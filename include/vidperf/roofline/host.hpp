@@ -4,12 +4,12 @@
 /// CPU (text encoders with Wan's --t5_cpu) are priced op by op like GPU
 /// stages, each op at the host's FLOP rate or memory bandwidth, whichever is
 /// slower (a two-term roofline with no overlap model and no launch overhead).
-/// The two constants carry provenance like every calibration constant; both
-/// are assumptions until a user gives measured figures (--host-tflops,
-/// --host-GBps).
+/// The two constants are calibration constants (host_flops_per_s,
+/// host_bandwidth_Bps) with provenance; both are assumptions until a user
+/// gives measured figures (--host-tflops, --host-GBps).
 
 #include <vidperf/core/quantity.hpp>
-#include <vidperf/ops/cost.hpp>
+#include <vidperf/ops/op_cost.hpp>
 #include <vidperf/ops/ops.hpp>
 #include <vidperf/roofline/calibration.hpp>
 #include <vidperf/roofline/engine.hpp>
@@ -17,16 +17,12 @@
 namespace vidperf {
 
 struct host_spec {
-    calibrated<flops_per_second> rate{
-        flops_per_second(2e12),
-        {provenance_kind::assumed,
-         "assumed: a two-socket server CPU running a PyTorch bf16 encoder at ~2 TFLOP/s sustained; not measured"},
-        0};
-    calibrated<bytes_per_second> memory_bandwidth{
-        bytes_per_second(200e9),
-        {provenance_kind::assumed, "assumed: ~200 GB/s sustained DDR5 over two sockets; not measured"},
-        0};
+    calibrated<flops_per_second> rate{};
+    calibrated<bytes_per_second> memory_bandwidth{};
 };
+
+/// The host CPU of a calibration (constants host_flops_per_s and host_bandwidth_Bps).
+[[nodiscard]] constexpr host_spec host_of(const calibration& cal) { return {cal.host_flops, cal.host_bandwidth}; }
 
 /// Time of one op on the host CPU.
 [[nodiscard]] inline prediction<double> predict(const op& o, const host_spec& host) {

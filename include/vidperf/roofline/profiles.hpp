@@ -68,6 +68,27 @@ template <class Q>
     c.collective_latency = {seconds(0), ideal, 0};
     c.collective_efficiency = c.all_to_all_efficiency = {1.0, ideal, 0};
     c.pcie_collective_efficiency = c.network_collective_efficiency = {1.0, ideal, 0};
+    // not datasheet figures: the same assumptions in every built-in profile until a GPU is measured
+    c.cuda_context = {bytes(0.5e9),
+                      {provenance_kind::assumed,
+                       "assumed: typical PyTorch CUDA context (300-600 MB in nvidia-smi); not yet measured"},
+                      0};
+    c.workspace = {bytes(32.0 * 1024 * 1024),
+                   {provenance_kind::assumed, "assumed: cuBLAS workspace on Hopper (32 MiB, CUBLAS_WORKSPACE_CONFIG docs)"},
+                   0};
+    c.allocator_overhead = {1.10,
+                            {provenance_kind::assumed,
+                             "assumed: caching-allocator reserved/allocated ratio; to be fitted from measured "
+                             "reserved/allocated"},
+                            0};
+    c.host_flops = {flops_per_second(2e12),
+                    {provenance_kind::assumed,
+                     "assumed: a two-socket server CPU running a PyTorch bf16 encoder at ~2 TFLOP/s sustained; not "
+                     "measured"},
+                    0};
+    c.host_bandwidth = {bytes_per_second(200e9),
+                        {provenance_kind::assumed, "assumed: ~200 GB/s sustained DDR5 over two sockets; not measured"},
+                        0};
     return c;
 }
 
