@@ -59,7 +59,7 @@ struct row {
 double quantity_of(const pipeline_estimate& e, const std::string& q, extent steps) {
     double denoiser = 0;
     for (const auto& s : e.stages)
-        if (s.name == "denoiser") denoiser = s.latency.value();
+        if (s.kind == stage_kind::denoiser) denoiser = s.latency.value();
     if (q == "e2e_latency") return e.latency.value();
     if (q == "dit_latency") return denoiser;
     if (q == "per_step_latency") return denoiser / static_cast<double>(steps);
@@ -129,7 +129,7 @@ row run_case(const validation_case& c) {
     inference_options whole = io;
     whole.parallel = {};
     for (const auto& st : lower_inference(m, w, whole)) {
-        if (o.what != "e2e_latency" && st.name != "denoiser") continue;
+        if (o.what != "e2e_latency" && st.kind != stage_kind::denoiser) continue;
         for (const auto& u : st.ops) o.flops += cost(u.op).flops.value() * u.count * st.calls;
     }
     if (o.what == "per_step_latency") o.flops /= static_cast<double>(w.steps);

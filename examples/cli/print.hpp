@@ -125,7 +125,7 @@ inline void print_compare(const inference_job& j, const std::vector<target>& ts,
         fmt::print("  {:<17} {:<12} {:>10.1f} {:>13} {:>9.1f} {:>10.1f} {:>10.1f} {:>11.1f} {:>6} {:>8.2f}x\n",
                    ts[i].spec().slug, std::string(ts[i].constants().profile) + (ts[i].fell_back ? "*" : ""),
                    e.latency().value(), range_text(e.likely), e.latency().value() / 60,
-                   e.stage_latency("denoiser").value(), e.stage_latency("vae_decode").value(),
+                   e.stage_latency(stage_kind::denoiser).value(), e.stage_latency(stage_kind::vae_decode).value(),
                    e.pipeline.memory.device_total.value() / 1e9, e.pipeline.fits ? "yes" : "NO",
                    es[0].latency().value() / e.latency().value());
     }

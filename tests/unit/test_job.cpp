@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <variant>
 
@@ -308,4 +309,23 @@ TEST_CASE("a model is a preset slug or a diffusers folder; an unknown one names 
     const auto folder = resolve_model(VIDPERF_SOURCE_DIR "/tests/data/diffusers/wan2.1-t2v-1.3b");
     REQUIRE(folder);
     CHECK(folder->slug == "wan2.1-t2v-1.3b");
+}
+
+TEST_CASE("every stage of every preset's job says what it is: one denoiser, one VAE decode, encoders first") {
+    for (const auto& m : model_presets()) {
+        CAPTURE(m.slug);
+        const inference_job j = make_job(m, {});
+        const auto stages = lower_inference(*j.model, j.work, j.inference);
+        int denoisers = 0, decodes = 0;
+        for (const auto& s : stages) {
+            CHECK(s.kind != stage_kind::other);
+            denoisers += s.kind == stage_kind::denoiser;
+            decodes += s.kind == stage_kind::vae_decode;
+        }
+        CHECK(denoisers == 1);
+        CHECK(decodes == 1);
+        CHECK((m.task == task_kind::i2v) == std::any_of(stages.begin(), stages.end(), [](const stage& s) {
+                  return s.kind == stage_kind::vae_encode;
+              }));
+    }
 }

@@ -361,7 +361,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
             d.image_tokens = 257;
             m.image_encoder = presets_detail::clip_h_vision();
             m.has_image_encoder = true;
-            m.task = "i2v";
+            m.task = task_kind::i2v;
         } else {
             d.image_dim = 0;
             d.image_tokens = 0;

@@ -114,6 +114,7 @@ inline void add_target(nlohmann::json& j, const target& t) {
     nlohmann::json stages = nlohmann::json::array();
     for (const auto& s : e.pipeline.stages)
         stages.push_back({{"name", s.name},
+                          {"kind", name(s.kind)},
                           {"calls", s.calls},
                           {"latency_s", s.latency.value()},
                           {"transfer_s", s.transfer.value()},
@@ -271,7 +272,7 @@ struct scale_row {
         double den = 0;
         bound_kind den_bound = bound_kind::compute;
         for (const auto& st : e.stages)
-            if (st.name == "denoiser") {
+            if (st.kind == stage_kind::denoiser) {
                 den = st.latency.value();
                 den_bound = st.bound;
             }
@@ -331,7 +332,7 @@ struct scale_row {
 /// Denoiser parameters of a preset at its standard workload.
 [[nodiscard]] inline double denoiser_parameters(const model_spec& m) {
     for (const auto& st : lower_inference(m, m.standard))
-        if (st.name == "denoiser") return st.parameters;
+        if (st.kind == stage_kind::denoiser) return st.parameters;
     return 0;
 }
 
@@ -340,7 +341,7 @@ struct scale_row {
     for (const auto& m : model_presets())
         arr.push_back({{"slug", m.slug},
                        {"name", m.name},
-                       {"task", m.task},
+                       {"task", name(m.task)},
                        {"family", name(m.denoiser.family)},
                        {"denoiser_parameters", denoiser_parameters(m)},
                        {"standard",

@@ -39,8 +39,8 @@ struct enum_names<offload_policy> {
         {offload_policy::sequential, "sequential"}});
 };
 
-/// True for the stages of text encoders (their names start with "text_encoder").
-[[nodiscard]] inline bool is_text_encoder(const stage& s) { return s.name.rfind("text_encoder", 0) == 0; }
+/// True for the stages of text encoders.
+[[nodiscard]] constexpr bool is_text_encoder(const stage& s) noexcept { return s.kind == stage_kind::text_encoder; }
 
 /// Weights of a module: every stage of a module (VAE encode and decode) carries the whole module; the
 /// largest count is the module's.

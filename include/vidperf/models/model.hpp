@@ -23,7 +23,7 @@ namespace vidperf {
 struct model_spec {
     std::string_view slug;
     std::string_view name;
-    std::string_view task; ///< "t2v", "i2v", "ti2v"
+    task_kind task = task_kind::t2v;
     std::string_view source;
     latent_rule latent;
     denoiser_spec denoiser;
@@ -54,19 +54,24 @@ struct inference_options {
     const dtype vae = vae_dtype(w.impl, m.denoiser.code, w.compute); // Wan's reference code runs its VAE in fp32
     const vae_tiling tiling = opt.tiling.value_or(m.standard_tiling);
     std::vector<stage> stages;
+    auto push = [&](stage_kind k, stage s) {
+        s.kind = k;
+        stages.push_back(std::move(s));
+    };
     // prompts: the positive prompt, and the negative one when guidance is on
     const extent prompts = w.batch * passes;
     for (int i = 0; i < m.text_encoder_count; ++i) {
         const auto& e = m.text_encoders[static_cast<std::size_t>(i)];
-        stages.push_back(lower_encoder(e, prompts, unquantised(w.compute), unquantised(w.compute),
+        push(stage_kind::text_encoder, lower_encoder(e, prompts, unquantised(w.compute), unquantised(w.compute),
                                        m.text_encoder_count > 1 ? "text_encoder_" + std::string(e.name)
                                                                 : std::string("text_encoder"),
                                        1));
     }
     if (m.has_image_encoder)
-        stages.push_back(lower_encoder(m.image_encoder, w.batch, unquantised(w.compute), unquantised(w.compute), "image_encoder", 1));
-    if (m.task == "i2v") // the conditioning clip (the image, then zeros for Wan) is VAE-encoded
-        stages.push_back(lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
+        push(stage_kind::image_encoder,
+             lower_encoder(m.image_encoder, w.batch, unquantised(w.compute), unquantised(w.compute), "image_encoder", 1));
+    if (m.task == task_kind::i2v) // the conditioning clip (the image, then zeros for Wan) is VAE-encoded
+        push(stage_kind::vae_encode, lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
                                           w.batch, vae, tiling));
 
     parallel_plan par = opt.parallel;
@@ -92,7 +97,7 @@ struct inference_options {
         den.ops.push_back({detail::collective(collective_kind::all_gather, 2 * latent, 2, w.compute, par), 1,
                            op_role::replicated});
     }
-    stages.push_back(std::move(den));
+    push(stage_kind::denoiser, std::move(den));
 
     // scheduler update per step: guidance combine and the solver's update on the latents, as the
     // implementation's pipeline runs them (models/implementation.hpp), else an fp32 combine and axpy
@@ -103,15 +108,15 @@ struct inference_options {
             if (w.cfg != cfg_mode::off) b.elementwise(elems, 2, 1, 3);
             b.elementwise(elems, 2, 1, 2);
         }
-        stages.push_back(b.finish(static_cast<double>(w.steps)));
+        push(stage_kind::scheduler, b.finish(static_cast<double>(w.steps)));
     }
-    stages.push_back(lower_vae_decode(m.vae, lat, w.batch, vae, tiling));
+    push(stage_kind::vae_decode, lower_vae_decode(m.vae, lat, w.batch, vae, tiling));
     extent frames = w.frames;
     if (opt.interpolation > 1) {
-        stages.push_back(lower_interpolation(frames, w.height, w.width, w.batch, opt.interpolation, unquantised(w.compute)));
+        push(stage_kind::interpolation, lower_interpolation(frames, w.height, w.width, w.batch, opt.interpolation, unquantised(w.compute)));
         frames = interpolated_frames(frames, opt.interpolation);
     }
-    if (opt.upscale > 1) stages.push_back(lower_upscaling(frames, w.height, w.width, w.batch, opt.upscale, unquantised(w.compute)));
+    if (opt.upscale > 1) push(stage_kind::upscaling, lower_upscaling(frames, w.height, w.width, w.batch, opt.upscale, unquantised(w.compute)));
     return stages;
 }
 

@@ -273,7 +273,7 @@ inline constexpr std::string_view wan21_src =
     "Wan-Video/Wan2.1 wan/configs (t2v_1_3B, t2v_14B, i2v_14B), wan/modules/model.py; Wan2.1 README. "
     "Guidance runs as two model calls per step (wan/text2video.py): cfg sequential";
 
-[[nodiscard]] constexpr model_spec wan(std::string_view slug, std::string_view name, std::string_view task,
+[[nodiscard]] constexpr model_spec wan(std::string_view slug, std::string_view name, task_kind task,
                                        denoiser_spec d, video_workload std_w) {
     model_spec m;
     m.slug = slug;
@@ -294,7 +294,7 @@ inline constexpr std::string_view wan21_src =
     denoiser_spec d = wan_dit(40, 5120, 40, 13824, 36, 16); // 16 noise + 4 mask + 16 condition channels
     d.image_tokens = 257;
     d.image_dim = 1280;
-    model_spec m = wan("wan2.1-i2v-14b", "Wan2.1-I2V-14B-720P", "i2v", d,
+    model_spec m = wan("wan2.1-i2v-14b", "Wan2.1-I2V-14B-720P", task_kind::i2v, d,
                        workload(1280, 720, 81, 40, cfg_mode::sequential));
     m.image_encoder = clip_h_vision();
     m.has_image_encoder = true;
@@ -302,7 +302,7 @@ inline constexpr std::string_view wan21_src =
 }
 
 [[nodiscard]] constexpr model_spec make_wan22_ti2v_5b() {
-    model_spec m = wan("wan2.2-ti2v-5b", "Wan2.2-TI2V-5B", "ti2v", wan_dit(30, 3072, 24, 14336, 48, 48),
+    model_spec m = wan("wan2.2-ti2v-5b", "Wan2.2-TI2V-5B", task_kind::ti2v, wan_dit(30, 3072, 24, 14336, 48, 48),
                        workload(1280, 704, 121, 50, cfg_mode::sequential));
     m.source = "Wan-Video/Wan2.2 wan/configs/wan_ti2v_5B.py; Wan2.2 README (720P = 1280x704, 121 frames)";
     m.latent = rule(4, 16, 1, 2, 32);
@@ -336,7 +336,7 @@ inline constexpr std::string_view wan21_src =
     model_spec m;
     m.slug = slug;
     m.name = name;
-    m.task = "t2v";
+    m.task = task_kind::t2v;
     m.source = "THUDM/CogVideo and diffusers CogVideoXTransformer3DModel configs (transformer/config.json)";
     m.latent = rule(4, 8, patch_t, 2, 16);
     m.denoiser = d;
@@ -367,7 +367,7 @@ inline constexpr std::string_view wan21_src =
     model_spec m;
     m.slug = "hunyuanvideo";
     m.name = "HunyuanVideo (13B)";
-    m.task = "t2v";
+    m.task = task_kind::t2v;
     m.source = "Tencent/HunyuanVideo hyvideo/modules/models.py (HYVideo-T/2-cfgdistill) and README";
     m.latent = rule(4, 8, 1, 2, 16);
     m.denoiser = d;
@@ -402,7 +402,7 @@ inline constexpr std::string_view wan21_src =
     model_spec m;
     m.slug = "mochi-1";
     m.name = "Mochi 1 preview (10B)";
-    m.task = "t2v";
+    m.task = task_kind::t2v;
     m.source = "genmoai/mochi src/genmo/mochi_preview/dit/joint_model/asymm_models_joint.py and README";
     m.latent = rule(6, 8, 1, 2, 16);
     m.denoiser = d;
@@ -431,7 +431,7 @@ inline constexpr std::string_view wan21_src =
     model_spec m;
     m.slug = "ltx-video";
     m.name = "LTX-Video 0.9 (2B)";
-    m.task = "t2v";
+    m.task = task_kind::t2v;
     m.source = "Lightricks/LTX-Video configs and diffusers LTXVideoTransformer3DModel defaults";
     m.latent = rule(8, 32, 1, 1, 32);
     m.denoiser = d;
@@ -460,7 +460,7 @@ inline constexpr std::string_view wan21_src =
     model_spec m;
     m.slug = "open-sora-2.0";
     m.name = "Open-Sora 2.0 (11B)";
-    m.task = "t2v";
+    m.task = task_kind::t2v;
     m.source = "hpcaitech/Open-Sora v2 configs (MMDiT, Flux-style double/single blocks) and README";
     m.latent = rule(4, 8, 1, 2, 16);
     m.denoiser = d;
@@ -495,7 +495,7 @@ inline constexpr std::string_view wan21_src =
     model_spec m;
     m.slug = "svd-xt";
     m.name = "Stable Video Diffusion XT";
-    m.task = "i2v";
+    m.task = task_kind::i2v;
     m.source = "stabilityai/stable-video-diffusion-img2vid-xt configs; diffusers StableVideoDiffusionPipeline "
                "defaults (1024x576, 25 frames, 25 steps, guidance 1.0 to 3.0 batched, decode_chunk_size)";
     latent_rule r;
@@ -523,9 +523,9 @@ inline const std::vector<model_spec>& model_presets() {
     using namespace presets_detail;
     static const std::vector<model_spec> presets = [] {
         std::vector<model_spec> v;
-        v.push_back(wan("wan2.1-t2v-1.3b", "Wan2.1-T2V-1.3B", "t2v", wan_dit(30, 1536, 12, 8960, 16, 16),
+        v.push_back(wan("wan2.1-t2v-1.3b", "Wan2.1-T2V-1.3B", task_kind::t2v, wan_dit(30, 1536, 12, 8960, 16, 16),
                         workload(832, 480, 81, 50, cfg_mode::sequential)));
-        v.push_back(wan("wan2.1-t2v-14b", "Wan2.1-T2V-14B", "t2v", wan_dit(40, 5120, 40, 13824, 16, 16),
+        v.push_back(wan("wan2.1-t2v-14b", "Wan2.1-T2V-14B", task_kind::t2v, wan_dit(40, 5120, 40, 13824, 16, 16),
                         workload(1280, 720, 81, 50, cfg_mode::sequential)));
         v.push_back(make_wan21_i2v_14b());
         v.push_back(make_wan22_ti2v_5b());

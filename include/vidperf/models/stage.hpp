@@ -9,11 +9,14 @@
 /// (a linear layer is both d_in*d_out weights and a GEMM over the tokens), so
 /// a preset's parameter count and its FLOPs cannot drift apart.
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <vidperf/core/dtype.hpp>
+#include <vidperf/core/names.hpp>
 #include <vidperf/core/quantity.hpp>
 #include <vidperf/ops/op_cost.hpp>
 #include <vidperf/ops/ops.hpp>
@@ -28,6 +31,30 @@ enum class op_role : unsigned char {
     cross_attention ///< video queries against replicated text keys: queries divided
 };
 
+/// What a stage is in a job: control flow (host placement, the denoiser's share) reads this, never a name.
+enum class stage_kind : std::uint8_t {
+    text_encoder,
+    image_encoder,
+    vae_encode,
+    denoiser,
+    scheduler,
+    vae_decode,
+    interpolation,
+    upscaling,
+    other,
+};
+
+template <>
+struct enum_names<stage_kind> {
+    static constexpr std::string_view what = "stage kind";
+    static constexpr auto entries = std::to_array<name_entry<stage_kind>>(
+        {{stage_kind::text_encoder, "text_encoder"}, {stage_kind::image_encoder, "image_encoder"},
+         {stage_kind::vae_encode, "vae_encode"}, {stage_kind::denoiser, "denoiser"},
+         {stage_kind::scheduler, "scheduler"}, {stage_kind::vae_decode, "vae_decode"},
+         {stage_kind::interpolation, "interpolation"}, {stage_kind::upscaling, "upscaling"},
+         {stage_kind::other, "other"}});
+};
+
 /// One op and how many times one call of its stage runs it.
 struct op_use {
     vidperf::op op;
@@ -36,7 +63,8 @@ struct op_use {
 };
 
 struct stage {
-    std::string name;   ///< "text_encoder", "denoiser", "vae_decode", ...
+    std::string name;   ///< "text_encoder_umt5", "denoiser", "vae_decode", ... (for people; see `kind`)
+    stage_kind kind = stage_kind::other;
     std::string module; ///< whose weights it uses (stages may share a module)
     std::vector<op_use> ops;
     double calls = 1;          ///< calls per job (e.g. steps x sequential CFG passes)

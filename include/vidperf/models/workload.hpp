@@ -21,6 +21,16 @@
 
 namespace vidperf {
 
+/// What a model makes from what: text to video, image to video, or both from one checkpoint.
+enum class task_kind : std::uint8_t { t2v, i2v, ti2v };
+
+template <>
+struct enum_names<task_kind> {
+    static constexpr std::string_view what = "task";
+    static constexpr auto entries =
+        std::to_array<name_entry<task_kind>>({{task_kind::t2v, "t2v"}, {task_kind::i2v, "i2v"}, {task_kind::ti2v, "ti2v"}});
+};
+
 /// Classifier-free guidance: off (guidance-distilled models), the conditional
 /// and unconditional passes batched together, or run one after the other.
 enum class cfg_mode : std::uint8_t { off, batched, sequential };

@@ -269,11 +269,12 @@ struct job_estimate {
     [[nodiscard]] seconds latency() const { return pipeline.latency; }
     /// GPU-seconds paid: every GPU of the job for the whole latency.
     [[nodiscard]] seconds gpu_time(int gpus) const { return pipeline.latency * static_cast<double>(gpus); }
-    /// Latency of the stage of `name`, 0 when the job has none.
-    [[nodiscard]] seconds stage_latency(std::string_view name) const {
+    /// Latency of the job's stages of `kind` (all text encoders together), 0 when it has none.
+    [[nodiscard]] seconds stage_latency(stage_kind kind) const {
+        seconds t{};
         for (const auto& s : pipeline.stages)
-            if (s.name == name) return s.latency;
-        return seconds{};
+            if (s.kind == kind) t += s.latency;
+        return t;
     }
 };
 

@@ -33,6 +33,7 @@ namespace vidperf {
 
 struct stage_estimate {
     std::string name;
+    stage_kind kind = stage_kind::other;
     double calls = 0;
     seconds latency{};  ///< all calls, including weight transfers charged to the stage
     seconds transfer{}; ///< weight movement (offload) included in latency
@@ -146,6 +147,7 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
     walk_pipeline(stages, gpu, cal, opt, [&](const stage& s, const stage_walk& w) {
         stage_estimate e;
         e.name = s.name;
+        e.kind = s.kind;
         e.calls = s.calls;
         e.latency = w.latency;
         e.transfer = w.transfer;
