@@ -24,7 +24,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include <vidperf/io/measurements.hpp>
+#include "measurements.hpp"
 #include <vidperf/json.hpp>
 #include <vidperf/pipeline/job.hpp>
 #include <vidperf/pipeline/pipeline.hpp>
@@ -243,6 +243,7 @@ struct error_stats {
 error_stats stats_of_errors(const std::vector<double>& errors) {
     error_stats s;
     std::vector<double> a;
+    a.reserve(errors.size());
     for (double e : errors) a.push_back(std::abs(e));
     s.count = errors.size();
     s.median = percentile(a, 0.5);
@@ -342,6 +343,7 @@ std::string baselines_section(const std::vector<row>& published) {
     for (const auto& r : published)
         if (r.kind == "end-to-end") latency.push_back(&r);
     std::vector<double> model_errors;
+    model_errors.reserve(latency.size());
     for (const auto* r : latency) model_errors.push_back(r->error_best());
     const auto model = stats_of_errors(model_errors);
     const mfu_baseline mfu = fit_mfu_rule(latency);

@@ -315,6 +315,7 @@ int main(int argc, char** argv) {
                 resolve_targets(gpu_arg.empty() ? std::string("a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb") : gpu_arg,
                                 cal_arg);
             std::vector<job_estimate> es;
+            es.reserve(ts.size());
             for (const auto& t : ts) es.push_back(estimate(j, t));
             if (json)
                 print_json(compare_json(std::vector<inference_job>(ts.size(), j), ts, es));
@@ -635,6 +636,7 @@ int main(int argc, char** argv) {
         }
         const std::vector<target> targets = resolve_targets(gpu_arg, cal_arg);
         std::vector<prediction<double>> results;
+        results.reserve(targets.size());
         for (const auto& t : targets) results.push_back(predict(the_op, t.spec(), t.constants()));
         if (json)
             print_json(targets.size() == 1 ? op_result_json(op_name, shape, targets[0], results[0])

@@ -6,7 +6,6 @@
 #include <vidperf/io/calibration_json.hpp>
 #include <vidperf/io/diffusers.hpp>
 #include <vidperf/io/gpu_json.hpp>
-#include <vidperf/io/measurements.hpp>
 #include <vidperf/io/op_json.hpp>
 #include <vidperf/io/results_json.hpp>
 #include <vidperf/io/shapes_json.hpp>

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include <vidperf/io/measurements.hpp>
+#include "measurements.hpp" // validation/
 #include <vidperf/vidperf.hpp>
 
 using namespace vidperf;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measures framework ops, denoiser blocks, denoiser steps and a VAE decode on this machine's GPU,
 at the shapes of `vidperf shapes` files, and writes `vidperf.validation-raw/1` JSON lines
-(include/vidperf/io/measurements.hpp reads them back). Needs only torch and the standard library.
+(validation/measurements.hpp reads them back). Needs only torch and the standard library.
 
   python3 validation/measure/measure.py --out raw.jsonl \
       --ops OPS_SHAPES.json ... --block BLOCK_SHAPES.json ... --step STEP_SHAPES.json ... \

@@ -101,7 +101,7 @@ inline void set_constant(calibration& c, std::string_view key, double v, provena
 
 /// Nelder-Mead minimisation of f over R^n from x0 with initial step `step`.
 template <class F>
-[[nodiscard]] std::vector<double> nelder_mead(F&& f, std::vector<double> x0, double step, int max_evals) {
+[[nodiscard]] std::vector<double> nelder_mead(F&& f, const std::vector<double>& x0, double step, int max_evals) {
     const std::size_t n = x0.size();
     std::vector<std::vector<double>> s(n + 1, x0);
     std::vector<double> fv(n + 1);

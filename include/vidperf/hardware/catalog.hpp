@@ -269,6 +269,7 @@ inline constexpr std::array<gpu_spec, 15> gpu_catalog{{
 [[nodiscard]] inline const gpu_spec& find_gpu(std::string_view slug) {
     if (const gpu_spec* g = try_find_gpu(slug)) return *g;
     std::vector<std::string_view> slugs;
+    slugs.reserve(gpu_catalog.size());
     for (const auto& g : gpu_catalog) slugs.push_back(g.slug);
     detail::raise(errc::unknown_gpu, "find_gpu",
                   "unknown GPU slug '" + std::string(slug) + "'; closest: " + detail::closest_names(slug, slugs) +

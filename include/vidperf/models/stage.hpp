@@ -187,7 +187,7 @@ public:
 
 private:
     void add(vidperf::op o) {
-        if (m_keep_ops) m_stage.ops.push_back({std::move(o), m_repeat, m_role});
+        if (m_keep_ops) m_stage.ops.push_back({o, m_repeat, m_role});
     }
     void note_transient(double b) { m_transient = b > m_transient ? b : m_transient; }
 
