@@ -226,4 +226,67 @@ inline inference_request to_request(const video_flags& f) {
     return r;
 }
 
+/// The points of a sweep: "33:161:16" (start:stop:step, stop included) or "1,2,4,8"; for resolution a list of
+/// WxH. At most 256 points.
+inline std::vector<std::string> sweep_points(const std::string& what, const std::string& values) {
+    const std::string flag = "--over " + what;
+    if (what != "frames" && what != "steps" && what != "batch" && what != "gpus" && what != "resolution")
+        raise(errc::unknown_name, "--over", "unknown sweep '" + what + "'; known: frames steps batch gpus resolution");
+    if (values.empty()) raise(errc::inconsistent, flag, "no values (e.g. frames=33:161:16 or gpus=1,2,4,8)");
+    std::vector<std::string> out;
+    if (what != "resolution" && values.find(':') != std::string::npos) {
+        std::vector<long long> parts;
+        std::size_t pos = 0;
+        while (true) {
+            const std::size_t colon = values.find(':', pos);
+            parts.push_back(parse_int(values.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos),
+                                      flag, 1, 1 << 20));
+            if (colon == std::string::npos) break;
+            pos = colon + 1;
+        }
+        if (parts.size() != 3) raise(errc::inconsistent, flag, "a range is start:stop:step, got '" + values + "'");
+        if (parts[0] > parts[1])
+            raise(errc::inconsistent, flag, "empty range '" + values + "': start " + std::to_string(parts[0]) +
+                                                " is past stop " + std::to_string(parts[1]));
+        for (long long v = parts[0]; v <= parts[1]; v += parts[2]) {
+            out.push_back(std::to_string(v));
+            if (out.size() > 256) raise(errc::out_of_range, flag, "more than 256 points in '" + values + "'");
+        }
+        return out;
+    }
+    for (const auto& item : split_list(values, flag)) {
+        if (what == "resolution") {
+            const auto x = item.find('x');
+            if (x == std::string::npos) raise(errc::inconsistent, flag, "'" + item + "' must be WIDTHxHEIGHT");
+            (void)parse_int(item.substr(0, x), flag + " width", 1, 1 << 20);
+            (void)parse_int(item.substr(x + 1), flag + " height", 1, 1 << 20);
+        } else {
+            (void)parse_int(item, flag, 1, 1 << 20);
+        }
+        out.push_back(item);
+    }
+    return out;
+}
+
+/// The request at one sweep point.
+inline void apply_sweep_point(inference_request& r, const std::string& what, const std::string& point) {
+    const std::string flag = "--over " + what;
+    if (what == "frames") r.frames = parse_int(point, flag, 1, 1 << 20);
+    if (what == "steps") r.steps = parse_int(point, flag, 1, 100000);
+    if (what == "batch") r.batch = parse_int(point, flag, 1, 4096);
+    if (what == "gpus") {
+        r.gpus = static_cast<int>(parse_int(point, flag, 1, 4096));
+        if (r.gpus > 1 && r.parallel == parallel_mode::none) r.parallel = parallel_mode::ulysses;
+        if (r.gpus == 1 && r.parallel != parallel_mode::usp) {
+            r.parallel = parallel_mode::none;
+            r.fsdp = false;
+        }
+    }
+    if (what == "resolution") {
+        const auto x = point.find('x');
+        r.width = parse_int(point.substr(0, x), flag, 1, 1 << 20);
+        r.height = parse_int(point.substr(x + 1), flag, 1, 1 << 20);
+    }
+}
+
 } // namespace vidperf::cli

@@ -5,7 +5,10 @@
 //   vidperf estimate|compare|shapes|max-frames|max-resolution|plan|cost|pool|scale|train ...
 // Flags mean the same everywhere: --gpu names GPU types (a comma-separated list where the command compares
 // them), --gpus is the GPU count of one job, --counts a list of GPU counts.
+#include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <map>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -17,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <vidperf/io/results_json.hpp>
+#include <vidperf/pipeline/setup.hpp>
 #include <vidperf/io/shapes_json.hpp>
 #include <vidperf/io/storage_json.hpp>
 #include <vidperf/json.hpp>
@@ -188,13 +192,25 @@ int main(int argc, char** argv) {
                             false);
     shp->add_option("--out", shapes_out, "write the JSON to this file instead of standard output");
 
+    bool csv = false;
+    auto csv_flag = [&](CLI::App* sc) { sc->add_flag("--csv", csv, "CSV output (one row per table row)"); };
+    std::vector<std::string> setup_args;
+    bool best = false;
+    auto setup_flags = [&](CLI::App* sc) {
+        sc->add_option("--setup", setup_args,
+                       "GPU=kernel,dtype: how that GPU runs the job (--setup h100-sxm5-80gb=fa3,fp8); repeatable");
+        sc->add_flag("--best-setup", best,
+                     "each GPU with the fastest attention kernel and dtype it supports (said in the output)");
+    };
     auto* cmp = app.add_subcommand("compare", "one video job on several GPU types, with speed-ups over the first");
     cmp->add_option("--model", model_arg, "model preset or a diffusers model folder")->default_str("wan2.1-t2v-14b");
     cmp->add_option("--gpu", gpu_arg, "comma-separated GPU slugs or files")
         ->default_str("a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb");
     calibration_option(cmp);
     add_video_flags(cmp, vf);
+    setup_flags(cmp);
     json_flag(cmp);
+    csv_flag(cmp);
 
     auto* mf = job_command("max-frames", "the largest frame count that fits on a GPU");
     json_flag(mf);
@@ -205,14 +221,19 @@ int main(int argc, char** argv) {
     auto* plan = job_command("plan", "the cheapest GPU that fits a job, at prices you give", false);
     plan->add_option("--prices", prices_arg, "GPU=dollars per GPU-hour, comma-separated (a100-sxm4-80gb=1.5,...)")
         ->required();
+    setup_flags(plan);
     json_flag(plan);
 
-    std::string runtime_h, price_s, utilisation_s = "1", reruns_s = "0", queue_s = "0", value_s = "0";
-    auto* cst = app.add_subcommand("cost", "cost per finished job: rental, reruns, utilisation, waiting");
-    cst->add_option("--gpu", gpu_arg, "GPU slug or GPU JSON file")->required();
-    cst->add_option("--runtime-h", runtime_h, "runtime of one attempt in hours (or give --model)");
-    cst->add_option("--model", model_arg, "estimate the runtime of this model's job on --gpu");
-    cst->add_option("--price-per-hour", price_s, "dollars per GPU-hour")->required();
+    std::string runtime_h, price_s, utilisation_s = "1", reruns_s = "0", queue_s = "0", value_s = "0", kwh_s;
+    auto* cst = app.add_subcommand("cost", "cost per finished job on one or several GPUs: rental, reruns, "
+                                           "utilisation, waiting, energy, break-even prices");
+    cst->add_option("--gpu", gpu_arg, "GPU slug or file; several, comma-separated: a side-by-side worksheet")->required();
+    cst->add_option("--runtime-h", runtime_h, "runtime of one attempt in hours, one per GPU (or give --model)");
+    cst->add_option("--model", model_arg, "estimate the runtime of this model's job on each --gpu");
+    cst->add_option("--price-per-hour", price_s, "dollars per GPU-hour, one per GPU (or one for all)")->required();
+    cst->add_option("--price-per-kwh", kwh_s, "electricity price: adds the energy at each GPU's board power");
+    setup_flags(cst);
+    csv_flag(cst);
     cst->add_option("--utilisation", utilisation_s, "useful share of paid time, (0, 1]")->default_str("1");
     cst->add_option("--reruns-per-100", reruns_s, "failed attempts per 100 jobs")->default_str("0");
     cst->add_option("--queue-delay-h", queue_s, "hours waiting before the job starts")->default_str("0");
@@ -231,6 +252,35 @@ int main(int argc, char** argv) {
     auto* scl = job_command("scale", "one video job on 1, 2, 4, 8 ... GPUs: time, speed-up, efficiency, bound");
     scl->add_option("--counts", counts_s, "GPU counts, comma-separated")->default_str("1,2,4,8");
     json_flag(scl);
+    csv_flag(scl);
+
+    std::string rec_counts = "1", videos_per_hour_s, deadline_s, gpus_available_s, rec_util = "1", rec_reruns = "0",
+                rec_queue = "0";
+    auto* rec = job_command("recommend",
+                            "the GPU, count and set-up to rent: every offered GPU x count ranked by cost per finished "
+                            "job, with the reason",
+                            false);
+    rec->add_option("--prices", prices_arg, "GPU=dollars per GPU-hour, comma-separated")->required();
+    rec->add_option("--counts", rec_counts, "GPUs per job to consider, comma-separated (default 1)");
+    rec->add_option("--utilisation", rec_util, "useful share of paid time, (0, 1]")->default_str("1");
+    rec->add_option("--reruns-per-100", rec_reruns, "failed attempts per 100 jobs")->default_str("0");
+    rec->add_option("--queue-delay-h", rec_queue, "hours waiting before a job starts")->default_str("0");
+    rec->add_option("--videos-per-hour", videos_per_hour_s, "throughput target: replicas run side by side");
+    rec->add_option("--deadline-s", deadline_s, "one video must finish within this many seconds");
+    rec->add_option("--gpus-available", gpus_available_s, "GPUs of each type you can get");
+    setup_flags(rec);
+    json_flag(rec);
+    csv_flag(rec);
+
+    std::string over_s, format_s = "text";
+    auto* swp = job_command("sweep", "one job over a range of frames, sizes, steps, batch or GPU count, on one or "
+                                     "several GPUs: one row per point");
+    swp->add_option("--over", over_s,
+                    "frames=33:161:16 | steps=10:50:10 | batch=1:4:1 | gpus=1,2,4,8 | resolution=832x480,1280x720 "
+                    "(start:stop:step or a comma-separated list)")
+        ->required();
+    swp->add_option("--format", format_s, "text | csv | jsonl")->default_str("text");
+    setup_flags(swp);
 
     std::string train_counts, method = "full", ckpt_s = "full", optimizer_s = "adamw", data_s = "latents",
                 storage_file, lora_rank_s = "64", micro_batch_s = "1", zero_s = "0", gpus_per_node_s = "8",
@@ -270,9 +320,15 @@ int main(int argc, char** argv) {
     trn->add_option("--storage-GBps", storage_GBps_s, "node storage read throughput, shared by its GPUs");
     trn->add_option("--storage-scaling", storage_file, "vidperf.storage/1 file: throughput vs GPUs reading");
     trn->add_option("--gpus-per-node", gpus_per_node_s, "GPUs sharing one node's storage")->default_str("8");
+    std::string dataset_s, epochs_s, run_steps_s, train_price_s;
+    trn->add_option("--dataset-videos", dataset_s, "clips in the training set (a whole run: with --epochs)");
+    trn->add_option("--epochs", epochs_s, "passes over the training set");
+    trn->add_option("--steps", run_steps_s, "optimizer steps of the run (instead of --dataset-videos --epochs)");
+    trn->add_option("--price-per-hour", train_price_s, "dollars per GPU-hour: the run's cost");
     add_implementation_flag(trn, train_impl_s);
     calibration_option(trn);
     json_flag(trn);
+    csv_flag(trn);
 
     CLI11_PARSE(app, argc, argv);
 
@@ -282,6 +338,45 @@ int main(int argc, char** argv) {
         if (list_m->parsed()) return list_models(json);
 
         auto job = [&] { return make_job(resolve_model(model_arg), to_request(vf)); };
+
+        // set-ups per GPU (--setup GPU=kernel,dtype), or the fastest each GPU supports (--best-setup)
+        std::map<std::string, setup, std::less<>> setups;
+        for (const auto& a : setup_args) {
+            const auto eq = a.find('=');
+            if (eq == std::string::npos || eq == 0)
+                raise(errc::inconsistent, "--setup", "'" + a + "' must be GPU=kernel,dtype (h100-sxm5-80gb=fa3,fp8)");
+            const std::string slug(resolve_gpu(a.substr(0, eq)).spec.slug);
+            setups[slug] = parse_setup(a.substr(eq + 1), "--setup " + a.substr(0, eq));
+        }
+        if (best && !setups.empty())
+            raise(errc::inconsistent, "--best-setup", "--best-setup and --setup exclude each other");
+        auto check_setups = [&](const std::vector<target>& ts) {
+            for (const auto& [slug, s] : setups)
+                if (std::none_of(ts.begin(), ts.end(), [&](const target& t) { return t.spec().slug == slug; }))
+                    raise(errc::inconsistent, "--setup", "GPU '" + slug + "' is not one of the GPUs asked for");
+        };
+        // the job on one GPU as the set-ups say
+        auto run_on = [&](const target& t, const inference_request& r) -> std::pair<inference_job, job_estimate> {
+            const auto model = resolve_model(model_arg);
+            if (best) {
+                auto b = best_setup(model, r, t.spec(), t.constants());
+                return {std::move(b.job), std::move(b.estimate)};
+            }
+            const auto it = setups.find(t.spec().slug);
+            inference_job j = make_job(model, it == setups.end() ? r : with_setup(r, it->second));
+            job_estimate e = estimate(j, t);
+            return {std::move(j), std::move(e)};
+        };
+        auto offers_of = [&](const std::vector<target>& ts, const std::vector<double>& prices) {
+            std::vector<gpu_offer> offers;
+            for (std::size_t i = 0; i < ts.size(); ++i) {
+                gpu_offer o{&ts[i].spec(), &ts[i].constants(), prices[i], std::nullopt};
+                if (const auto it = setups.find(ts[i].spec().slug); it != setups.end()) o.given_setup = it->second;
+                else if (!best) o.given_setup = setup{}; // as the flags say
+                offers.push_back(o);
+            }
+            return offers;
+        };
 
         if (shp->parsed()) {
             const inference_job j = job();
@@ -310,17 +405,39 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (cmp->parsed()) {
-            const inference_job j = job();
             const std::vector<target> ts =
                 resolve_targets(gpu_arg.empty() ? std::string("a100-sxm4-80gb,h100-sxm5-80gb,h200-sxm-141gb") : gpu_arg,
                                 cal_arg);
+            check_setups(ts);
+            const inference_request r = to_request(vf);
+            std::vector<inference_job> js;
             std::vector<job_estimate> es;
-            es.reserve(ts.size());
-            for (const auto& t : ts) es.push_back(estimate(j, t));
-            if (json)
-                print_json(compare_json(std::vector<inference_job>(ts.size(), j), ts, es));
-            else
-                print_compare(j, ts, es);
+            for (const auto& t : ts) {
+                auto [j, e] = run_on(t, r);
+                js.push_back(std::move(j));
+                es.push_back(std::move(e));
+            }
+            const nlohmann::json doc = compare_json(js, ts, es);
+            if (json) {
+                print_json(doc);
+            } else if (csv) {
+                nlohmann::json rows = nlohmann::json::array();
+                for (std::size_t i = 0; i < es.size(); ++i)
+                    rows.push_back({{"gpu", ts[i].spec().slug},
+                                    {"calibration", ts[i].constants().profile},
+                                    {"setup", setup_text(js[i])},
+                                    {"latency_s", es[i].latency().value()},
+                                    {"likely_low_s", es[i].likely.low},
+                                    {"likely_high_s", es[i].likely.high},
+                                    {"denoiser_s", es[i].stage_latency(stage_kind::denoiser).value()},
+                                    {"vae_decode_s", es[i].stage_latency(stage_kind::vae_decode).value()},
+                                    {"peak_device_gb", es[i].pipeline.memory.device_total.value() / 1e9},
+                                    {"fits", es[i].pipeline.fits},
+                                    {"speedup_vs_first", es[0].latency().value() / es[i].latency().value()}});
+                std::cout << csv_of(rows, {"gpu", "calibration", "setup", "latency_s"});
+            } else {
+                print_compare(js, ts, es, best);
+            }
             return 0;
         }
         if (mf->parsed()) {
@@ -364,78 +481,108 @@ int main(int argc, char** argv) {
             return r.width > 0 ? 0 : 1;
         }
         if (plan->parsed()) {
-            const inference_job j = job();
-            if (!gpu_arg.empty())
-                raise(errc::inconsistent, "--gpu", "plan takes its GPUs from --prices");
+            const inference_request r = to_request(vf);
+            if (!gpu_arg.empty()) raise(errc::inconsistent, "--gpu", "plan takes its GPUs from --prices");
             std::vector<target> ts;
             std::vector<double> prices;
             for (const auto& [gpu, price] : parse_prices(prices_arg, "--prices")) {
                 ts.push_back(resolve_target(gpu, cal_arg));
                 prices.push_back(price);
             }
-            std::vector<priced_gpu> offers;
-            for (std::size_t i = 0; i < ts.size(); ++i) offers.push_back({&ts[i].spec(), &ts[i].constants(), prices[i]});
-            const auto best = cheapest_fitting_gpu(j, offers);
+            check_setups(ts);
+            recommend_options o;
+            o.counts = {r.gpus};
+            o.parallel = r.parallel;
+            const auto rows = recommend(resolve_model(model_arg), r, offers_of(ts, prices), o);
+            const recommendation* top = !rows.empty() && rows.front().feasible ? &rows.front() : nullptr;
+            gpu_choice choice;
+            if (top) choice = {top->gpu, top->estimate->latency(), top->cost.compute, top->estimate->pipeline.memory.device_total};
+            const std::string model_name(top ? top->job->model->name : resolve_model(model_arg)->name);
             if (json) {
-                print_json(plan_json(j, best));
-                return best.gpu ? 0 : 1;
+                nlohmann::json out = plan_json(top ? *top->job : job(), choice);
+                out["setup"] = top ? nlohmann::json(top->setup) : nlohmann::json(nullptr);
+                print_json(out);
+                return top ? 0 : 1;
             }
-            if (best.gpu == nullptr)
-                fmt::print("none of the GPUs offered fits {} at this workload; try --offload model\n", j.model->name);
+            if (top == nullptr)
+                fmt::print("none of the GPUs offered fits {} at this workload; try --offload model\n", model_name);
             else
-                fmt::print("cheapest that fits: {} at {:.1f} s per video, ${:.3f} per video for {} GPU{} (price x "
-                           "time x GPUs; no utilisation, reruns or queueing: see vidperf cost)\n",
-                           best.gpu->slug, best.latency.value(), best.cost.value(), j.gpus(), j.gpus() > 1 ? "s" : "");
-            return best.gpu ? 0 : 1;
+                fmt::print("cheapest that fits: {} ({}) at {:.1f} s per video, ${:.3f} per video for {} GPU{} (price x "
+                           "time x GPUs; no utilisation, reruns or queueing: see vidperf cost or recommend)\n",
+                           top->gpu->slug, top->setup, top->estimate->latency().value(), top->cost.compute.value(),
+                           r.gpus, r.gpus > 1 ? "s" : "");
+            return top ? 0 : 1;
         }
         if (cst->parsed()) {
-            cost_inputs<double> in;
-            std::string runtime_from = "--runtime-h";
-            std::optional<likely_range> likely; // when the runtime is vidperf's estimate
-            const target t = resolve_one(gpu_arg, cal_arg);
-            if (!runtime_h.empty() && cst->count("--model") > 0)
+            const std::vector<target> ts = resolve_targets(gpu_arg, cal_arg);
+            check_setups(ts);
+            const bool from_model = cst->count("--model") > 0;
+            if (!runtime_h.empty() && from_model)
                 raise(errc::inconsistent, "--runtime-h", "give --runtime-h or --model, not both");
-            if (cst->count("--model") > 0) {
-                const inference_job j = job();
-                const job_estimate e = estimate(j, t);
-                in.runtime = e.latency();
-                in.gpus = j.gpus();
-                likely = e.likely;
-                runtime_from = "vidperf estimate of " + std::string(j.model->slug) + " on " +
-                               (j.gpus() > 1 ? std::to_string(j.gpus()) + " x " : std::string()) +
-                               std::string(t.spec().slug) + " (" + std::string(t.constants().profile) +
-                               ", implementation " + std::string(name(j.work.impl)) + ")";
-            } else if (!runtime_h.empty()) {
-                in.runtime = seconds(parse_real(runtime_h, "--runtime-h", 1e-9, 1e6) * units::seconds_per_hour);
-                in.gpus = static_cast<double>(parse_int(vf.gpus, "--gpus", 1, 4096));
-            } else {
-                raise(errc::inconsistent, "--runtime-h", "give --runtime-h or --model");
+            if (runtime_h.empty() && !from_model) raise(errc::inconsistent, "--runtime-h", "give --runtime-h or --model");
+            auto per_gpu = [&](const std::string& text, const char* flag, double lo, double hi) {
+                std::vector<double> v;
+                for (const auto& item : split_list(text, flag)) v.push_back(parse_real(item, flag, lo, hi));
+                if (v.size() == 1) v.resize(ts.size(), v.front());
+                if (v.size() != ts.size())
+                    raise(errc::inconsistent, flag,
+                          "give one value per GPU (" + std::to_string(ts.size()) + ") or one for all, got " +
+                              std::to_string(v.size()));
+                return v;
+            };
+            const std::vector<double> prices = per_gpu(price_s, "--price-per-hour", 0, 1e6);
+            std::vector<cost_inputs<double>> columns;
+            std::vector<std::string> names, from;
+            std::vector<std::optional<likely_range>> likely;
+            const std::vector<double> hours =
+                from_model ? std::vector<double>(ts.size(), 0.0) : per_gpu(runtime_h, "--runtime-h", 1e-9, 1e6);
+            const inference_request r = to_request(vf);
+            for (std::size_t i = 0; i < ts.size(); ++i) {
+                cost_inputs<double> in;
+                if (from_model) {
+                    const auto [j, e] = run_on(ts[i], r);
+                    in.runtime = e.latency();
+                    in.gpus = j.gpus();
+                    likely.emplace_back(e.likely);
+                    from.push_back("vidperf estimate of " + std::string(j.model->slug) + " on " +
+                                   (j.gpus() > 1 ? std::to_string(j.gpus()) + " x " : std::string()) +
+                                   std::string(ts[i].spec().slug) + " (" + std::string(ts[i].constants().profile) +
+                                   ", " + setup_text(j) + ", implementation " + std::string(name(j.work.impl)) + ")");
+                } else {
+                    in.runtime = seconds(hours[i] * units::seconds_per_hour);
+                    in.gpus = static_cast<double>(parse_int(vf.gpus, "--gpus", 1, 4096));
+                    likely.emplace_back(std::nullopt);
+                    from.emplace_back("--runtime-h");
+                }
+                in.price_per_gpu_hour = dollars(prices[i]);
+                in.utilisation = parse_real(utilisation_s, "--utilisation", 1e-6, 1);
+                in.reruns_per_100 = parse_real(reruns_s, "--reruns-per-100", 0, 1e4);
+                in.queue_delay = seconds(parse_real(queue_s, "--queue-delay-h", 0, 1e5) * units::seconds_per_hour);
+                in.value_per_hour_of_waiting = dollars(parse_real(value_s, "--value-per-hour", 0, 1e9));
+                if (!kwh_s.empty()) {
+                    in.price_per_kwh = dollars(parse_real(kwh_s, "--price-per-kwh", 0, 1e3));
+                    in.board_power_watts = ts[i].spec().tdp_watts;
+                }
+                columns.push_back(in);
+                names.emplace_back(ts[i].spec().slug);
             }
-            in.price_per_gpu_hour = dollars(parse_real(price_s, "--price-per-hour", 0, 1e6));
-            in.utilisation = parse_real(utilisation_s, "--utilisation", 1e-6, 1);
-            in.reruns_per_100 = parse_real(reruns_s, "--reruns-per-100", 0, 1e4);
-            in.queue_delay = seconds(parse_real(queue_s, "--queue-delay-h", 0, 1e5) * units::seconds_per_hour);
-            in.value_per_hour_of_waiting = dollars(parse_real(value_s, "--value-per-hour", 0, 1e9));
-            const nlohmann::json r = cost_json(t.spec().slug, in, runtime_from, likely);
-            if (json) {
-                print_json(r);
+            const auto rows = cost_worksheet(columns);
+            if (ts.size() == 1 && !csv) {
+                const nlohmann::json one = cost_json(names[0], columns[0], from[0], likely[0]);
+                if (json) {
+                    print_json(one);
+                    return 0;
+                }
+                print_cost(one, columns[0], likely[0]);
                 return 0;
             }
-            fmt::print("runtime {:.2f} h per attempt ({})\n", in.runtime.value() / 3600, runtime_from);
-            fmt::print("  GPU rental ${:.2f} ({:.2f} paid GPU-hours over {} GPU{})  + waiting ${:.2f} ({:.2f} h to "
-                       "delivery)  = ${:.2f} per finished job; {:.2f} jobs per GPU per day\n",
-                       r["compute_dollars"].get<double>(), r["paid_gpu_hours"].get<double>(), in.gpus,
-                       in.gpus > 1 ? "s" : "", r["waiting_dollars"].get<double>(), r["delivery_h"].get<double>(),
-                       r["total_dollars"].get<double>(), r["jobs_per_day_per_gpu"].get<double>());
-            if (likely)
-                fmt::print("  likely ${:.2f}-${:.2f} per finished job (the runtime's 10th-90th percentile error on {} "
-                           "published {} jobs)\n",
-                           r["likely_total_dollars"]["low"].get<double>(), r["likely_total_dollars"]["high"].get<double>(),
-                           likely->rows, likely->basis == "all" ? std::string("end-to-end") : std::string(likely->basis));
-            fmt::print("  what matters (elasticity = % cost per % input):\n");
-            for (const auto& x : r["sensitivities"])
-                fmt::print("    {:<16} {:>10.3f} {:<13} {:>+6.2f}\n", x["input"].get<std::string>(),
-                           x["value"].get<double>(), x["unit"].get<std::string>(), x["elasticity"].get<double>());
+            const nlohmann::json doc = worksheet_json(names, rows, from);
+            if (json)
+                print_json(doc);
+            else if (csv)
+                std::cout << csv_of(doc["columns"], {"gpu", "gpus_per_job", "runtime_s", "price_per_gpu_hour"});
+            else
+                print_worksheet(names, rows, from);
             return 0;
         }
         if (pool->parsed()) {
@@ -480,6 +627,10 @@ int main(int argc, char** argv) {
                 print_json(out);
                 return 0;
             }
+            if (csv) {
+                std::cout << csv_of(out["rows"], {"gpus", "latency_s", "speedup", "scaling_efficiency"});
+                return 0;
+            }
             fmt::print("{} on {} ({}), parallel {}{}\n  {:>5} {:>10} {:>11} {:>7} {:>9} {:>11} {:>14} {:>9}\n",
                        first->model->name, t.spec().slug, t.constants().profile, name(base.parallel),
                        base.fsdp ? " + fsdp" : "", "GPUs", "total s", "denoise s", "comm", "speed-up", "efficiency",
@@ -490,6 +641,85 @@ int main(int argc, char** argv) {
                            100 * r["communication_share"].get<double>(), r["speedup"].get<double>(),
                            100 * r["scaling_efficiency"].get<double>(), r["bound"].get<std::string>(),
                            r["per_gpu_peak_device_bytes"].get<double>() / 1e9);
+            return 0;
+        }
+        if (rec->parsed()) {
+            const inference_request r = to_request(vf);
+            if (!gpu_arg.empty()) raise(errc::inconsistent, "--gpu", "recommend takes its GPUs from --prices");
+            std::vector<target> ts;
+            std::vector<double> prices;
+            for (const auto& [gpu, price] : parse_prices(prices_arg, "--prices")) {
+                ts.push_back(resolve_target(gpu, cal_arg));
+                prices.push_back(price);
+            }
+            check_setups(ts);
+            recommend_options o;
+            o.counts = parse_counts(rec_counts, "--counts");
+            if (r.parallel != parallel_mode::none) o.parallel = r.parallel;
+            if (r.gpus != 1) raise(errc::inconsistent, "--gpus", "recommend takes its GPU counts from --counts");
+            o.utilisation = parse_real(rec_util, "--utilisation", 1e-6, 1);
+            o.reruns_per_100 = parse_real(rec_reruns, "--reruns-per-100", 0, 1e4);
+            o.queue_delay_h = parse_real(rec_queue, "--queue-delay-h", 0, 1e5);
+            if (!videos_per_hour_s.empty()) o.videos_per_hour = parse_real(videos_per_hour_s, "--videos-per-hour", 1e-9, 1e9);
+            if (!deadline_s.empty()) o.deadline_s = parse_real(deadline_s, "--deadline-s", 1e-6, 1e9);
+            if (!gpus_available_s.empty())
+                o.gpus_available = static_cast<int>(parse_int(gpus_available_s, "--gpus-available", 1, 1 << 20));
+            const auto model = resolve_model(model_arg);
+            // no --setup and no --best-setup: recommend compares each GPU at its fastest set-up
+            const bool was_best = best;
+            if (setups.empty()) best = true;
+            const auto rows = recommend(model, r, offers_of(ts, prices), o);
+            best = was_best;
+            const nlohmann::json doc = recommend_json(*model, rows);
+            if (json)
+                print_json(doc);
+            else if (csv)
+                std::cout << csv_of(doc["rows"], {"rank", "gpu", "gpus_per_job", "setup", "feasible"});
+            else
+                print_recommend(*model, rows, o);
+            return !rows.empty() && rows.front().feasible ? 0 : 1;
+        }
+        if (swp->parsed()) {
+            const std::vector<target> ts = resolve_targets(gpu_arg, cal_arg);
+            check_setups(ts);
+            if (format_s != "text" && format_s != "csv" && format_s != "jsonl")
+                raise(errc::unknown_name, "--format", "unknown format '" + format_s + "'; known: text csv jsonl");
+            const auto eq = over_s.find('=');
+            if (eq == std::string::npos || eq == 0)
+                raise(errc::inconsistent, "--over", "'" + over_s + "' must be name=values (frames=33:161:16)");
+            const std::string what = over_s.substr(0, eq);
+            const std::string values = over_s.substr(eq + 1);
+            const std::vector<std::string> points = sweep_points(what, values);
+            const inference_request base = to_request(vf);
+            nlohmann::json rows = nlohmann::json::array();
+            for (const auto& t : ts)
+                for (const auto& point : points) {
+                    inference_request r = base;
+                    apply_sweep_point(r, what, point);
+                    nlohmann::json row = {{"gpu", t.spec().slug}, {what, point}};
+                    try {
+                        const auto [j, e] = run_on(t, r);
+                        row.update({{"setup", setup_text(j)},
+                                    {"latency_s", e.latency().value()},
+                                    {"likely_low_s", e.likely.low},
+                                    {"likely_high_s", e.likely.high},
+                                    {"peak_device_gb", e.pipeline.memory.device_total.value() / 1e9},
+                                    {"fits", e.pipeline.fits},
+                                    {"bound", name(e.bound())},
+                                    {"error", ""}});
+                    } catch (const error& err) {
+                        row.update({{"setup", ""}, {"latency_s", nullptr}, {"likely_low_s", nullptr},
+                                    {"likely_high_s", nullptr}, {"peak_device_gb", nullptr}, {"fits", false},
+                                    {"bound", ""}, {"error", err.what()}});
+                    }
+                    rows.push_back(std::move(row));
+                }
+            if (format_s == "csv")
+                std::cout << csv_of(rows, {"gpu", what, "setup", "latency_s", "likely_low_s", "likely_high_s"});
+            else if (format_s == "jsonl")
+                for (const auto& row : rows) std::cout << row.dump() << '\n';
+            else
+                print_sweep(what, rows);
             return 0;
         }
         if (trn->parsed()) {
@@ -549,12 +779,44 @@ int main(int argc, char** argv) {
             if (!train_gpus_s.empty() && counts.size() != 1)
                 raise(errc::inconsistent, "--gpus", "--gpus is one count; --counts takes a list");
             std::vector<training_step> rows;
+            std::vector<training_run> runs;
+            const bool whole_run = !dataset_s.empty() || !epochs_s.empty() || !run_steps_s.empty();
+            auto opt_real = [](const std::string& v, const char* flag, double lo, double hi) {
+                return v.empty() ? std::optional<double>() : std::optional<double>(parse_real(v, flag, lo, hi));
+            };
+            const auto dataset = opt_real(dataset_s, "--dataset-videos", 1, 1e12);
+            const auto epochs = opt_real(epochs_s, "--epochs", 1e-6, 1e6);
+            const auto steps = opt_real(run_steps_s, "--steps", 1, 1e12);
+            const auto price = opt_real(train_price_s, "--price-per-hour", 0, 1e6);
+            if (steps && (dataset || epochs))
+                raise(errc::inconsistent, "--steps", "give --steps or --dataset-videos with --epochs, not both");
+            if (price && !whole_run)
+                raise(errc::inconsistent, "--price-per-hour", "a run's cost needs --dataset-videos --epochs or --steps");
             for (int n : counts) {
                 t.gpus = n;
                 rows.push_back(estimate_training(m, w, t, tg.spec(), tg.constants()));
+                if (whole_run) runs.push_back(run_of(rows.back(), t, dataset, epochs, steps));
+            }
+            nlohmann::json doc = train_json(m, w, tg, counts, rows);
+            for (std::size_t i = 0; i < runs.size(); ++i) {
+                doc["rows"][i]["run_steps"] = runs[i].steps;
+                doc["rows"][i]["run_hours"] = runs[i].wall.value() / 3600;
+                doc["rows"][i]["run_gpu_hours"] = runs[i].gpu_hours;
+                if (price) doc["rows"][i]["run_dollars"] = runs[i].gpu_hours * *price;
             }
             if (json) {
-                print_json(train_json(m, w, tg, counts, rows));
+                print_json(doc);
+                return 0;
+            }
+            if (csv) {
+                nlohmann::json flat = nlohmann::json::array();
+                for (auto row : doc["rows"]) {
+                    row["likely_low_s"] = row["likely_step_s"]["low"];
+                    row["likely_high_s"] = row["likely_step_s"]["high"];
+                    row.erase("likely_step_s");
+                    flat.push_back(row);
+                }
+                std::cout << csv_of(flat, {"gpus", "step_s", "samples_per_s", "speedup"});
                 return 0;
             }
             note_fallback(tg);
@@ -584,6 +846,16 @@ int main(int argc, char** argv) {
             }
             fmt::print("  likely: the 10th-90th percentile error band of published inference jobs on this GPU class; no "
                        "published training step is in the validation set yet\n");
+            if (whole_run) {
+                fmt::print("  whole run ({}):\n", steps ? fmt::format("{:.0f} steps", *steps)
+                                                        : fmt::format("{:.0f} videos x {:g} epochs", *dataset, *epochs));
+                fmt::print("  {:>5} {:>10} {:>10} {:>12}{}\n", "GPUs", "steps", "hours", "GPU-hours",
+                           price ? fmt::format(" {:>12}", "cost $") : std::string());
+                for (std::size_t i = 0; i < runs.size(); ++i)
+                    fmt::print("  {:>5} {:>10.0f} {:>10.1f} {:>12.1f}{}\n", counts[i], runs[i].steps,
+                               runs[i].wall.value() / 3600, runs[i].gpu_hours,
+                               price ? fmt::format(" {:>12.2f}", runs[i].gpu_hours * *price) : std::string());
+            }
             return 0;
         }
 

@@ -99,6 +99,20 @@ inline void print_estimate(const inference_job& j, const target& t, const job_es
                    s.calls, s.latency.value(), 100.0 * s.latency.value() / p.latency.value(), name(s.bound),
                    s.activations.value() / 1e9);
     fmt::print("  total {:.1f} s ({:.1f} min); {}\n", p.latency.value(), p.latency.value() / 60, likely_text(e.likely));
+    fmt::print("  time by op kind:");
+    for (std::size_t k = 0; k < op_kind_count; ++k)
+        if (p.by_kind[k].value() > 0)
+            fmt::print(" {} {:.1f}%;", name(static_cast<op_kind>(k)), 100 * p.by_kind[k].value() / p.latency.value());
+    if (p.transfers.value() > 0) fmt::print(" offload transfers {:.1f}%;", 100 * p.transfers.value() / p.latency.value());
+    fmt::print(" {}-bound\n", name(e.bound()));
+    for (const auto& s : p.stages) {
+        if (s.latency.value() < 0.01 * p.latency.value()) continue;
+        fmt::print("    {:<32}", s.name);
+        for (std::size_t k = 0; k < op_kind_count; ++k)
+            if (s.by_kind[k].value() > 0)
+                fmt::print(" {} {:.1f}%", name(static_cast<op_kind>(k)), 100 * s.by_kind[k].value() / s.latency.value());
+        fmt::print("\n");
+    }
     if (j.gpus() > 1)
         fmt::print("  {} GPUs held for the job: {:.3f} GPU-hours per video\n", j.gpus(),
                    e.gpu_time(j.gpus()).value() / 3600);
@@ -114,17 +128,23 @@ inline void print_estimate(const inference_job& j, const target& t, const job_es
                p.fits ? "fits" : "DOES NOT FIT", t.spec().hbm_capacity.value() / 1e9);
 }
 
-inline void print_compare(const inference_job& j, const std::vector<target>& ts, const std::vector<job_estimate>& es) {
-    fmt::print("{}: {}\n", j.model->name, workload_text(j));
-    fmt::print("  {:<17} {:<12} {:>10} {:>13} {:>9} {:>10} {:>10} {:>11} {:>6} {:>9}\n", "gpu", "calibration",
-               "total s", "likely s", "min", "denoise s", "VAE s", "peak GB", "fits", "speed-up");
+inline void print_compare(const std::vector<inference_job>& js, const std::vector<target>& ts,
+                          const std::vector<job_estimate>& es, bool best) {
+    bool same_setup = true;
+    for (const auto& j : js) same_setup = same_setup && setup_text(j) == setup_text(js[0]);
+    fmt::print("{}: {}\n", js[0].model->name, workload_text(js[0]));
+    if (!same_setup || best)
+        fmt::print("  set-ups differ by GPU{}: see the set-up column\n",
+                   best ? " (--best-setup: the fastest attention kernel and dtype each GPU supports)" : "");
+    fmt::print("  {:<17} {:<12} {:<20} {:>10} {:>13} {:>9} {:>10} {:>10} {:>11} {:>6} {:>9}\n", "gpu", "calibration",
+               "set-up", "total s", "likely s", "min", "denoise s", "VAE s", "peak GB", "fits", "speed-up");
     bool any_fallback = false;
     for (std::size_t i = 0; i < es.size(); ++i) {
         const auto& e = es[i];
         any_fallback = any_fallback || ts[i].fell_back;
-        fmt::print("  {:<17} {:<12} {:>10.1f} {:>13} {:>9.1f} {:>10.1f} {:>10.1f} {:>11.1f} {:>6} {:>8.2f}x\n",
+        fmt::print("  {:<17} {:<12} {:<20} {:>10.1f} {:>13} {:>9.1f} {:>10.1f} {:>10.1f} {:>11.1f} {:>6} {:>8.2f}x\n",
                    ts[i].spec().slug, std::string(ts[i].constants().profile) + (ts[i].fell_back ? "*" : ""),
-                   e.latency().value(), range_text(e.likely), e.latency().value() / 60,
+                   setup_text(js[i]), e.latency().value(), range_text(e.likely), e.latency().value() / 60,
                    e.stage_latency(stage_kind::denoiser).value(), e.stage_latency(stage_kind::vae_decode).value(),
                    e.pipeline.memory.device_total.value() / 1e9, e.pipeline.fits ? "yes" : "NO",
                    es[0].latency().value() / e.latency().value());
@@ -132,6 +152,86 @@ inline void print_compare(const inference_job& j, const std::vector<target>& ts,
     if (any_fallback)
         fmt::print("  * no measured or literature calibration for this GPU: datasheet ideal used (optimistic)\n");
     fmt::print("  likely: 10th-90th percentile of vidperf's error on published end-to-end jobs (docs/accuracy.md)\n");
+}
+
+/// One GPU's cost (the vidperf.cost/1 document in text).
+inline void print_cost(const nlohmann::json& r, const cost_inputs<double>& in, const std::optional<likely_range>& likely) {
+    fmt::print("runtime {:.2f} h per attempt ({})\n", in.runtime.value() / 3600, r["runtime_from"].get<std::string>());
+    const double gpus = in.gpus;
+    fmt::print("  GPU rental ${:.2f} ({:.2f} paid GPU-hours over {} GPU{})  + waiting ${:.2f} ({:.2f} h to delivery)"
+               "{}  = ${:.2f} per finished job; {:.2f} jobs per GPU per day\n",
+               r["compute_dollars"].get<double>(), r["paid_gpu_hours"].get<double>(), gpus, gpus > 1 ? "s" : "",
+               r["waiting_dollars"].get<double>(), r["delivery_h"].get<double>(),
+               in.price_per_kwh.value() > 0 ? fmt::format("  + energy ${:.2f}", cost_per_job(in).energy.value())
+                                            : std::string(),
+               r["total_dollars"].get<double>(), r["jobs_per_day_per_gpu"].get<double>());
+    if (likely)
+        fmt::print("  likely ${:.2f}-${:.2f} per finished job (the runtime's 10th-90th percentile error on {} "
+                   "published {} jobs)\n",
+                   r["likely_total_dollars"]["low"].get<double>(), r["likely_total_dollars"]["high"].get<double>(),
+                   likely->rows, likely->basis == "all" ? std::string("end-to-end") : std::string(likely->basis));
+    fmt::print("  what matters (elasticity = % cost per % input):\n");
+    for (const auto& x : r["sensitivities"])
+        fmt::print("    {:<16} {:>10.3f} {:<13} {:>+6.2f}\n", x["input"].get<std::string>(), x["value"].get<double>(),
+                   x["unit"].get<std::string>(), x["elasticity"].get<double>());
+}
+
+/// Several GPUs side by side, with the break-even price of each against the first.
+inline void print_worksheet(const std::vector<std::string>& gpus, const std::vector<worksheet_row>& rows,
+                            const std::vector<std::string>& from) {
+    fmt::print("cost per finished job (price x GPUs x runtime x (1 + reruns) / utilisation, + waiting{}):\n",
+               rows.front().in.price_per_kwh.value() > 0 ? ", + energy at board power" : "");
+    fmt::print("  {:<17} {:>5} {:>10} {:>8} {:>10} {:>10} {:>10} {:>10} {:>11} {:>14}\n", "gpu", "GPUs", "runtime h",
+               "$/GPU-h", "GPU-hours", "rental $", "energy $", "total $", "jobs/GPU/d", "break-even $/h");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        fmt::print("  {:<17} {:>5.0f} {:>10.2f} {:>8.2f} {:>10.2f} {:>10.2f} {:>10.2f} {:>10.2f} {:>11.2f} {:>14}\n",
+                   gpus[i], r.in.gpus, r.in.runtime.value() / 3600, r.in.price_per_gpu_hour.value(),
+                   r.cost.paid_gpu_time.value() / 3600, r.cost.compute.value(), r.cost.energy.value(),
+                   r.cost.total.value(), r.cost.jobs_per_day_per_gpu,
+                   i == 0 ? std::string("(reference)") : fmt::format("{:.2f}", r.break_even.value()));
+    }
+    fmt::print("  break-even: the price per GPU-hour at which that GPU's job costs the same as on {}\n", gpus.front());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (from[i] != "--runtime-h") fmt::print("  {}: {}\n", gpus[i], from[i]);
+}
+
+inline void print_recommend(const model_spec& m, const std::vector<recommendation>& rows, const recommend_options& o) {
+    fmt::print("{}: GPUs x counts x set-ups ranked by cost per finished job (utilisation {:g}, reruns {:g} per 100{}{})\n",
+               m.name, o.utilisation, o.reruns_per_100,
+               o.videos_per_hour ? fmt::format(", {:g} videos/h", *o.videos_per_hour) : std::string(),
+               o.deadline_s ? fmt::format(", deadline {:g} s", *o.deadline_s) : std::string());
+    fmt::print("  {:>4} {:<17} {:>4} {:<20} {:>10} {:>13} {:>9} {:>5} {:>10} {:>9} {:>8}  {}\n", "rank", "gpu", "GPUs",
+               "set-up", "time s", "likely s", "$/video", "fits", "bound", "GPUs tot", "$/h", "why");
+    int rank = 0;
+    for (const auto& r : rows) {
+        ++rank;
+        if (!r.estimate) {
+            fmt::print("  {:>4} {:<17} {:>4} {}\n", rank, r.gpu->slug, r.gpus_per_job, r.reason);
+            continue;
+        }
+        const auto& e = *r.estimate;
+        fmt::print("  {:>4} {:<17} {:>4} {:<20} {:>10.1f} {:>13} {:>9.3f} {:>5} {:>10} {:>9} {:>8.2f}  {}{}\n", rank,
+                   r.gpu->slug, r.gpus_per_job, r.setup, e.latency().value(), range_text(e.likely), r.cost.total.value(),
+                   e.pipeline.fits ? "yes" : "NO", name(e.bound()), r.gpus_total, r.dollars_per_hour,
+                   r.feasible ? "" : "(not feasible) ", r.reason);
+    }
+}
+
+inline void print_sweep(const std::string& what, const nlohmann::json& rows) {
+    fmt::print("  {:<17} {:>12} {:<20} {:>10} {:>15} {:>9} {:>5} {:>10}\n", "gpu", what, "set-up", "time s", "likely s",
+               "peak GB", "fits", "bound");
+    for (const auto& r : rows) {
+        if (!r["error"].get<std::string>().empty()) {
+            fmt::print("  {:<17} {:>12} {}\n", r["gpu"].get<std::string>(), r[what].get<std::string>(),
+                       r["error"].get<std::string>());
+            continue;
+        }
+        fmt::print("  {:<17} {:>12} {:<20} {:>10.1f} {:>15} {:>9.1f} {:>5} {:>10}\n", r["gpu"].get<std::string>(),
+                   r[what].get<std::string>(), r["setup"].get<std::string>(), r["latency_s"].get<double>(),
+                   short_number(r["likely_low_s"].get<double>()) + "-" + short_number(r["likely_high_s"].get<double>()),
+                   r["peak_device_gb"].get<double>(), r["fits"].get<bool>() ? "yes" : "NO", r["bound"].get<std::string>());
+    }
 }
 
 } // namespace vidperf::cli

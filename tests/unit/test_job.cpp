@@ -4,6 +4,9 @@
 #include <string>
 #include <variant>
 
+#include <cmath>
+
+#include <vidperf/cost/recommend.hpp>
 #include <vidperf/io/results_json.hpp>
 #include <vidperf/io/target.hpp>
 #include <vidperf/pipeline/job.hpp>
@@ -328,4 +331,106 @@ TEST_CASE("every stage of every preset's job says what it is: one denoiser, one 
                   return s.kind == stage_kind::vae_encode;
               }));
     }
+}
+
+TEST_CASE("the seed's cost worksheet: 8 h x $1.50 against 3 h x $3.50, break-even $4.00 per GPU-hour") {
+    cost_inputs<double> a100, h100;
+    a100.runtime = seconds(8 * 3600.0);
+    a100.price_per_gpu_hour = dollars(1.5);
+    h100.runtime = seconds(3 * 3600.0);
+    h100.price_per_gpu_hour = dollars(3.5);
+    const auto rows = cost_worksheet({a100, h100});
+    CHECK(rows[0].cost.total.value() == doctest::Approx(12.00));
+    CHECK(rows[1].cost.total.value() == doctest::Approx(10.50));
+    CHECK(rows[1].break_even.value() == doctest::Approx(4.00));
+    CHECK(rows[0].break_even.value() == doctest::Approx(1.50)); // the reference breaks even at its own price
+    // energy at board power is added when a price per kWh is given: 700 W x 3 h = 2.1 kWh
+    h100.board_power_watts = 700;
+    h100.price_per_kwh = dollars(0.2);
+    const auto c = cost_per_job(h100);
+    CHECK(c.energy_kwh == doctest::Approx(2.1));
+    CHECK(c.total.value() == doctest::Approx(10.50 + 0.42));
+}
+
+TEST_CASE("best set-up: FA3 and fp8 on an H100, FA2 in bf16 on an A100 (no FA3, no fp8 there)") {
+    const auto model = borrow(find_model("wan2.1-t2v-1.3b"));
+    const auto& a100 = find_gpu("a100-sxm4-80gb");
+    const auto& h100 = find_gpu("h100-sxm5-80gb");
+    const auto on_h100 = best_setup(model, {}, h100, lit(h100));
+    const auto on_a100 = best_setup(model, {}, a100, lit(a100));
+    CHECK(on_h100.job.work.compute == dtype::fp8_e4m3);
+    CHECK(on_a100.job.work.compute == dtype::bf16);
+    CHECK(on_a100.job.work.attention != attention_kernel::fa3);
+    // it is the fastest: no other kernel and dtype the A100 runs is faster
+    for (const auto k : all_attention_kernels) {
+        inference_request r;
+        r.attention = k;
+        const auto o = try_estimate(make_job(model, r), a100, lit(a100));
+        if (o && o.value->pipeline.fits) CHECK(o.value->latency().value() >= on_a100.estimate.latency().value());
+    }
+    CHECK(parse_setup("fa3,fp8", "--setup").compute == dtype::fp8_e4m3);
+    CHECK_THROWS_WITH_AS((void)parse_setup("fa3,fa2", "--setup x"), doctest::Contains("two attention kernels"),
+                         invalid_argument);
+    CHECK_THROWS_WITH_AS((void)parse_setup("flash", "--setup x"), doctest::Contains("neither an attention kernel"),
+                         not_found);
+}
+
+TEST_CASE("recommend ranks feasible rows first, cheapest per finished job first, and says why") {
+    const auto model = borrow(find_model("wan2.1-t2v-14b"));
+    const auto& a100 = find_gpu("a100-sxm4-80gb");
+    const auto& a40 = find_gpu("a100-sxm4-40gb");
+    const auto& h100 = find_gpu("h100-sxm5-80gb");
+    recommend_options o;
+    o.counts = {1, 2};
+    inference_request r;
+    r.impl = implementation::diffusers; // bf16 weights: the 14B model fits 80 GB, not 40 GB
+    const auto rows = recommend(model, r,
+                                {{&a100, &lit(a100), 1.5, setup{}}, {&a40, &lit(a40), 1.0, setup{}},
+                                 {&h100, &lit(h100), 3.5, setup{attention_kernel::fa3, dtype::bf16}}},
+                                o);
+    REQUIRE(rows.size() == 6);
+    bool seen_infeasible = false;
+    double last_cost = 0;
+    for (const auto& row : rows) {
+        CAPTURE(row.reason);
+        if (!row.feasible) {
+            seen_infeasible = true;
+            continue;
+        }
+        CHECK_FALSE(seen_infeasible); // feasible rows come first
+        CHECK(row.cost.total.value() >= last_cost);
+        last_cost = row.cost.total.value();
+        // cost per finished job = price x GPUs x latency
+        CHECK(row.cost.total.value() ==
+              doctest::Approx(row.dollars_per_hour * row.estimate->latency().value() / 3600));
+    }
+    CHECK(rows.back().feasible == false);
+    CHECK(rows.back().reason.find("does not fit") != std::string::npos);
+}
+
+TEST_CASE("a whole training run: steps from the dataset and epochs over the data-parallel batch") {
+    const auto& m = find_model("wan2.1-t2v-1.3b");
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    training_options t;
+    t.gpus = 8;
+    t.micro_batch = 2;
+    const auto step = estimate_training(m, m.standard, t, gpu, lit(gpu));
+    const auto run = run_of(step, t, 10000.0, 3.0, std::nullopt);
+    CHECK(run.steps == std::ceil(10000.0 * 3 / 16));
+    CHECK(run.wall.value() == doctest::Approx(step.step.value() * run.steps));
+    CHECK(run.gpu_hours == doctest::Approx(run.wall.value() * 8 / 3600));
+    CHECK_THROWS_AS((void)run_of(step, t, 10000.0, std::nullopt, std::nullopt), invalid_argument);
+}
+
+TEST_CASE("time by op kind adds up to the latency less the offload transfers") {
+    inference_request r;
+    r.offload = offload_policy::model;
+    const inference_job j = make_job(find_model("hunyuanvideo"), r);
+    const auto& gpu = find_gpu("h100-sxm5-80gb");
+    const job_estimate e = estimate(j, gpu, lit(gpu));
+    double sum = 0;
+    for (const auto& t : e.pipeline.by_kind) sum += t.value();
+    CHECK(sum + e.pipeline.transfers.value() == doctest::Approx(e.latency().value()).epsilon(1e-9));
+    CHECK(e.pipeline.transfers.value() > 0);
+    CHECK(e.dominant_kind().first == op_kind::attention);
 }

@@ -17,6 +17,8 @@
 #include <cmath>
 #include <string_view>
 
+#include <vector>
+
 #include <boost/math/distributions/poisson.hpp>
 
 #include <vidperf/core/error.hpp>
@@ -33,6 +35,8 @@ struct cost_inputs {
     Real reruns_per_100 = Real(0);               ///< failed attempts per 100 jobs
     seconds_t<Real> queue_delay{};               ///< waiting before the job starts
     dollars_t<Real> value_per_hour_of_waiting{}; ///< what an hour of waiting for the result costs the buyer
+    Real board_power_watts = Real(0);            ///< power of one GPU under load (energy; 0 = not counted)
+    dollars_t<Real> price_per_kwh{};             ///< electricity; 0 = energy not charged (it is in a rental price)
 };
 
 template <class Real = double>
@@ -43,6 +47,8 @@ struct cost_breakdown {
     seconds_t<Real> paid_gpu_time{};
     seconds_t<Real> delivery{};     ///< queue + runtime including reruns
     Real jobs_per_day_per_gpu{};
+    Real energy_kwh{};              ///< board power x GPUs x runtime including reruns
+    dollars_t<Real> energy{};       ///< energy_kwh x price_per_kwh (in total)
 };
 
 template <class Real>
@@ -55,6 +61,8 @@ constexpr void validate(const cost_inputs<Real>& in) {
     detail::require_non_negative(in.reruns_per_100, w, "reruns_per_100");
     detail::require_non_negative(in.queue_delay.value(), w, "queue_delay_h");
     detail::require_non_negative(in.value_per_hour_of_waiting.value(), w, "value_per_hour");
+    detail::require_non_negative(in.board_power_watts, w, "board_power_watts");
+    detail::require_non_negative(in.price_per_kwh.value(), w, "price_per_kwh");
 }
 
 template <class Real>
@@ -67,7 +75,9 @@ template <class Real>
     c.compute = per_hour(in.price_per_gpu_hour) * c.paid_gpu_time;
     c.delivery = in.queue_delay + run;
     c.waiting = per_hour(in.value_per_hour_of_waiting) * c.delivery;
-    c.total = c.compute + c.waiting;
+    c.energy_kwh = in.board_power_watts * in.gpus * run.value() / Real(3.6e6);
+    c.energy = dollars_t<Real>(c.energy_kwh * in.price_per_kwh.value());
+    c.total = c.compute + c.waiting + c.energy;
     c.jobs_per_day_per_gpu = Real(24.0 * units::seconds_per_hour) * in.utilisation / (run.value() * in.gpus);
     return c;
 }
@@ -80,7 +90,23 @@ template <class Real>
     cost_inputs<Real> unit = b;
     unit.price_per_gpu_hour = dollars_t<Real>(Real(1));
     const cost_breakdown<Real> cb = cost_per_job(unit); // compute cost at $1/h is linear in the price
-    return dollars_t<Real>((ca.total - cb.waiting) / cb.compute);
+    return dollars_t<Real>((ca.total - cb.waiting - cb.energy) / cb.compute);
+}
+
+/// One column of a cost worksheet: a GPU's inputs, its cost, and its break-even price against the first.
+struct worksheet_row {
+    cost_inputs<double> in;
+    cost_breakdown<double> cost;
+    dollars break_even{}; ///< price per GPU-hour at which this GPU's job costs what the first's does
+};
+
+/// Side-by-side cost of the same job on several GPUs (each with its own runtime, GPU count and price).
+[[nodiscard]] inline std::vector<worksheet_row> cost_worksheet(const std::vector<cost_inputs<double>>& columns) {
+    if (columns.empty()) detail::raise(errc::inconsistent, "cost_worksheet", "no GPU given");
+    std::vector<worksheet_row> rows;
+    rows.reserve(columns.size());
+    for (const auto& in : columns) rows.push_back({in, cost_per_job(in), break_even_price(columns.front(), in)});
+    return rows;
 }
 
 // ------------------------------------------------------------------ checkpointing under failures

@@ -45,6 +45,8 @@ struct cost_sensitivity {
         x.reruns_per_100 = reruns;
         x.queue_delay = seconds_t<ad>(queue_h * h);
         x.value_per_hour_of_waiting = dollars_t<ad>(value);
+        x.board_power_watts = ad(in.board_power_watts);
+        x.price_per_kwh = dollars_t<ad>(ad(in.price_per_kwh.value()));
         return cost_per_job(x).total.value().derivative(1);
     };
     const double h = units::seconds_per_hour;

@@ -14,6 +14,7 @@
 /// A field is never removed or changes meaning within a version; new fields
 /// may be added.
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include <vidperf/cost/cost.hpp>
+#include <vidperf/cost/recommend.hpp>
 #include <vidperf/cost/sensitivity.hpp>
 #include <vidperf/io/calibration_json.hpp>
 #include <vidperf/io/gpu_json.hpp>
@@ -109,6 +111,19 @@ inline void add_target(nlohmann::json& j, const target& t) {
             {"link_given", j.link_given}};
 }
 
+/// Seconds by op kind as a JSON object {"gemm": s, "attention": s, ...}.
+[[nodiscard]] inline nlohmann::json by_kind_json(const std::array<seconds, op_kind_count>& t) {
+    nlohmann::json j = nlohmann::json::object();
+    for (std::size_t k = 0; k < op_kind_count; ++k) j[std::string(name(static_cast<op_kind>(k)))] = t[k].value();
+    return j;
+}
+
+/// Energy of a job: every GPU at its board power (tdp_watts, the datasheet's maximum: an upper bound until
+/// a GPU's power under load is measured) for the whole latency.
+[[nodiscard]] inline double energy_kwh(const job_estimate& e, const gpu_spec& gpu, int gpus) {
+    return gpu.tdp_watts * gpus * e.latency().value() / 3.6e6;
+}
+
 /// One job on one GPU (vidperf.estimate/1): what `vidperf estimate --json` prints.
 [[nodiscard]] inline nlohmann::json estimate_json(const inference_job& j, const target& t, const job_estimate& e) {
     nlohmann::json stages = nlohmann::json::array();
@@ -122,7 +137,8 @@ inline void add_target(nlohmann::json& j, const target& t) {
                           {"bytes", s.traffic.value()},
                           {"bound", name(s.bound)},
                           {"on_host", s.on_host},
-                          {"activations_bytes", s.activations.value()}});
+                          {"activations_bytes", s.activations.value()},
+                          {"time_by_op_kind_s", by_kind_json(s.by_kind)}});
     const auto& m = e.pipeline.memory;
     nlohmann::json out = {{"schema", "vidperf.estimate/1"}, {"model", j.model->slug}};
     add_target(out, t);
@@ -133,6 +149,10 @@ inline void add_target(nlohmann::json& j, const target& t) {
                 {"latency_s", e.pipeline.latency.value()},
                 {"gpu_seconds", e.gpu_time(j.gpus()).value()},
                 {"likely_range_s", to_json(e.likely)},
+                {"time_by_op_kind_s", by_kind_json(e.pipeline.by_kind)},
+                {"transfer_s", e.pipeline.transfers.value()},
+                {"bound", name(e.bound())},
+                {"energy_kwh_at_board_power", energy_kwh(e, t.spec(), j.gpus())},
                 {"peak_memory_bytes", m.allocator_peak.value()},
                 {"peak_device_bytes", m.device_total.value()},
                 {"fits", e.pipeline.fits},
@@ -359,6 +379,93 @@ struct scale_row {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& g : gpu_catalog) arr.push_back(to_json(g));
     return {{"schema", "vidperf.gpus/1"}, {"gpus", arr}};
+}
+
+/// Recommendations (vidperf.recommend/1): the ranked rows.
+[[nodiscard]] inline nlohmann::json recommend_json(const model_spec& m, const std::vector<recommendation>& rows) {
+    nlohmann::json arr = nlohmann::json::array();
+    int rank = 0;
+    for (const auto& r : rows) {
+        nlohmann::json row = {{"rank", ++rank},
+                              {"gpu", r.gpu->slug},
+                              {"gpus_per_job", r.gpus_per_job},
+                              {"setup", r.setup},
+                              {"feasible", r.feasible},
+                              {"reason", r.reason}};
+        if (r.estimate) {
+            const auto& e = *r.estimate;
+            row.update({{"latency_s", e.latency().value()},
+                        {"likely_low_s", e.likely.low},
+                        {"likely_high_s", e.likely.high},
+                        {"fits", e.pipeline.fits},
+                        {"peak_device_bytes", e.pipeline.memory.device_total.value()},
+                        {"bound", name(e.bound())},
+                        {"cost_per_finished_job_dollars", r.cost.total.value()},
+                        {"paid_gpu_hours", r.cost.paid_gpu_time.value() / units::seconds_per_hour},
+                        {"replicas", r.replicas},
+                        {"gpus_total", r.gpus_total},
+                        {"dollars_per_hour", r.dollars_per_hour}});
+        }
+        arr.push_back(std::move(row));
+    }
+    return {{"schema", "vidperf.recommend/1"}, {"model", m.slug}, {"rows", arr}};
+}
+
+/// A cost worksheet (vidperf.cost-worksheet/1): one column per GPU and the break-even prices.
+[[nodiscard]] inline nlohmann::json worksheet_json(const std::vector<std::string>& gpus,
+                                                   const std::vector<worksheet_row>& rows,
+                                                   const std::vector<std::string>& runtime_from) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        arr.push_back({{"gpu", gpus[i]},
+                       {"gpus_per_job", r.in.gpus},
+                       {"runtime_s", r.in.runtime.value()},
+                       {"runtime_from", runtime_from[i]},
+                       {"price_per_gpu_hour", r.in.price_per_gpu_hour.value()},
+                       {"paid_gpu_hours", r.cost.paid_gpu_time.value() / units::seconds_per_hour},
+                       {"compute_dollars", r.cost.compute.value()},
+                       {"waiting_dollars", r.cost.waiting.value()},
+                       {"energy_kwh", r.cost.energy_kwh},
+                       {"energy_dollars", r.cost.energy.value()},
+                       {"total_dollars", r.cost.total.value()},
+                       {"delivery_h", r.cost.delivery.value() / units::seconds_per_hour},
+                       {"jobs_per_day_per_gpu", r.cost.jobs_per_day_per_gpu},
+                       {"break_even_price_per_gpu_hour", r.break_even.value()}});
+    }
+    return {{"schema", "vidperf.cost-worksheet/1"}, {"columns", arr}};
+}
+
+/// CSV of a JSON array of flat objects: the first row's keys as the header, numbers as JSON writes them,
+/// strings quoted when they hold a comma, a quote or a newline; nested values as their JSON text.
+/// `first`: columns to put first, in that order (the rest follow alphabetically).
+[[nodiscard]] inline std::string csv_of(const nlohmann::json& rows, const std::vector<std::string>& first = {}) {
+    std::string out;
+    if (!rows.is_array() || rows.empty()) return out;
+    std::vector<std::string> keys;
+    for (const auto& k : first)
+        if (rows.front().contains(k)) keys.push_back(k);
+    for (const auto& item : rows.front().items())
+        if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) keys.push_back(item.key());
+    auto cell = [](const nlohmann::json& v) {
+        std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
+        if (s.find_first_of(",\"\n") != std::string::npos) {
+            std::string q = "\"";
+            for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+            return q + "\"";
+        }
+        return s;
+    };
+    for (std::size_t i = 0; i < keys.size(); ++i) out += (i ? "," : "") + keys[i];
+    out += '\n';
+    for (const auto& r : rows) {
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (i) out += ',';
+            if (r.contains(keys[i])) out += cell(r.at(keys[i]));
+        }
+        out += '\n';
+    }
+    return out;
 }
 
 } // namespace vidperf

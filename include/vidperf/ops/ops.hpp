@@ -218,4 +218,19 @@ struct collective_op {
 /// Any op.
 using op = std::variant<gemm_op, attention_op, conv_op, pointwise_op, copy_op, collective_op>;
 
+/// The kind of an op (the alternative it holds), for splitting a job's time.
+enum class op_kind : std::uint8_t { gemm, attention, conv, pointwise, copy, collective };
+inline constexpr std::size_t op_kind_count = 6;
+static_assert(std::variant_size_v<op> == op_kind_count);
+
+template <>
+struct enum_names<op_kind> {
+    static constexpr std::string_view what = "op kind";
+    static constexpr auto entries = std::to_array<name_entry<op_kind>>(
+        {{op_kind::gemm, "gemm"}, {op_kind::attention, "attention"}, {op_kind::conv, "conv"},
+         {op_kind::pointwise, "pointwise"}, {op_kind::copy, "copy"}, {op_kind::collective, "collective"}});
+};
+
+[[nodiscard]] constexpr op_kind kind_of(const op& o) noexcept { return static_cast<op_kind>(o.index()); }
+
 } // namespace vidperf

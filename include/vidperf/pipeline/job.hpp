@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <vidperf/core/error.hpp>
@@ -267,6 +268,25 @@ struct job_estimate {
     likely_range likely;             ///< the latency's likely range (pipeline/error_band.hpp)
 
     [[nodiscard]] seconds latency() const { return pipeline.latency; }
+    /// The op kind that takes most of the job's time, and its share of the latency.
+    [[nodiscard]] std::pair<op_kind, double> dominant_kind() const {
+        std::size_t best = 0;
+        for (std::size_t k = 1; k < op_kind_count; ++k)
+            if (pipeline.by_kind[k] > pipeline.by_kind[best]) best = k;
+        const double l = pipeline.latency.value();
+        return {static_cast<op_kind>(best), l > 0 ? pipeline.by_kind[best].value() / l : 0.0};
+    }
+    /// What limits the job: communication (collectives over half the time), offload (weight transfers over
+    /// half), else the bound of its slowest stage (compute or memory).
+    [[nodiscard]] bound_kind bound() const {
+        const double l = pipeline.latency.value();
+        if (pipeline.communication_share > 0.5) return bound_kind::communication;
+        if (l > 0 && pipeline.transfers.value() > 0.5 * l) return bound_kind::io;
+        const stage_estimate* slowest = nullptr;
+        for (const auto& s : pipeline.stages)
+            if (slowest == nullptr || s.latency > slowest->latency) slowest = &s;
+        return slowest != nullptr ? slowest->bound : bound_kind::compute;
+    }
     /// GPU-seconds paid: every GPU of the job for the whole latency.
     [[nodiscard]] seconds gpu_time(int gpus) const { return pipeline.latency * static_cast<double>(gpus); }
     /// Latency of the job's stages of `kind` (all text encoders together), 0 when it has none.

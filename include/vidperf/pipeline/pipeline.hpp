@@ -42,6 +42,7 @@ struct stage_estimate {
     bound_kind bound = bound_kind::compute;
     bytes activations{};
     bool on_host = false; ///< ran on the CPU
+    std::array<seconds, op_kind_count> by_kind{}; ///< all calls' op time by op kind (transfers not included)
 };
 
 struct memory_estimate {
@@ -57,6 +58,8 @@ struct memory_estimate {
 struct pipeline_estimate {
     std::vector<stage_estimate> stages;
     seconds latency{};
+    std::array<seconds, op_kind_count> by_kind{}; ///< the job's op time by op kind (all stages)
+    seconds transfers{};                          ///< offload weight movement
     double communication_share = 0; ///< share of the latency spent in collectives (multi-GPU)
     memory_estimate memory;
     bool fits = false;
@@ -155,8 +158,11 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
         e.traffic = w.per_call.traffic;
         e.bound = w.per_call.bound();
         e.on_host = w.on_host;
+        for (std::size_t k = 0; k < op_kind_count; ++k) e.by_kind[k] = w.per_call.by_kind[k] * s.calls;
         e.activations = w.on_host ? bytes{} : s.activation_bytes;
         out.latency += w.latency;
+        out.transfers += w.transfer;
+        for (std::size_t k = 0; k < op_kind_count; ++k) out.by_kind[k] += e.by_kind[k];
         comm_time += w.per_call.communication * s.calls;
         if (!w.on_host && w.allocated > out.memory.allocator_peak) {
             out.memory.allocator_peak = w.allocated;

@@ -6,6 +6,7 @@
 /// sensitivities, the validation measurements) goes through `price`, so they
 /// cannot disagree about what a stage costs. Allocates nothing.
 
+#include <array>
 #include <span>
 
 #include <vidperf/hardware/gpu_spec.hpp>
@@ -26,6 +27,7 @@ struct ops_price {
     seconds_t<Real> communication{}; ///< ... collectives
     flops_t<Real> work{};
     bytes_t<Real> traffic{};
+    std::array<seconds_t<Real>, op_kind_count> by_kind{}; ///< the time by op kind (GEMM, attention, ...)
 
     /// The bound that takes most of the time (communication counts as overhead, as the stage table shows it).
     [[nodiscard]] constexpr bound_kind bound() const {
@@ -44,6 +46,7 @@ template <class Real = double, class Predictor>
         const Real n(u.count);
         const auto t = p.time * n;
         out.time += t;
+        out.by_kind[static_cast<std::size_t>(kind_of(u.op))] += t;
         out.work += p.flops * n;
         out.traffic += p.bytes * n;
         switch (p.bound) {

@@ -18,6 +18,7 @@
 
 #include <array>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -432,6 +433,34 @@ inline collective_op grad_collective(collective_kind k, double elements, const t
                             mem.saved_activations + mem.working + mem.workspace;
     mem.total = device_total(allocated, cal);
     r.fits = mem.total <= gpu.hbm_capacity;
+    return r;
+}
+
+/// A whole fine-tuning run from one step: the optimizer steps over `dataset_videos` x `epochs` samples (or
+/// `steps` given outright), the wall time, and the GPU-hours paid.
+struct training_run {
+    double steps = 0;
+    seconds wall{};
+    double gpu_hours = 0;
+};
+
+[[nodiscard]] inline training_run run_of(const training_step& step, const training_options& t,
+                                         std::optional<double> dataset_videos, std::optional<double> epochs,
+                                         std::optional<double> steps) {
+    training_run r;
+    if (steps) {
+        detail::require_positive(*steps, "--steps", "steps");
+        r.steps = *steps;
+    } else {
+        if (!dataset_videos || !epochs)
+            detail::raise(errc::inconsistent, "--dataset-videos", "a run needs --dataset-videos and --epochs, or --steps");
+        detail::require_positive(*dataset_videos, "--dataset-videos", "dataset_videos");
+        detail::require_positive(*epochs, "--epochs", "epochs");
+        const double per_step = static_cast<double>(t.micro_batch) * (t.gpus / (t.tp * t.ulysses * t.ring));
+        r.steps = std::ceil(*dataset_videos * *epochs / per_step);
+    }
+    r.wall = step.step * r.steps;
+    r.gpu_hours = r.wall.value() * t.gpus / 3600.0;
     return r;
 }
 
