@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libboost-dev
   doctest-dev libbenchmark-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
-  python3 clang-tidy
+  python3 python3-matplotlib clang-tidy
 )
 
 missing=()

@@ -183,6 +183,8 @@ struct job_op {
                         {"uses_per_job", o.uses_per_job},
                         {"flops", p.flops.value()},
                         {"bytes", p.bytes.value()},
+                        {"time_s", p.time.value()},
+                        {"bound", name(p.bound)},
                         {"share", total > 0 ? o.job_time_s / total : 0.0},
                         {"op", op_to_json(o.shape)}});
     }
