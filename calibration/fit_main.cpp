@@ -2,6 +2,7 @@
 //
 //   vidperf-fit calibration/data/h100-sxm5-80gb/2026-11-24/raw.jsonl --gpu h100-sxm5-80gb
 //               --out h100.calibration.json [--header h100_calibration.hpp --name h100_measured] [--base literature]
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -24,11 +25,16 @@ int main(int argc, char** argv) {
     app.add_option("--base", base, "profile for constants without measurements")->default_str("literature");
     CLI11_PARSE(app, argc, argv);
     try {
-        std::ifstream in(input);
-        if (!in) vidperf::detail::raise(vidperf::errc::unknown_name, "vidperf-fit", "cannot open '" + input + "'");
-        std::stringstream ss;
-        ss << in.rdbuf();
-        const auto raw = vidperf::parse_raw(ss.str(), input);
+        // where the results go must be writable before anything is fitted
+        for (const std::string& path : {out, header}) {
+            if (path.empty()) continue;
+            const auto dir = std::filesystem::absolute(path).parent_path();
+            std::error_code ec;
+            if (!std::filesystem::is_directory(dir, ec))
+                vidperf::raise(vidperf::errc::unknown_name, "--out",
+                               "cannot write '" + path + "': folder '" + dir.string() + "' does not exist");
+        }
+        const auto raw = vidperf::parse_raw(vidperf::detail::read_text_file(input, "vidperf-fit"), input);
         if (gpu_slug.empty()) gpu_slug = vidperf::detail::string_field(raw.meta, "slug", input + " (meta)");
         const auto& gpu = vidperf::find_gpu(gpu_slug);
         const auto choice = vidperf::builtin_calibration(base, gpu.slug);
@@ -46,14 +52,22 @@ int main(int argc, char** argv) {
                             {"points", r.points},
                             {"max_relative_residual", r.max_relative_residual}});
         j["fit"] = {{"raw", input}, {"base", base}, {"constants", std::move(rows)}};
-        std::ofstream(out) << j.dump(2) << '\n';
-        fmt::print("wrote {}\n", out);
-        if (!header.empty()) {
-            std::ofstream(header) << vidperf::to_constexpr_header(fit.cal.cal, variable);
-            fmt::print("wrote {}\n", header);
-        }
+        auto write = [](const std::string& path, const std::string& text) {
+            std::ofstream f(path);
+            f << text;
+            f.close();
+            if (!f) vidperf::raise(vidperf::errc::json_bad_value, "--out", "writing '" + path + "' failed");
+            fmt::print("wrote {}\n", path);
+        };
+        write(out, j.dump(2) + "\n");
+        if (!header.empty()) write(header, vidperf::to_constexpr_header(fit.cal.cal, variable));
     } catch (const vidperf::error& e) {
         std::cerr << "vidperf-fit: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        // a reader that let a library exception through (a wrongly typed JSON field, a filesystem error):
+        // still a refusal with the reason, never an abort
+        std::cerr << "vidperf-fit: cannot continue: " << e.what() << '\n';
         return 2;
     }
     return 0;

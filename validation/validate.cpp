@@ -727,6 +727,11 @@ int main(int argc, char** argv) {
     } catch (const vidperf::error& e) {
         std::cerr << "vidperf_validate: " << e.what() << '\n';
         return 2;
+    } catch (const std::exception& e) {
+        // a reader that let a library exception through (a wrongly typed JSON field, a filesystem error):
+        // still a refusal with the reason, never an abort
+        std::cerr << "vidperf_validate: cannot continue: " << e.what() << '\n';
+        return 2;
     }
     return 0;
 }

@@ -101,11 +101,28 @@ struct raw_measurements {
         } catch (const nlohmann::json::parse_error& e) {
             detail::raise_parse(source, "malformed JSON line: " + std::string(e.what()), line_no,
                                 e.byte > 0 ? e.byte : 1);
+        } catch (const nlohmann::json::exception& e) { // a number out of range (1e400)
+            detail::raise_parse(source, "malformed JSON line: " + std::string(e.what()), line_no, 1);
         }
         if (!j.is_object())
             detail::raise_parse(source, "a line must be a JSON object", line_no, 1);
         const std::string where = std::string(source) + " line " + std::to_string(line_no);
         const std::string kind = detail::string_field(j, "kind", where);
+        // the fields every fit reads: typed and in range here, so no fit can run on nonsense
+        if (j.contains("time_s")) {
+            const double t = detail::number_field(j, "time_s", where);
+            if (!(t > 0) || detail::is_inf(t))
+                detail::raise(errc::json_bad_value, where,
+                              "field 'time_s' must be a finite time > 0, got " + j.at("time_s").dump());
+        }
+        for (const char* flag : {"throttled", "pinned", "causal"})
+            if (j.contains(flag) && !j.at(flag).is_boolean())
+                detail::raise(errc::json_wrong_type, where,
+                              std::string("field '") + flag + "' must be true or false, got " + j.at(flag).dump());
+        for (const char* field : {"mode", "status", "dtype", "direction", "op", "kernel"})
+            if (j.contains(field) && !j.at(field).is_string() && !(std::string_view(field) == "op" && j.at(field).is_object()))
+                detail::raise(errc::json_wrong_type, where,
+                              std::string("field '") + field + "' must be a string, got " + j.at(field).dump());
         if (kind == "meta") {
             detail::check_schema(j, raw_schema, where);
             r.meta = j;
@@ -567,6 +584,9 @@ struct sustained_fit {
     if (out.report.empty())
         detail::raise(errc::json_bad_value, source_file,
                       "no measurement the fitter knows (gemm, attention, conv, memory, launch, copy, sustained)");
+    // a fit that lands outside what hardware can do (an efficiency above the peak from a bad time) is refused,
+    // never written
+    validate(out.cal.cal, std::string(source_file) + " (fitted)");
     return out;
 }
 

@@ -104,6 +104,7 @@ struct loaded_calibration {
             if (!found) detail::raise(errc::json_bad_value, where, "unknown flag '" + key + "'");
         }
     }
+    validate(out.cal, where); // an efficiency above the peak, a negative time ... is refused
     return out;
 }
 

@@ -84,8 +84,14 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
     text_field("architecture", out.spec.architecture, true);
     text_field("source", out.spec.source, false);
     out.spec.vendor = detail::enum_field<gpu_vendor>(j, "vendor", where, gpu_vendor::nvidia);
-    num("sm_version", false, [&](double v) { out.spec.sm_version = static_cast<int>(v); });
-    num("sm_count", true, [&](double v) { out.spec.sm_count = static_cast<int>(v); });
+    auto count = [&](std::string_view key, bool required, int lo, int hi, int& dst) {
+        if (detail::has(j, key))
+            dst = detail::integer_field(j, key, where, lo, hi);
+        else if (required && !based)
+            detail::raise(errc::json_missing_field, where, "missing field '" + std::string(key) + "'");
+    };
+    count("sm_version", false, 0, 1000, out.spec.sm_version);
+    count("sm_count", true, 1, 100000, out.spec.sm_count);
     num("boost_clock_MHz", false, [&](double v) { out.spec.boost_clock_mhz = v; });
     if (detail::has(j, "dense_peak_TFLOPps")) {
         const auto& p = j.at("dense_peak_TFLOPps");
@@ -111,10 +117,10 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
     num("hbm_capacity_GB", true, [&](double v) { out.spec.hbm_capacity = bytes(v * units::giga); });
     num("hbm_bandwidth_GBps", true, [&](double v) { out.spec.hbm_bandwidth = bytes_per_second(v * units::giga); });
     num("l2_size_MiB", true, [&](double v) { out.spec.l2_size = bytes(v * units::mebi); });
-    num("nvlink_generation", true, [&](double v) { out.spec.nvlink_generation = static_cast<int>(v); });
+    count("nvlink_generation", true, 0, 100, out.spec.nvlink_generation);
     num("nvlink_bandwidth_GBps", true,
         [&](double v) { out.spec.nvlink_bandwidth = bytes_per_second(v * units::giga); });
-    num("pcie_generation", true, [&](double v) { out.spec.pcie_generation = static_cast<int>(v); });
+    count("pcie_generation", true, 0, 100, out.spec.pcie_generation);
     num("pcie_bandwidth_GBps", true, [&](double v) { out.spec.pcie_bandwidth = bytes_per_second(v * units::giga); });
     num("tdp_W", false, [&](double v) { out.spec.tdp_watts = v; });
     out.spec.validate();
@@ -145,17 +151,6 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
             {"tdp_W", g.tdp_watts},
             {"source", g.source}};
 }
-
-namespace detail {
-[[nodiscard]] inline std::string read_text_file(const std::filesystem::path& path, std::string_view where) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        raise(errc::unknown_name, where, "cannot open file '" + path.string() + "'");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-} // namespace detail
 
 [[nodiscard]] inline loaded_gpu load_gpu_file(const std::filesystem::path& path) {
     return gpu_from_json(detail::read_text_file(path, "load_gpu_file"));

@@ -32,8 +32,7 @@ inline constexpr std::string_view storage_schema = "vidperf.storage/1";
         detail::raise(errc::json_bad_value, where, "field 'points' must be a non-empty list");
     storage_curve c;
     for (const auto& p : pts) {
-        const double gpus = detail::number_field(p, "gpus", where);
-        detail::require_positive(gpus, where, "points[].gpus");
+        const int gpus = detail::integer_field(p, "gpus", std::string(where) + " points[]", 1, 1 << 20);
         double bps = 0;
         if (detail::has(p, "read_GiBps"))
             bps = detail::number_field(p, "read_GiBps", where) * units::gibi;
@@ -42,7 +41,7 @@ inline constexpr std::string_view storage_schema = "vidperf.storage/1";
         else
             detail::raise(errc::json_missing_field, where, "each point needs 'read_GiBps' or 'read_GBps'");
         detail::require_positive(bps, where, "points[].read");
-        c.points.emplace_back(static_cast<int>(gpus), bps);
+        c.points.emplace_back(gpus, bps);
     }
     return c;
 }

@@ -7,6 +7,7 @@
 /// and the fitter's `constexpr` header output).
 
 #include <array>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -273,6 +274,23 @@ template <class T>
         return static_cast<double>(c.value.value());
     else
         return static_cast<double>(c.value);
+}
+
+/// Checks every constant is physically possible: finite and >= 0; efficiencies (a fraction of a datasheet
+/// rate) in [0, 1] (0: the path does not exist); the sustained clock ratio in (0, 1]; the allocator's
+/// overhead in [1, 4]; the combine exponent 0 (plain max) or in [1, 64]. Raises naming the constant.
+template <class Real>
+constexpr void validate(const basic_calibration<Real>& c, std::string_view where) {
+    for_each_constant(c, [&](std::string_view key, const auto& k) {
+        const double v = constant_value(k);
+        const std::string field(key);
+        detail::require_non_negative(v, where, field);
+        if (key.find("efficiency") != std::string_view::npos) detail::require_in_range(v, 0.0, 1.0, where, field);
+    });
+    detail::require_in_range(constant_value(c.sustained_clock_ratio), 1e-3, 1.0, where, "sustained_clock_ratio");
+    detail::require_in_range(constant_value(c.allocator_overhead), 1.0, 4.0, where, "allocator_overhead");
+    const double p = constant_value(c.combine_exponent);
+    if (p != 0.0) detail::require_in_range(p, 1.0, 64.0, where, "combine_exponent");
 }
 
 } // namespace vidperf
