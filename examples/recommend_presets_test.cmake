@@ -1,13 +1,7 @@
 # recommend gives a ranked answer for every preset with the two set-ups of the buyer's question:
 # FA3 + fp8 on an H100 at $3.50 per GPU-hour against FA2 in bf16 on an A100 at $1.50.
-execute_process(COMMAND "${CLI}" list models --json OUTPUT_VARIABLE models RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "vidperf list models failed")
-endif()
-string(JSON n LENGTH "${models}" models)
-math(EXPR last "${n} - 1")
-foreach(i RANGE ${last})
-    string(JSON slug GET "${models}" models ${i} slug)
+include("${CMAKE_CURRENT_LIST_DIR}/cmake/presets.cmake")
+foreach(slug IN LISTS vidperf_presets)
     execute_process(COMMAND "${CLI}" recommend --model ${slug} --prices a100-sxm4-80gb=1.5,h100-sxm5-80gb=3.5
                             --setup h100-sxm5-80gb=fa3,fp8 --setup a100-sxm4-80gb=fa2 --offload model --json
                     OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)

@@ -1,13 +1,7 @@
 # The embedder's example must print exactly what the CLI prints: for every preset, example_whole_job MODEL
 # GPU and `vidperf estimate --model MODEL --gpu GPU --json` give the same document.
-execute_process(COMMAND "${CLI}" list models --json OUTPUT_VARIABLE models RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "vidperf list models failed")
-endif()
-string(JSON n LENGTH "${models}" models)
-math(EXPR last "${n} - 1")
-foreach(i RANGE ${last})
-    string(JSON slug GET "${models}" models ${i} slug)
+include("${CMAKE_CURRENT_LIST_DIR}/cmake/presets.cmake")
+foreach(slug IN LISTS vidperf_presets)
     foreach(gpu h100-sxm5-80gb a100-sxm4-80gb)
         execute_process(COMMAND "${EXAMPLE}" ${slug} ${gpu} OUTPUT_VARIABLE from_example RESULT_VARIABLE rc1)
         execute_process(COMMAND "${CLI}" estimate --model ${slug} --gpu ${gpu} --json OUTPUT_VARIABLE from_cli
@@ -20,4 +14,5 @@ foreach(i RANGE ${last})
         endif()
     endforeach()
 endforeach()
+list(LENGTH vidperf_presets n)
 message(STATUS "${n} presets x 2 GPUs: the example and the CLI agree")

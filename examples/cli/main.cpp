@@ -367,6 +367,18 @@ int main(int argc, char** argv) {
             job_estimate e = estimate(j, t);
             return {std::move(j), std::move(e)};
         };
+        // the GPUs and prices of --prices (plan, recommend), checked against --setup
+        auto priced_targets = [&](const char* command) {
+            if (!gpu_arg.empty())
+                raise(errc::inconsistent, "--gpu", std::string(command) + " takes its GPUs from --prices");
+            std::pair<std::vector<target>, std::vector<double>> out;
+            for (const auto& [gpu, price] : parse_prices(prices_arg, "--prices")) {
+                out.first.push_back(resolve_target(gpu, cal_arg));
+                out.second.push_back(price);
+            }
+            check_setups(out.first);
+            return out;
+        };
         auto offers_of = [&](const std::vector<target>& ts, const std::vector<double>& prices) {
             std::vector<gpu_offer> offers;
             for (std::size_t i = 0; i < ts.size(); ++i) {
@@ -482,14 +494,7 @@ int main(int argc, char** argv) {
         }
         if (plan->parsed()) {
             const inference_request r = to_request(vf);
-            if (!gpu_arg.empty()) raise(errc::inconsistent, "--gpu", "plan takes its GPUs from --prices");
-            std::vector<target> ts;
-            std::vector<double> prices;
-            for (const auto& [gpu, price] : parse_prices(prices_arg, "--prices")) {
-                ts.push_back(resolve_target(gpu, cal_arg));
-                prices.push_back(price);
-            }
-            check_setups(ts);
+            const auto [ts, prices] = priced_targets("plan");
             recommend_options o;
             o.counts = {r.gpus};
             o.parallel = r.parallel;
@@ -645,14 +650,7 @@ int main(int argc, char** argv) {
         }
         if (rec->parsed()) {
             const inference_request r = to_request(vf);
-            if (!gpu_arg.empty()) raise(errc::inconsistent, "--gpu", "recommend takes its GPUs from --prices");
-            std::vector<target> ts;
-            std::vector<double> prices;
-            for (const auto& [gpu, price] : parse_prices(prices_arg, "--prices")) {
-                ts.push_back(resolve_target(gpu, cal_arg));
-                prices.push_back(price);
-            }
-            check_setups(ts);
+            const auto [ts, prices] = priced_targets("recommend");
             recommend_options o;
             o.counts = parse_counts(rec_counts, "--counts");
             if (r.parallel != parallel_mode::none) o.parallel = r.parallel;

@@ -1,0 +1,12 @@
+# Sets `vidperf_presets` to the slugs of every model preset, read from `${CLI} list models --json`.
+execute_process(COMMAND "${CLI}" list models --json OUTPUT_VARIABLE _models RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "vidperf list models failed")
+endif()
+string(JSON _n LENGTH "${_models}" models)
+math(EXPR _last "${_n} - 1")
+set(vidperf_presets "")
+foreach(_i RANGE ${_last})
+    string(JSON _slug GET "${_models}" models ${_i} slug)
+    list(APPEND vidperf_presets ${_slug})
+endforeach()
