@@ -351,9 +351,11 @@ int main(int argc, char** argv) {
         if (best && !setups.empty())
             raise(errc::inconsistent, "--best-setup", "--best-setup and --setup exclude each other");
         auto check_setups = [&](const std::vector<target>& ts) {
-            for (const auto& [slug, s] : setups)
+            for (const auto& entry : setups) {
+                const std::string& slug = entry.first; // a named reference: clang 14 cannot capture a structured binding
                 if (std::none_of(ts.begin(), ts.end(), [&](const target& t) { return t.spec().slug == slug; }))
                     raise(errc::inconsistent, "--setup", "GPU '" + slug + "' is not one of the GPUs asked for");
+            }
         };
         // the job on one GPU as the set-ups say
         auto run_on = [&](const target& t, const inference_request& r) -> std::pair<inference_job, job_estimate> {

@@ -4,3 +4,4 @@
 
 #include <vidperf/memory/precision.hpp>
 #include <vidperf/memory/residency.hpp>
+#include <vidperf/memory/training_memory.hpp>

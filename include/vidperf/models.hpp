@@ -13,3 +13,4 @@
 #include <vidperf/models/unet.hpp>
 #include <vidperf/models/vae.hpp>
 #include <vidperf/models/workload.hpp>
+#include <vidperf/models/training_step.hpp>

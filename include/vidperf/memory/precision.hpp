@@ -16,17 +16,9 @@
 
 #include <vidperf/core/dtype.hpp>
 #include <vidperf/core/names.hpp>
+#include <vidperf/models/training_step.hpp>
 
 namespace vidperf {
-
-enum class optimizer_kind : std::uint8_t { adamw, adam8bit, adafactor };
-
-template <>
-struct enum_names<optimizer_kind> {
-    static constexpr std::string_view what = "optimizer";
-    static constexpr auto entries = std::to_array<name_entry<optimizer_kind>>(
-        {{optimizer_kind::adamw, "adamw"}, {optimizer_kind::adam8bit, "adam8bit"}, {optimizer_kind::adafactor, "adafactor"}});
-};
 
 struct training_precision {
     double weight_bytes = 2;          ///< per parameter, the copy the kernels read
@@ -43,7 +35,7 @@ struct training_precision {
     const bool fp32 = weights == dtype::fp32 || weights == dtype::tf32;
     p.master_bytes = fp32 ? 0.0 : 4.0;
     p.gradient_bytes = 4.0;
-    p.optimizer_state_bytes = opt == optimizer_kind::adamw ? 8.0 : opt == optimizer_kind::adam8bit ? 2.0 : 0.0;
+    p.optimizer_state_bytes = optimizer_state_bytes(opt);
     p.adapter_bytes = size_bytes(unquantised(weights));
     return p;
 }

@@ -41,6 +41,10 @@ enum class stage_kind : std::uint8_t {
     vae_decode,
     interpolation,
     upscaling,
+    backward,      ///< a training step's backward pass
+    recompute,     ///< forward ops re-run under activation checkpointing
+    optimizer,     ///< the optimizer update
+    gradient_sync, ///< data-parallel gradient / parameter collectives
     other,
 };
 
@@ -52,6 +56,8 @@ struct enum_names<stage_kind> {
          {stage_kind::vae_encode, "vae_encode"}, {stage_kind::denoiser, "denoiser"},
          {stage_kind::scheduler, "scheduler"}, {stage_kind::vae_decode, "vae_decode"},
          {stage_kind::interpolation, "interpolation"}, {stage_kind::upscaling, "upscaling"},
+         {stage_kind::backward, "backward"}, {stage_kind::recompute, "recompute"},
+         {stage_kind::optimizer, "optimizer"}, {stage_kind::gradient_sync, "gradient_sync"},
          {stage_kind::other, "other"}});
 };
 
