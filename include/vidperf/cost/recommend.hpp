@@ -132,6 +132,8 @@ inline std::string percent(double share) { return std::to_string(static_cast<int
                 why = "needs " + std::to_string(r.gpus_total) + " GPUs, " + std::to_string(o.gpus_available) +
                       " available; " + why;
             if (n > 1) why += "; collectives " + detail::percent(e.pipeline.communication_share);
+            if (offer.cal->profile == "datasheet")
+                why += "; datasheet ideal (no measured or literature calibration for this GPU): optimistic";
             r.reason = why;
             rows.push_back(std::move(r));
         }
