@@ -337,7 +337,12 @@ int main(int argc, char** argv) {
         if (list_c->parsed()) return list_calibration(resolve_one(gpu_arg, cal_arg), json);
         if (list_m->parsed()) return list_models(json);
 
-        auto job = [&] { return make_job(resolve_model(model_arg), to_request(vf)); };
+        std::shared_ptr<const model_spec> resolved_model; // a diffusers folder is read once, on first use
+        auto model = [&] {
+            if (!resolved_model) resolved_model = resolve_model(model_arg);
+            return resolved_model;
+        };
+        auto job = [&] { return make_job(model(), to_request(vf)); };
 
         // set-ups per GPU (--setup GPU=kernel,dtype), or the fastest each GPU supports (--best-setup)
         std::map<std::string, setup, std::less<>> setups;
@@ -359,13 +364,12 @@ int main(int argc, char** argv) {
         };
         // the job on one GPU as the set-ups say
         auto run_on = [&](const target& t, const inference_request& r) -> std::pair<inference_job, job_estimate> {
-            const auto model = resolve_model(model_arg);
             if (best) {
-                auto b = best_setup(model, r, t.spec(), t.constants());
+                auto b = best_setup(model(), r, t.spec(), t.constants());
                 return {std::move(b.job), std::move(b.estimate)};
             }
             const auto it = setups.find(t.spec().slug);
-            inference_job j = make_job(model, it == setups.end() ? r : with_setup(r, it->second));
+            inference_job j = make_job(model(), it == setups.end() ? r : with_setup(r, it->second));
             job_estimate e = estimate(j, t);
             return {std::move(j), std::move(e)};
         };
@@ -381,12 +385,13 @@ int main(int argc, char** argv) {
             check_setups(out.first);
             return out;
         };
-        auto offers_of = [&](const std::vector<target>& ts, const std::vector<double>& prices) {
+        // `fastest`: a GPU without --setup runs its fastest set-up; else the set-up the flags say
+        auto offers_of = [&](const std::vector<target>& ts, const std::vector<double>& prices, bool fastest) {
             std::vector<gpu_offer> offers;
             for (std::size_t i = 0; i < ts.size(); ++i) {
                 gpu_offer o{&ts[i].spec(), &ts[i].constants(), prices[i], std::nullopt};
                 if (const auto it = setups.find(ts[i].spec().slug); it != setups.end()) o.given_setup = it->second;
-                else if (!best) o.given_setup = setup{}; // as the flags say
+                else if (!fastest) o.given_setup = setup{};
                 offers.push_back(o);
             }
             return offers;
@@ -500,11 +505,11 @@ int main(int argc, char** argv) {
             recommend_options o;
             o.counts = {r.gpus};
             o.parallel = r.parallel;
-            const auto rows = recommend(resolve_model(model_arg), r, offers_of(ts, prices), o);
+            const auto rows = recommend(model(), r, offers_of(ts, prices, best), o);
             const recommendation* top = !rows.empty() && rows.front().feasible ? &rows.front() : nullptr;
             gpu_choice choice;
             if (top) choice = {top->gpu, top->estimate->latency(), top->cost.compute, top->estimate->pipeline.memory.device_total};
-            const std::string model_name(top ? top->job->model->name : resolve_model(model_arg)->name);
+            const std::string model_name(top ? top->job->model->name : model()->name);
             if (json) {
                 nlohmann::json out = plan_json(top ? *top->job : job(), choice);
                 out["setup"] = top ? nlohmann::json(top->setup) : nlohmann::json(nullptr);
@@ -544,8 +549,15 @@ int main(int argc, char** argv) {
             const std::vector<double> hours =
                 from_model ? std::vector<double>(ts.size(), 0.0) : per_gpu(runtime_h, "--runtime-h", 1e-9, 1e6);
             const inference_request r = to_request(vf);
+            // the inputs every column shares
+            cost_inputs<double> shared;
+            shared.utilisation = parse_real(utilisation_s, "--utilisation", 1e-6, 1);
+            shared.reruns_per_100 = parse_real(reruns_s, "--reruns-per-100", 0, 1e4);
+            shared.queue_delay = seconds(parse_real(queue_s, "--queue-delay-h", 0, 1e5) * units::seconds_per_hour);
+            shared.value_per_hour_of_waiting = dollars(parse_real(value_s, "--value-per-hour", 0, 1e9));
+            if (!kwh_s.empty()) shared.price_per_kwh = dollars(parse_real(kwh_s, "--price-per-kwh", 0, 1e3));
             for (std::size_t i = 0; i < ts.size(); ++i) {
-                cost_inputs<double> in;
+                cost_inputs<double> in = shared;
                 if (from_model) {
                     const auto [j, e] = run_on(ts[i], r);
                     in.runtime = e.latency();
@@ -562,14 +574,7 @@ int main(int argc, char** argv) {
                     from.emplace_back("--runtime-h");
                 }
                 in.price_per_gpu_hour = dollars(prices[i]);
-                in.utilisation = parse_real(utilisation_s, "--utilisation", 1e-6, 1);
-                in.reruns_per_100 = parse_real(reruns_s, "--reruns-per-100", 0, 1e4);
-                in.queue_delay = seconds(parse_real(queue_s, "--queue-delay-h", 0, 1e5) * units::seconds_per_hour);
-                in.value_per_hour_of_waiting = dollars(parse_real(value_s, "--value-per-hour", 0, 1e9));
-                if (!kwh_s.empty()) {
-                    in.price_per_kwh = dollars(parse_real(kwh_s, "--price-per-kwh", 0, 1e3));
-                    in.board_power_watts = ts[i].spec().tdp_watts;
-                }
+                if (!kwh_s.empty()) in.board_power_watts = ts[i].spec().tdp_watts;
                 columns.push_back(in);
                 names.emplace_back(ts[i].spec().slug);
             }
@@ -625,7 +630,7 @@ int main(int argc, char** argv) {
                     r.parallel = parallel_mode::none;
                     r.fsdp = false; // one GPU holds the whole model
                 }
-                const inference_job j = make_job(resolve_model(model_arg), r);
+                const inference_job j = make_job(model(), r);
                 if (!first) first = j;
                 rows.push_back({n, estimate(j, t)});
             }
@@ -664,19 +669,15 @@ int main(int argc, char** argv) {
             if (!deadline_s.empty()) o.deadline_s = parse_real(deadline_s, "--deadline-s", 1e-6, 1e9);
             if (!gpus_available_s.empty())
                 o.gpus_available = static_cast<int>(parse_int(gpus_available_s, "--gpus-available", 1, 1 << 20));
-            const auto model = resolve_model(model_arg);
-            // no --setup and no --best-setup: recommend compares each GPU at its fastest set-up
-            const bool was_best = best;
-            if (setups.empty()) best = true;
-            const auto rows = recommend(model, r, offers_of(ts, prices), o);
-            best = was_best;
-            const nlohmann::json doc = recommend_json(*model, rows);
+            // without --setup, recommend compares each GPU at its fastest set-up
+            const auto rows = recommend(model(), r, offers_of(ts, prices, best || setups.empty()), o);
+            const nlohmann::json doc = recommend_json(*model(), rows);
             if (json)
                 print_json(doc);
             else if (csv)
                 std::cout << csv_of(doc["rows"], {"rank", "gpu", "gpus_per_job", "setup", "feasible"});
             else
-                print_recommend(*model, rows, o);
+                print_recommend(*model(), rows, o);
             return !rows.empty() && rows.front().feasible ? 0 : 1;
         }
         if (swp->parsed()) {
@@ -723,8 +724,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (trn->parsed()) {
-            const auto model = resolve_model(model_arg);
-            const model_spec& m = *model;
+            const model_spec& m = *model();
             const target tg = resolve_one(gpu_arg, cal_arg);
             video_workload w = m.standard;
             if (!train_frames.empty()) w.frames = parse_int(train_frames, "--frames", 1, 1 << 20);

@@ -110,8 +110,8 @@ inline std::string percent(double share) { return std::to_string(static_cast<int
             in.reruns_per_100 = o.reruns_per_100;
             in.queue_delay = seconds(o.queue_delay_h * units::seconds_per_hour);
             r.cost = cost_per_job(in);
-            const double per_replica_per_hour = units::seconds_per_hour * o.utilisation /
-                                                (e.latency().value() * (1 + o.reruns_per_100 / 100));
+            // finished videos per hour of one replica (n GPUs): the cost model's jobs per GPU per day x n / 24
+            const double per_replica_per_hour = r.cost.jobs_per_day_per_gpu * n / 24.0;
             r.replicas = o.videos_per_hour ? static_cast<int>(std::ceil(*o.videos_per_hour / per_replica_per_hour)) : 1;
             r.gpus_total = r.replicas * n;
             r.dollars_per_hour = r.gpus_total * offer.price_per_gpu_hour;

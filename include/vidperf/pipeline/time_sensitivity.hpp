@@ -11,6 +11,7 @@
 /// (transfers, priced by the copy constants).
 
 #include <array>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -38,7 +39,8 @@ struct time_sensitivity {
 [[nodiscard]] inline std::array<time_sensitivity, 6> time_sensitivities(const std::vector<stage>& stages,
                                                                         const gpu_spec& gpu, const calibration& cal,
                                                                         attention_kernel kernel,
-                                                                        const pipeline_options& opt = {}) {
+                                                                        const pipeline_options& opt = {},
+                                                                        std::optional<seconds> known_latency = {}) {
     using ad = boost::math::differentiation::autodiff_fvar<double, 1>;
     using boost::math::differentiation::make_fvar;
     // the GPU stages' op time, differentiated; everything else in the latency is a constant term
@@ -50,7 +52,9 @@ struct time_sensitivity {
     };
     const auto g0 = rebind<ad>(gpu);
     const auto c0 = rebind<ad>(sustained(cal)); // priced as estimate_pipeline prices a whole job
-    const double latency = estimate_pipeline(stages, gpu, cal, opt).latency.value();
+    // the latency explained: the caller's estimate of these stages, or priced here
+    const double latency =
+        known_latency ? known_latency->value() : estimate_pipeline(stages, gpu, cal, opt).latency.value();
 
     const std::size_t bf16 = static_cast<std::size_t>(compute_class::bf16);
     const std::size_t att = static_cast<std::size_t>(kernel);
@@ -81,7 +85,7 @@ struct time_sensitivity {
 /// The time sensitivities of an estimate (pipeline/time_sensitivity.hpp).
 [[nodiscard]] inline std::array<time_sensitivity, 6> sensitivities(const inference_job& j, const job_estimate& e,
                                                                    const gpu_spec& gpu, const calibration& cal) {
-    return time_sensitivities(e.stages, gpu, cal, j.work.attention, j.pipeline);
+    return time_sensitivities(e.stages, gpu, cal, j.work.attention, j.pipeline, e.latency());
 }
 
 } // namespace vidperf
