@@ -94,7 +94,8 @@ namespace detail {
 [[nodiscard]] inline double positive_number(const nlohmann::json& r, std::string_view key, std::string_view where) {
     const double v = number_field(r, key, where);
     if (!(v > 0) || !std::isfinite(v))
-        raise(errc::json_bad_value, where, "field '" + std::string(key) + "' must be a positive number");
+        raise(errc::json_bad_value, where,
+              "field '" + std::string(key) + "' must be a positive number, got " + json_text(r.at(std::string(key))));
     return v;
 }
 
@@ -140,7 +141,7 @@ namespace detail {
             measured_case c;
             c.source = where;
             c.kind = "op";
-            c.model = r.value("model", "");
+            if (has(r, "model")) c.model = string_field(r, "model", where);
             const auto j = op_to_json(o);
             c.what = j.at("kind").get<std::string>();
             if (const auto* g = std::get_if<gemm_op>(&o))

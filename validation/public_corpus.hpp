@@ -4,10 +4,13 @@
 // provenance, predicted op by op. Each row is one measured call of one op (or
 // of a list of ops whose times add up, e.g. attention forward + backward).
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,6 +37,21 @@ inline constexpr std::array<std::string_view, 12> corpus_families{
     "gemm", "attention", "layernorm", "rmsnorm", "softmax", "elementwise", "reduction", "conv", "copy", "collective",
     "launch", "l2-resident"};
 
+/// A time of the corpus, in seconds: the whole text one finite number > 0 (no trailing text, which std::stod would
+/// drop); otherwise refused naming the field and showing the text.
+[[nodiscard]] inline double corpus_seconds(const std::string& text, std::string_view field, const std::string& where) {
+    double v = 0;
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(first, last, v);
+    if (text.empty() || ec != std::errc() || ptr != last || !(v > 0) || !std::isfinite(v)) {
+        const std::string shown = text.size() > 60 ? text.substr(0, 57) + "..." : text;
+        detail::raise(errc::json_bad_value, where,
+                      "field '" + std::string(field) + "' must be a positive number of seconds, got '" + shown + "'");
+    }
+    return v;
+}
+
 /// Every row of every CSV file in `dir`, in file then line order.
 inline std::vector<corpus_row> read_corpus(const std::filesystem::path& dir) {
     std::vector<corpus_row> rows;
@@ -47,6 +65,10 @@ inline std::vector<corpus_row> read_corpus(const std::filesystem::path& dir) {
         const std::string file = f.filename().string();
         for (const auto& r : read_csv(f.string())) {
             const std::string where = file + " line " + std::to_string(r.line);
+            for (const char* column : {"id", "source", "gpu", "family", "dtype", "split", "timing", "peer", "note",
+                                       "time_s", "peer_prediction_s", "op"})
+                if (r.f.find(column) == r.f.end())
+                    detail::raise(errc::json_missing_field, file, std::string("missing column '") + column + "'");
             corpus_row c;
             c.file = file;
             c.id = r.at("id");
@@ -63,14 +85,9 @@ inline std::vector<corpus_row> read_corpus(const std::filesystem::path& dir) {
             if (c.split != "fit" && c.split != "test")
                 detail::raise(errc::json_bad_value, where, "field 'split' must be fit or test, got '" + c.split + "'");
             (void)find_gpu(c.gpu); // an unknown slug is an error naming the closest ones
-            try {
-                c.measured_s = std::stod(r.at("time_s"));
-                if (!r.at("peer_prediction_s").empty()) c.peer_s = std::stod(r.at("peer_prediction_s"));
-            } catch (const std::exception&) {
-                detail::raise(errc::json_bad_value, where, "fields 'time_s' and 'peer_prediction_s' must be numbers");
-            }
-            if (!(c.measured_s > 0) || !std::isfinite(c.measured_s))
-                detail::raise(errc::json_bad_value, where, "field 'time_s' must be a positive number");
+            c.measured_s = corpus_seconds(r.at("time_s"), "time_s", where);
+            if (!r.at("peer_prediction_s").empty())
+                c.peer_s = corpus_seconds(r.at("peer_prediction_s"), "peer_prediction_s", where);
             const nlohmann::json j = detail::parse_json(r.at("op"), where + " field 'op'");
             if (j.is_array()) {
                 for (const auto& one : j) c.ops.push_back(op_from_json(one, where + " op"));

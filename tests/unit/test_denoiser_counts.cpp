@@ -8,7 +8,8 @@
 using namespace vidperf;
 
 namespace {
-const stage& denoiser_of(const std::vector<stage>& stages) {
+// by value: callers pass the temporary a lowering returns
+stage denoiser_of(const std::vector<stage>& stages) {
     for (const auto& s : stages)
         if (s.name == "denoiser") return s;
     FAIL("no denoiser stage");
@@ -75,7 +76,7 @@ TEST_CASE("Mochi's denoiser counted by hand, layer by layer: the caption pool an
 
     // attention: 48 joint layers over 44,520 video + 256 text tokens, 24 heads of 128, batch 2 (guidance), and the
     // pool's one query over 257 keys, 8 heads of 512
-    const auto& den = denoiser_of(lower_inference(m, m.standard));
+    const stage den = denoiser_of(lower_inference(m, m.standard));
     double attention = 0;
     for (const auto& u : den.ops)
         if (std::holds_alternative<attention_op>(u.op)) attention += u.count * cost(u.op).flops.value();

@@ -10,7 +10,8 @@
 using namespace vidperf;
 
 namespace {
-const stage& denoiser_of(const std::vector<stage>& s) {
+// by value: callers pass the temporary a lowering returns
+stage denoiser_of(const std::vector<stage>& s) {
     for (const auto& x : s)
         if (x.name == "denoiser") return x;
     FAIL("no denoiser stage");

@@ -75,6 +75,9 @@ namespace vidperf {
 
 inline constexpr std::string_view raw_schema = "vidperf.calibration-raw/1";
 
+/// The most bytes one memory or copy record may move: a petabyte, far past any GPU's memory.
+inline constexpr double max_raw_bytes = 1e15;
+
 struct raw_measurements {
     nlohmann::json meta;
     std::vector<nlohmann::json> lines; ///< every measurement record, in file order
@@ -95,18 +98,17 @@ struct raw_measurements {
             if (end >= text.size()) break;
             continue;
         }
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(line.begin(), line.end());
-        } catch (const nlohmann::json::parse_error& e) {
-            detail::raise_parse(source, "malformed JSON line: " + std::string(e.what()), line_no,
-                                e.byte > 0 ? e.byte : 1);
-        } catch (const nlohmann::json::exception& e) { // a number out of range (1e400)
-            detail::raise_parse(source, "malformed JSON line: " + std::string(e.what()), line_no, 1);
-        }
+        // malformed JSON (a number out of range such as 1e400 included) names the line and the column in it; a key
+        // repeated in one record is refused, as in every JSON vidperf reads
+        std::optional<detail::json_syntax_failure> failure;
+        std::string duplicate;
+        nlohmann::json j = detail::parse_json_checked(line, failure, duplicate);
+        if (failure) detail::raise_parse(source, "malformed JSON line: " + failure->what, line_no, failure->column);
         if (!j.is_object())
             detail::raise_parse(source, "a line must be a JSON object", line_no, 1);
         const std::string where = std::string(source) + " line " + std::to_string(line_no);
+        if (!duplicate.empty())
+            detail::raise(errc::json_bad_value, where, "key '" + duplicate + "' appears twice in one object");
         const std::string kind = detail::string_field(j, "kind", where);
         // the fields every fit reads: typed and in range here, so no fit can run on nonsense
         if (j.contains("time_s")) {
@@ -123,6 +125,21 @@ struct raw_measurements {
             if (j.contains(field) && !j.at(field).is_string() && !(std::string_view(field) == "op" && j.at(field).is_object()))
                 detail::raise(errc::json_wrong_type, where,
                               std::string("field '") + field + "' must be a string, got " + j.at(field).dump());
+        // an op object's direction (and an attention op's kernel) choose the fit a record feeds: typed here too
+        if (j.contains("op") && j.at("op").is_object()) {
+            const auto& o = j.at("op");
+            const bool attention = o.contains("kind") && o.at("kind") == "attention";
+            if (kind == "attention" && !attention)
+                detail::raise(errc::json_bad_value, where,
+                              "an attention record's 'op' must be an attention op, got kind " +
+                                  (o.contains("kind") ? detail::json_text(o.at("kind")) : std::string("(none)")));
+            for (const char* field : {"kernel", "direction"})
+                if ((attention || std::string_view(field) == "direction") && o.contains(field) &&
+                    !o.at(field).is_string())
+                    detail::raise(errc::json_wrong_type, where + ".op",
+                                  std::string("field '") + field + "' must be a string, got " +
+                                      detail::json_text(o.at(field)));
+        }
         if (kind == "meta") {
             detail::check_schema(j, raw_schema, where);
             r.meta = j;
@@ -198,8 +215,10 @@ namespace detail {
     std::string kernel = j.value("kernel", "");
     std::string direction = j.value("direction", "forward");
     if (j.contains("op") && j.at("op").is_object()) {
-        if (kernel.empty()) kernel = j.at("op").value("kernel", "");
-        direction = j.at("op").value("direction", direction);
+        const auto& o = j.at("op");
+        if (kernel.empty() && o.contains("kernel") && o.at("kernel").is_string())
+            kernel = o.at("kernel").get<std::string>();
+        if (o.contains("direction") && o.at("direction").is_string()) direction = o.at("direction").get<std::string>();
     }
     return kernel == name(k) && direction == (d == pass::forward ? "forward" : "backward");
 }
@@ -213,11 +232,11 @@ namespace detail {
         raise(errc::json_bad_value, where, "an attention record's 'op' must be an attention op");
     }
     attention_op a;
-    a.batch = static_cast<extent>(number_field(j, "batch", where));
-    a.heads_q = static_cast<extent>(number_field(j, "heads", where));
-    a.seq_q = static_cast<extent>(number_field(j, "seq", where));
-    a.head_dim = static_cast<extent>(number_field(j, "head_dim", where));
-    a.causal = j.value("causal", false);
+    a.batch = op_extent(j, "batch", where, 1);
+    a.heads_q = op_extent(j, "heads", where, 1);
+    a.seq_q = op_extent(j, "seq", where, 1);
+    a.head_dim = op_extent(j, "head_dim", where, 1);
+    a.causal = op_flag(j, "causal", where, false);
     if (j.contains("dtype")) a.type = op_dtype(j, "dtype", where, dtype::bf16);
     return a;
 }
@@ -245,16 +264,16 @@ struct sustained_fit {
         const std::string record = string_field(j, "record", where);
         if (record == "summary") {
             have_summary = true;
-            burst_window_s = number_field(j, "burst_window_s", where);
-            sustained_window_s = number_field(j, "sustained_window_s", where);
-            if (!(burst_window_s > 0) || !(sustained_window_s > 0))
-                raise(errc::json_bad_value, where, "burst_window_s and sustained_window_s must be positive");
+            // windows of a run of minutes: more than a week (1e6 s) is no measurement
+            burst_window_s = bounded_field(j, "burst_window_s", where, 1e6, true);
+            sustained_window_s = bounded_field(j, "sustained_window_s", where, 1e6, true);
         } else if (record == "interval") {
             reading r{number_field(j, "t_s", where), number_field(j, "tflops", where), 0};
             if (j.contains("sm_clock_MHz") && j.at("sm_clock_MHz").is_number())
                 r.sm_mhz = j.at("sm_clock_MHz").get<double>();
             if (!(r.tflops > 0) || !std::isfinite(r.tflops))
-                raise(errc::json_bad_value, where, "field 'tflops' must be a positive number");
+                raise(errc::json_bad_value, where,
+                      "field 'tflops' must be a positive number, got " + json_text(j.at("tflops")));
             if (!intervals.empty() && !(r.t_s > intervals.back().t_s))
                 raise(errc::json_bad_value, where,
                       "sustained intervals must come in order of t_s (one run per file); got t_s " +
@@ -344,9 +363,9 @@ struct sustained_fit {
             const std::optional<dtype> d = parse<dtype>(detail::string_field(j, "dtype", where), where + " field 'dtype'");
             if (compute_class_of(*d) != compute_class_of(t)) continue;
             gemm_op g;
-            g.m = static_cast<extent>(detail::number_field(j, "m", where));
-            g.n = static_cast<extent>(detail::number_field(j, "n", where));
-            g.k = static_cast<extent>(detail::number_field(j, "k", where));
+            g.m = detail::op_extent(j, "m", where, 1);
+            g.n = detail::op_extent(j, "n", where, 1);
+            g.k = detail::op_extent(j, "k", where, 1);
             g.a = g.b = *d;
             ops.push_back(g);
             times.push_back(detail::number_field(j, "time_s", where));
@@ -537,15 +556,15 @@ struct sustained_fit {
         const auto& j = raw.lines[i];
         const std::string kind = j.value("kind", "");
         const std::string where = std::string(source_file) + " line " + std::to_string(raw.line_numbers[i]);
-        if (kind == "memory" && j.value("op", "") == "copy") {
-            const double b = detail::number_field(j, "bytes", where);
+        if (kind == "memory" && j.contains("op") && j.at("op") == "copy") {
+            const double b = detail::bounded_field(j, "bytes", where, max_raw_bytes, true);
             if (b >= 4 * gpu.l2_size.value())
                 hbm.push_back(b / detail::number_field(j, "time_s", where) / gpu.hbm_bandwidth.value());
         } else if (kind == "launch" && j.value("mode", "") == "stream") {
             launch.push_back(detail::number_field(j, "time_s", where));
         } else if (kind == "copy" && j.value("direction", "") == "h2d" && j.value("pinned", true)) {
-            h2d.push_back(detail::number_field(j, "bytes", where) / detail::number_field(j, "time_s", where) /
-                          gpu.pcie_bandwidth.value());
+            h2d.push_back(detail::bounded_field(j, "bytes", where, max_raw_bytes, true) /
+                          detail::number_field(j, "time_s", where) / gpu.pcie_bandwidth.value());
         }
     }
     auto spread = [](const std::vector<double>& v) {

@@ -12,7 +12,10 @@
 ///   400-499 parse_error        malformed input text (JSON), with line and column
 ///   500-599 schema_error       well-formed input with wrong/missing fields
 
+#include <array>
+#include <charconv>
 #include <limits>
+#include <system_error>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -132,9 +135,19 @@ template <class Real>
     return v == std::numeric_limits<double>::infinity() || v == -std::numeric_limits<double>::infinity();
 }
 
+/// A number as messages show it: fixed notation with at most 6 decimals, trailing zeros trimmed; values so
+/// small that 6 decimals would lose them (|v| < 1e-4, not 0) or so large that fixed notation runs to many digits
+/// (|v| >= 1e15) in the shortest exponent form that reads back exactly (1e-09, 1e+300), so a bound of 1e-9 never
+/// reads as 0.
 [[nodiscard]] inline std::string number_text(double v) {
     if (is_nan(v)) return "NaN";
     if (is_inf(v)) return v > 0 ? "inf" : "-inf";
+    const double mag = v < 0 ? -v : v;
+    if (mag != 0 && (mag < 1e-4 || mag >= 1e15)) {
+        std::array<char, 64> buf{};
+        const auto [ptr, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::scientific);
+        if (ec == std::errc()) return std::string(buf.data(), ptr);
+    }
     std::string s = std::to_string(v);
     // trim trailing zeros of std::to_string's fixed format
     if (s.find('.') != std::string::npos) {

@@ -49,6 +49,14 @@ struct loaded_calibration {
     auto& store = *out.strings;
     const std::string gpu = detail::string_field(j, "gpu", where);
     const std::string base = detail::has(j, "base") ? detail::string_field(j, "base", where) : "datasheet";
+    if (base != "datasheet" && try_find_gpu(gpu) == nullptr) {
+        // a built-in base other than the datasheet ideal is per GPU of the catalog
+        std::vector<std::string_view> slugs;
+        for (const auto& g : gpu_catalog) slugs.push_back(g.slug);
+        detail::raise(errc::unknown_gpu, where,
+                      "field 'gpu': unknown GPU slug '" + gpu + "'; closest: " + detail::closest_names(gpu, slugs) +
+                          " (field 'base' is '" + base + "', which exists only for GPUs of the catalog)");
+    }
     const calibration_choice chosen = builtin_calibration(base, gpu);
     if (chosen.fell_back && base != "datasheet")
         detail::raise(errc::no_calibration, where,
@@ -80,7 +88,14 @@ struct loaded_calibration {
                 const std::string prov = detail::string_field(entry, "provenance", at);
                 const auto pk = parse<provenance_kind>(prov, std::string(at) + " field 'provenance'", errc::json_bad_value);
                 constant.from = {pk, detail::keep(store, detail::string_field(entry, "source", at))};
-                constant.std_error = detail::has(entry, "std_error") ? detail::number_field(entry, "std_error", at) : 0.0;
+                constant.std_error = 0.0;
+                if (detail::has(entry, "std_error")) {
+                    constant.std_error = detail::number_field(entry, "std_error", at);
+                    if (!(constant.std_error >= 0.0))
+                        detail::raise(errc::negative, at,
+                                      "field 'std_error' must be a finite number >= 0, got " +
+                                          detail::json_text(entry.at("std_error")));
+                }
             });
             if (!found)
                 detail::raise(errc::json_bad_value, where,
@@ -127,8 +142,10 @@ struct loaded_calibration {
             {"flags", flags}};
 }
 
+/// A calibration JSON file; its errors name the file.
 [[nodiscard]] inline loaded_calibration load_calibration_file(const std::filesystem::path& path) {
-    return calibration_from_json(detail::read_text_file(path, "load_calibration_file"));
+    return detail::read_file_with(path, "load_calibration_file",
+                                  [](std::string_view text) { return calibration_from_json(text); });
 }
 
 } // namespace vidperf

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,17 +47,31 @@ struct loaded_model {
 
 namespace detail {
 
-[[nodiscard]] inline extent int_field(const nlohmann::json& j, std::string_view key, std::string_view where) {
-    const double v = number_field(j, key, where);
-    if (v < 0 || v != static_cast<double>(static_cast<extent>(v)))
-        raise(errc::json_bad_value, where, "field '" + std::string(key) + "' must be a whole number >= 0");
-    return static_cast<extent>(v);
+/// The largest whole number a diffusers config field may hold: far past any model's width, depth or vocabulary
+/// (2^24), and small enough that the product of two such fields stays exact in 64 bits.
+inline constexpr extent max_config_int = extent{1} << 24;
+/// The largest patch size, VAE scale factor or compression ratio: far past any model's (1 to 32), and a bound on
+/// the latent arithmetic.
+inline constexpr extent max_config_factor = 1024;
+
+/// A whole number in [lo, hi]; refused naming the field and the value as written.
+[[nodiscard]] inline extent int_field(const nlohmann::json& j, std::string_view key, std::string_view where,
+                                      extent lo = 0, extent hi = max_config_int) {
+    return whole_field(j, key, where, lo, hi);
 }
 
 [[nodiscard]] inline std::optional<extent> opt_int(const nlohmann::json& j, std::string_view key,
-                                                   std::string_view where) {
+                                                   std::string_view where, extent lo = 0,
+                                                   extent hi = max_config_int) {
     if (!has(j, key) || j.at(std::string(key)).is_null()) return std::nullopt;
-    return int_field(j, key, where);
+    return int_field(j, key, where, lo, hi);
+}
+
+/// A patch size, scale factor or compression ratio: a whole number in [1, max_config_factor] (0 would divide by
+/// zero in the latent shape).
+[[nodiscard]] inline std::optional<extent> opt_factor(const nlohmann::json& j, std::string_view key,
+                                                      std::string_view where) {
+    return opt_int(j, key, where, 1, max_config_factor);
 }
 
 /// patch_size as an int or a [t, h, w] list.
@@ -65,14 +80,24 @@ inline void read_patch(const nlohmann::json& j, latent_rule& r, std::string_view
     const auto& p = j.at("patch_size");
     if (p.is_array()) {
         if (p.size() != 3 || !p[0].is_number_integer() || !p[1].is_number_integer() || !p[2].is_number_integer())
-            raise(errc::json_bad_value, where, "field 'patch_size' must be an integer or a list of 3 integers");
-        r.patch_t = p[0].get<extent>();
-        r.patch_h = p[1].get<extent>();
-        r.patch_w = p[2].get<extent>();
+            raise(errc::json_bad_value, where,
+                  "field 'patch_size' must be an integer or a list of 3 integers, got " + json_text(p));
+        std::array<extent, 3> tw{};
+        for (std::size_t i = 0; i < 3; ++i) {
+            const auto v = whole_number(p[i], 1, max_config_factor);
+            if (!v)
+                raise(errc::json_bad_value, where,
+                      "field 'patch_size' must be a list of 3 whole numbers in [1, " +
+                          std::to_string(max_config_factor) + "], got " + json_text(p));
+            tw[i] = *v;
+        }
+        r.patch_t = tw[0];
+        r.patch_h = tw[1];
+        r.patch_w = tw[2];
     } else {
-        r.patch_h = r.patch_w = int_field(j, "patch_size", where);
+        r.patch_h = r.patch_w = int_field(j, "patch_size", where, 1, max_config_factor);
     }
-    if (auto pt = opt_int(j, "patch_size_t", where)) r.patch_t = *pt;
+    if (auto pt = opt_factor(j, "patch_size_t", where)) r.patch_t = *pt;
 }
 
 inline void read_text_encoder(const std::string& text, encoder_spec& e, string_store& store) {
@@ -107,35 +132,42 @@ inline void read_text_encoder(const std::string& text, encoder_spec& e, string_s
 }
 
 
-/// A JSON list of exactly N whole numbers (or booleans read as 2 / 1 factors when `flags`).
+/// A JSON list of exactly N whole numbers in [1, the largest T and max_config_int] (or booleans read as 2 / 1
+/// factors when `flags`); refused naming the field and the list as written.
 template <std::size_t N, class T>
 [[nodiscard]] std::array<T, N> int_list(const nlohmann::json& j, std::string_view key, std::string_view where,
                                         bool flags = false) {
     const auto& v = require_field(j, key, where);
-    const std::string what = flags ? "booleans" : "whole numbers";
-    if (!v.is_array() || v.size() != N)
+    const extent hi = std::min<extent>(max_config_int, static_cast<extent>(std::numeric_limits<T>::max()));
+    const std::string what = flags ? "booleans" : "whole numbers in [1, " + std::to_string(hi) + "]";
+    auto refuse = [&] {
         raise(errc::json_bad_value, where,
-              "field '" + std::string(key) + "' must be a list of " + std::to_string(N) + " " + what);
+              "field '" + std::string(key) + "' must be a list of " + std::to_string(N) + " " + what + ", got " +
+                  json_text(v));
+    };
+    if (!v.is_array() || v.size() != N) refuse();
     std::array<T, N> out{};
     for (std::size_t i = 0; i < N; ++i) {
         if (flags && v[i].is_boolean()) {
             out[i] = static_cast<T>(v[i].get<bool>() ? 2 : 1);
-        } else if (!flags && v[i].is_number_integer() && v[i].get<long long>() > 0) {
-            out[i] = static_cast<T>(v[i].get<long long>());
+        } else if (!flags && v[i].is_number_integer()) {
+            const auto n = whole_number(v[i], 1, hi);
+            if (!n) refuse();
+            out[i] = static_cast<T>(*n);
         } else {
-            raise(errc::json_bad_value, where,
-                  "field '" + std::string(key) + "' must be a list of " + std::to_string(N) + " " + what);
+            refuse();
         }
     }
     return out;
 }
 
-/// log2 of a power-of-two compression ratio, or an error naming the field.
+/// log2 of a power-of-two compression ratio, or an error naming the field and the value.
 [[nodiscard]] inline int log2_ratio(extent r, std::string_view key, std::string_view where) {
     int n = 0;
-    while ((extent{1} << n) < r) ++n;
+    while (n < 62 && (extent{1} << n) < r) ++n;
     if ((extent{1} << n) != r || n > 3)
-        raise(errc::json_bad_value, where, "field '" + std::string(key) + "' must be 1, 2, 4 or 8");
+        raise(errc::json_bad_value, where,
+              "field '" + std::string(key) + "' must be 1, 2, 4 or 8, got " + std::to_string(r));
     return n;
 }
 
@@ -164,10 +196,10 @@ inline void read_vae(const std::string& text, vae_spec& v) {
                                                       : std::array<std::uint8_t, 3>{1, 2, 2};
         v.down_t = {td[0], td[1], td[2], 1};
         v.down_s = {2, 2, 2, 1};
-        v.patch = opt_int(j, "patch_size", w).value_or(1);
+        v.patch = opt_factor(j, "patch_size", w).value_or(1);
         v.upsample_halves = !(has(j, "is_residual") && j.at("is_residual").is_boolean() && j.at("is_residual").get<bool>());
-        v.temporal_compression = opt_int(j, "scale_factor_temporal", w).value_or(4);
-        v.spatial_compression = opt_int(j, "scale_factor_spatial", w).value_or(8 * v.patch);
+        v.temporal_compression = opt_factor(j, "scale_factor_temporal", w).value_or(4);
+        v.spatial_compression = opt_factor(j, "scale_factor_spatial", w).value_or(8 * v.patch);
         v.temporal_chunk = 1;
         v.tiles = presets_detail::wan21_vae().tiles;
     } else if (cls == "AutoencoderKLCogVideoX" || cls == "AutoencoderKLHunyuanVideo" ||
@@ -180,7 +212,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         v.layers = {r, r, r, r, v.family == vae_family::cogvideox ? extent{2} : extent{1}};
         v.down_s = {2, 2, 2, 1};
         v.spatial_compression = 8;
-        v.temporal_compression = v.family == vae_family::svd ? 1 : opt_int(j, "temporal_compression_ratio", w).value_or(4);
+        v.temporal_compression = v.family == vae_family::svd ? 1 : opt_factor(j, "temporal_compression_ratio", w).value_or(4);
         const int n = log2_ratio(v.temporal_compression, "temporal_compression_ratio", w);
         v.down_t = {1, 1, 1, 1};
         for (int i = 0; i < 3; ++i) {
@@ -220,7 +252,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         const auto st = int_list<4, std::uint8_t>(j, "spatio_temporal_scaling", w, true);
         v.down_t = st;
         v.down_s = st;
-        v.patch = opt_int(j, "patch_size", w).value_or(4);
+        v.patch = opt_factor(j, "patch_size", w).value_or(4);
         v.temporal_compression = st[0] * st[1] * st[2] * st[3];
         v.spatial_compression = v.patch * st[0] * st[1] * st[2] * st[3];
         v.upsample_halves = false;
@@ -244,8 +276,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     }
     // other VAE classes keep the preset's structure; compression ratios where given
     if (cls != "AutoencoderKLTemporalDecoder") {
-        if (auto tc = opt_int(j, "temporal_compression_ratio", w)) v.temporal_compression = *tc;
-        if (auto sc = opt_int(j, "spatial_compression_ratio", w)) v.spatial_compression = *sc;
+        if (auto tc = opt_factor(j, "temporal_compression_ratio", w)) v.temporal_compression = *tc;
+        if (auto sc = opt_factor(j, "spatial_compression_ratio", w)) v.spatial_compression = *sc;
     }
 }
 
@@ -348,6 +380,11 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     d.layers = detail::int_field(t, "num_layers", wt);
     d.heads = detail::int_field(t, "num_attention_heads", wt);
     d.head_dim = detail::int_field(t, "attention_head_dim", wt);
+    if (d.heads * d.head_dim > detail::max_config_int) // both <= 2^24: the product is exact
+        detail::raise(errc::json_bad_value, wt,
+                      "fields 'num_attention_heads' x 'attention_head_dim' = " + std::to_string(d.heads) + " x " +
+                          std::to_string(d.head_dim) + " = " + std::to_string(d.heads * d.head_dim) +
+                          ", a hidden size above " + std::to_string(detail::max_config_int));
     d.in_channels = detail::int_field(t, "in_channels", wt);
     d.out_channels = detail::opt_int(t, "out_channels", wt).value_or(d.in_channels);
     detail::read_patch(t, m.latent, wt);
@@ -382,7 +419,10 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         d.hidden = d.heads * d.head_dim;
         d.single_layers = detail::int_field(t, "num_single_layers", wt);
         d.refiner_layers = detail::opt_int(t, "num_refiner_layers", wt).value_or(2);
-        d.ffn = static_cast<extent>(detail::number_field(t, "mlp_ratio", wt) * static_cast<double>(d.hidden));
+        // hidden <= 2^24 and the ratio <= 1024: the product fits an extent
+        d.ffn = static_cast<extent>(detail::bounded_field(t, "mlp_ratio", wt, static_cast<double>(detail::max_config_factor),
+                                                          true) *
+                                    static_cast<double>(d.hidden));
         d.text_dim = detail::int_field(t, "text_embed_dim", wt);
         d.pooled_dim = detail::opt_int(t, "pooled_projection_dim", wt).value_or(0);
         d.guidance_embed = detail::has(t, "guidance_embeds") && t.at("guidance_embeds").is_boolean() &&
@@ -438,7 +478,11 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     c.vae = read("vae/config.json", false);
     c.text_encoder = read("text_encoder/config.json", false);
     c.text_encoder_2 = read("text_encoder_2/config.json", false);
-    return model_from_diffusers(c, slug);
+    try { // errors name the folder: "<dir>: vae/config.json: field ..."
+        return model_from_diffusers(c, slug);
+    } catch (const error& e) {
+        detail::raise_in_file(e, dir);
+    }
 }
 
 namespace detail {

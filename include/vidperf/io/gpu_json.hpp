@@ -14,7 +14,11 @@
 ///
 /// Without "base" every field except "source", "name", "tdp_W" and
 /// "boost_clock_MHz" is required. Unknown keys are errors (a misspelt key
-/// must not silently keep a default).
+/// must not silently keep a default). Numbers are checked in the file's own
+/// units, and refused naming the field and the value as written: a clock,
+/// TDP, HBM capacity or HBM bandwidth must be > 0, a peak, L2 size or link
+/// bandwidth >= 0; none may exceed gpu_json_max (1e6 of its unit: far past any
+/// GPU, and a bound on what the arithmetic downstream must carry).
 
 #include <filesystem>
 #include <fstream>
@@ -40,6 +44,9 @@ struct loaded_gpu {
 };
 
 inline constexpr std::string_view gpu_schema = "vidperf.gpu/1";
+
+/// The largest number a GPU JSON field may hold, in its own unit (MHz, W, TFLOP/s, GB, GB/s, MiB).
+inline constexpr double gpu_json_max = 1e6;
 
 namespace detail {
 inline constexpr std::array<std::string_view, 19> gpu_json_keys{
@@ -73,9 +80,10 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
         else
             dst = detail::keep(s, std::string(dst)); // own a copy either way
     };
-    auto num = [&](std::string_view key, bool required, auto&& assign) {
+    // positive: 0 is refused (a clock, a TDP, an HBM size or rate); else 0 means "none" (no NVLink, no L2)
+    auto num = [&](std::string_view key, bool required, bool positive, auto&& assign) {
         if (detail::has(j, key))
-            assign(detail::number_field(j, key, where));
+            assign(detail::bounded_field(j, key, where, gpu_json_max, positive));
         else if (required && !based)
             detail::raise(errc::json_missing_field, where, "missing field '" + std::string(key) + "'");
     };
@@ -92,7 +100,7 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
     };
     count("sm_version", false, 0, 1000, out.spec.sm_version);
     count("sm_count", true, 1, 100000, out.spec.sm_count);
-    num("boost_clock_MHz", false, [&](double v) { out.spec.boost_clock_mhz = v; });
+    num("boost_clock_MHz", false, true, [&](double v) { out.spec.boost_clock_mhz = v; });
     if (detail::has(j, "dense_peak_TFLOPps")) {
         const auto& p = j.at("dense_peak_TFLOPps");
         if (!p.is_object())
@@ -104,7 +112,9 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
                 found = true;
                 if (!value.is_number())
                     detail::raise(errc::json_wrong_type, where, "field 'dense_peak_TFLOPps." + key + "' must be a number");
-                out.spec.dense_peak[i] = flops_per_second(value.get<double>() * units::tera);
+                const double tflops =
+                    detail::bounded_number(value, "dense_peak_TFLOPps." + key, where, gpu_json_max, false);
+                out.spec.dense_peak[i] = flops_per_second(tflops * units::tera);
             }
             if (!found)
                 detail::raise(errc::json_bad_value, where,
@@ -114,15 +124,15 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
     } else if (!based) {
         detail::raise(errc::json_missing_field, where, "missing field 'dense_peak_TFLOPps'");
     }
-    num("hbm_capacity_GB", true, [&](double v) { out.spec.hbm_capacity = bytes(v * units::giga); });
-    num("hbm_bandwidth_GBps", true, [&](double v) { out.spec.hbm_bandwidth = bytes_per_second(v * units::giga); });
-    num("l2_size_MiB", true, [&](double v) { out.spec.l2_size = bytes(v * units::mebi); });
+    num("hbm_capacity_GB", true, true, [&](double v) { out.spec.hbm_capacity = bytes(v * units::giga); });
+    num("hbm_bandwidth_GBps", true, true, [&](double v) { out.spec.hbm_bandwidth = bytes_per_second(v * units::giga); });
+    num("l2_size_MiB", true, false, [&](double v) { out.spec.l2_size = bytes(v * units::mebi); });
     count("nvlink_generation", true, 0, 100, out.spec.nvlink_generation);
-    num("nvlink_bandwidth_GBps", true,
+    num("nvlink_bandwidth_GBps", true, false,
         [&](double v) { out.spec.nvlink_bandwidth = bytes_per_second(v * units::giga); });
     count("pcie_generation", true, 0, 100, out.spec.pcie_generation);
-    num("pcie_bandwidth_GBps", true, [&](double v) { out.spec.pcie_bandwidth = bytes_per_second(v * units::giga); });
-    num("tdp_W", false, [&](double v) { out.spec.tdp_watts = v; });
+    num("pcie_bandwidth_GBps", true, false, [&](double v) { out.spec.pcie_bandwidth = bytes_per_second(v * units::giga); });
+    num("tdp_W", false, true, [&](double v) { out.spec.tdp_watts = v; });
     out.spec.validate();
     return out;
 }
@@ -152,8 +162,9 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
             {"source", g.source}};
 }
 
+/// A GPU JSON file; its errors name the file ("[vidperf...] <path>: gpu JSON: ...").
 [[nodiscard]] inline loaded_gpu load_gpu_file(const std::filesystem::path& path) {
-    return gpu_from_json(detail::read_text_file(path, "load_gpu_file"));
+    return detail::read_file_with(path, "load_gpu_file", [](std::string_view text) { return gpu_from_json(text); });
 }
 
 } // namespace vidperf

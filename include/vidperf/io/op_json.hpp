@@ -38,14 +38,45 @@ namespace detail {
 
 [[nodiscard]] inline nlohmann::json triple(const std::array<extent, 3>& a) { return {a[0], a[1], a[2]}; }
 
+/// The most FLOPs a pointwise op's `flops_per_element` may give: far past any kernel's (a few hundred).
+inline constexpr double max_flops_per_element = 1e6;
+/// The fastest network link a collective's `network_GBps` may give, in GB/s: far past any NIC's.
+inline constexpr double max_network_GBps = 1e6;
+
+/// The largest count of tensors a pointwise op reads or writes, or of ranks in a collective.
+inline constexpr int max_op_count = 1 << 20;
+
+/// The largest size an op field may hold: 2^53, the largest integer a JSON number (a double) carries exactly.
+inline constexpr extent max_op_extent = extent{1} << 53;
+
+/// The JSON number `v` (field `field`, as the message names it) as an extent in [min_value, max_op_extent];
+/// a fraction, a value below min_value or beyond max_op_extent is refused naming the field and the value.
+[[nodiscard]] inline extent op_extent_of(const nlohmann::json& v, std::string_view field, std::string_view where,
+                                         extent min_value, extent max_value = max_op_extent) {
+    if (!v.is_number())
+        raise(errc::json_wrong_type, where,
+              "field '" + std::string(field) + "' must be a number, got " + std::string(v.type_name()));
+    if (const auto n = whole_number(v, min_value, max_value)) return *n;
+    const double d = v.get<double>();
+    if (d > static_cast<double>(max_value))
+        raise(errc::json_bad_value, where,
+              "field '" + std::string(field) + "' must be an integer in [" + std::to_string(min_value) + ", " +
+                  std::to_string(max_value) + "], got " + json_text(v));
+    raise(errc::json_bad_value, where,
+          "field '" + std::string(field) + "' must be an integer >= " + std::to_string(min_value) + ", got " +
+              json_text(v));
+}
+
 [[nodiscard]] inline extent op_extent(const nlohmann::json& j, std::string_view key, std::string_view where,
                                       extent min_value) {
-    const double v = number_field(j, key, where);
-    if (!(v >= static_cast<double>(min_value)) || v != static_cast<double>(static_cast<extent>(v)))
-        raise(errc::json_bad_value, where,
-              "field '" + std::string(key) + "' must be an integer >= " + std::to_string(min_value) + ", got " +
-                  nlohmann::json(v).dump());
-    return static_cast<extent>(v);
+    return op_extent_of(require_field(j, key, where), key, where, min_value);
+}
+
+/// A small count (tensor inputs and outputs, ranks) in [min_value, max_value], `fallback` when absent; `int` sized.
+[[nodiscard]] inline int op_count_or(const nlohmann::json& j, std::string_view key, std::string_view where,
+                                     int min_value, int max_value, int fallback) {
+    if (!has(j, key)) return fallback;
+    return static_cast<int>(op_extent_of(j.at(std::string(key)), key, where, min_value, max_value));
 }
 
 [[nodiscard]] inline extent op_extent_or(const nlohmann::json& j, std::string_view key, std::string_view where,
@@ -61,11 +92,21 @@ namespace detail {
     if (!v.is_array() || v.size() != 3)
         raise(errc::json_wrong_type, where, "field '" + std::string(key) + "' must be an array of 3 integers");
     std::array<extent, 3> out{};
-    for (std::size_t i = 0; i < 3; ++i) {
-        nlohmann::json one = {{"v", v[i]}};
-        out[i] = op_extent(one, "v", std::string(where) + "." + std::string(key), min_value);
-    }
+    for (std::size_t i = 0; i < 3; ++i)
+        out[i] = op_extent_of(v[i], std::string(key) + "[" + std::to_string(i) + "]", where, min_value);
     return out;
+}
+
+/// A true/false field, `fallback` when absent; another type is refused naming the field and the value.
+[[nodiscard]] inline bool op_flag(const nlohmann::json& j, std::string_view key, std::string_view where,
+                                  bool fallback) {
+    if (!has(j, key)) return fallback;
+    const auto& v = j.at(std::string(key));
+    if (!v.is_boolean())
+        raise(errc::json_wrong_type, where,
+              "field '" + std::string(key) + "' must be true or false, got " + json_text(v) + " (" +
+                  std::string(v.type_name()) + ")");
+    return v.get<bool>();
 }
 
 [[nodiscard]] inline dtype op_dtype(const nlohmann::json& j, std::string_view key, std::string_view where,
@@ -149,7 +190,7 @@ namespace detail {
         g.a = op_dtype(j, "a", where, dtype::bf16);
         g.b = op_dtype(j, "b", where, g.a);
         g.c = op_dtype(j, "c", where, g.a);
-        g.shared_b = j.value("shared_b", false);
+        g.shared_b = op_flag(j, "shared_b", where, false);
         return g;
     }
     if (kind == "attention") {
@@ -161,12 +202,14 @@ namespace detail {
         a.seq_kv = op_extent_or(j, "seq_kv", where, 1, a.seq_q);
         a.head_dim = op_extent(j, "head_dim", where, 1);
         a.head_dim_v = op_extent_or(j, "head_dim_v", where, 1, a.head_dim);
-        a.causal = j.value("causal", false);
+        a.causal = op_flag(j, "causal", where, false);
         a.type = op_dtype(j, "dtype", where, dtype::bf16);
         a.kernel = enum_field<attention_kernel>(j, "kernel", where, attention_kernel::fa2);
         a.direction = op_pass(j, where);
         if (a.heads_q % a.heads_kv != 0)
-            raise(errc::json_bad_value, where, "heads_q must be a multiple of heads_kv");
+            raise(errc::json_bad_value, where,
+                  "field 'heads_q' (" + std::to_string(a.heads_q) + ") must be a multiple of field 'heads_kv' (" +
+                      std::to_string(a.heads_kv) + ")");
         return a;
     }
     if (kind == "conv") {
@@ -185,10 +228,26 @@ namespace detail {
         c.type = op_dtype(j, "dtype", where, dtype::bf16);
         c.direction = op_pass(j, where);
         if (c.c_in % c.groups != 0 || c.c_out % c.groups != 0)
-            raise(errc::json_bad_value, where, "c_in and c_out must be multiples of groups");
-        for (std::size_t i = 0; i < 3; ++i)
-            if (c.input[i] + c.pad_before[i] + c.pad_after[i] < c.dilation[i] * (c.kernel[i] - 1) + 1)
-                raise(errc::json_bad_value, where, "the padded input is smaller than the kernel");
+            raise(errc::json_bad_value, where,
+                  "c_in and c_out must be multiples of groups, got c_in " + std::to_string(c.c_in) + ", c_out " +
+                      std::to_string(c.c_out) + ", groups " + std::to_string(c.groups));
+        for (std::size_t i = 0; i < 3; ++i) {
+            // every extent is <= 2^53: these sums and products fit an extent
+            const extent padded = c.input[i] + c.pad_before[i] + c.pad_after[i];
+            const extent span = c.dilation[i] * (c.kernel[i] - 1) + 1;
+            if (padded < span) {
+                const std::string at = "[" + std::to_string(i) + "]";
+                raise(errc::json_bad_value, where,
+                      "the padded input is smaller than the kernel in dimension " + std::to_string(i) + ": input" +
+                          at + " " + std::to_string(c.input[i]) + " + pad_before" + at + " " +
+                          std::to_string(c.pad_before[i]) + " + pad_after" + at + " " +
+                          std::to_string(c.pad_after[i]) + " = " + std::to_string(padded) + " < " +
+                          (c.dilation[i] != 1 ? std::to_string(span) + ", the span of kernel" + at + " " +
+                                                    std::to_string(c.kernel[i]) + " at dilation" + at + " " +
+                                                    std::to_string(c.dilation[i])
+                                              : "kernel" + at + " " + std::to_string(c.kernel[i])));
+            }
+        }
         return c;
     }
     if (kind == "pointwise") {
@@ -196,20 +255,24 @@ namespace detail {
         (void)require_field(j, "pointwise", where);
         p.kind = enum_field<pointwise_kind>(j, "pointwise", where, pointwise_kind::elementwise);
         p.elements = op_extent(j, "elements", where, 1);
-        p.inputs = static_cast<int>(op_extent_or(j, "inputs", where, 0, 1));
-        p.outputs = static_cast<int>(op_extent_or(j, "outputs", where, 0, 1));
+        p.inputs = op_count_or(j, "inputs", where, 0, max_op_count, 1);
+        p.outputs = op_count_or(j, "outputs", where, 0, max_op_count, 1);
         p.output_elements = op_extent_or(j, "output_elements", where, 0, 0);
         p.param_elements = op_extent_or(j, "param_elements", where, 0, 0);
         if (has(j, "flops_per_element")) {
             p.flops_per_element = number_field(j, "flops_per_element", where);
-            if (!(p.flops_per_element >= 0))
-                raise(errc::json_bad_value, where, "field 'flops_per_element' must be >= 0");
+            if (!(p.flops_per_element >= 0) || !(p.flops_per_element <= max_flops_per_element))
+                raise(errc::json_bad_value, where,
+                      "field 'flops_per_element' must be >= 0 and at most " + number_text(max_flops_per_element) +
+                          ", got " + json_text(j.at("flops_per_element")));
         }
         p.type = op_dtype(j, "dtype", where, dtype::bf16);
         if (has(j, "output_dtype")) p.output_type = op_dtype(j, "output_dtype", where, p.type);
-        p.output_type_inputs = static_cast<int>(op_extent_or(j, "output_dtype_inputs", where, 0, 0));
+        p.output_type_inputs = op_count_or(j, "output_dtype_inputs", where, 0, max_op_count, 0);
         if (p.output_type_inputs > p.inputs)
-            raise(errc::json_bad_value, where, "field 'output_dtype_inputs' must be <= 'inputs'");
+            raise(errc::json_bad_value, where,
+                  "field 'output_dtype_inputs' (" + std::to_string(p.output_type_inputs) + ") must be <= 'inputs' (" +
+                      std::to_string(p.inputs) + ")");
         if (p.output_type_inputs > 0 && !p.output_type)
             raise(errc::json_missing_field, where, "field 'output_dtype_inputs' needs 'output_dtype'");
         return p;
@@ -219,11 +282,7 @@ namespace detail {
         (void)require_field(j, "copy", where);
         c.kind = enum_field<copy_kind>(j, "copy", where, copy_kind::host_to_device);
         c.bytes = op_extent(j, "bytes", where, 1);
-        if (has(j, "pinned")) {
-            const auto& v = j.at("pinned");
-            if (!v.is_boolean()) raise(errc::json_wrong_type, where, "field 'pinned' must be true or false");
-            c.pinned = v.get<bool>();
-        }
+        c.pinned = op_flag(j, "pinned", where, c.pinned);
         return c;
     }
     if (kind == "collective") {
@@ -231,12 +290,15 @@ namespace detail {
         (void)require_field(j, "collective", where);
         c.kind = enum_field<collective_kind>(j, "collective", where, collective_kind::all_reduce);
         c.elements = op_extent(j, "elements", where, 1);
-        c.ranks = static_cast<int>(op_extent(j, "ranks", where, 2));
+        c.ranks = static_cast<int>(op_extent_of(require_field(j, "ranks", where), "ranks", where, 2, max_op_count));
         c.type = op_dtype(j, "dtype", where, dtype::bf16);
         c.link = enum_field<link_kind>(j, "link", where, link_kind::nvlink);
         if (c.link == link_kind::network) {
             const double gbps = number_field(j, "network_GBps", where);
-            if (!(gbps > 0)) raise(errc::json_bad_value, where, "field 'network_GBps' must be > 0");
+            if (!(gbps > 0) || !(gbps <= max_network_GBps))
+                raise(errc::json_bad_value, where,
+                      "field 'network_GBps' must be > 0 and at most " + number_text(max_network_GBps) + ", got " +
+                          json_text(j.at("network_GBps")));
             c.network_bandwidth_Bps = gbps * 1e9;
         }
         return c;

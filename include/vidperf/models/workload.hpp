@@ -149,10 +149,39 @@ struct frame_neighbours {
 }
 
 /// Checks the non-shape fields of a workload.
+/// Limits of one job, far above any real one (720p x 81 frames is 7.5e7 pixels); what exceeds them is refused
+/// by validate() before lowering forms products of sizes.
+inline constexpr extent max_steps = 100'000;
+inline constexpr extent max_batch = 4096;
+inline constexpr extent max_side = extent{1} << 20;             ///< width or height, pixels
+inline constexpr extent max_frames_per_video = extent{1} << 20;
+inline constexpr extent max_pixels = extent{1} << 40;           ///< width x height x frames x batch
+
 inline void validate(const video_workload& w, std::string_view model) {
     const std::string where = "model '" + std::string(model) + "'";
     detail::require_positive(static_cast<double>(w.steps), where, "steps");
     detail::require_positive(static_cast<double>(w.batch), where, "batch");
+    // sizes far beyond any video are refused here, before lowering multiplies them
+    const auto at_most = [&](extent v, extent limit, std::string_view field) {
+        if (v > limit)
+            detail::raise(errc::out_of_range, where,
+                          "field '" + std::string(field) + "' must be at most " + std::to_string(limit) + ", got " +
+                              std::to_string(v));
+    };
+    at_most(w.steps, max_steps, "steps");
+    at_most(w.batch, max_batch, "batch");
+    at_most(w.width, max_side, "width");
+    at_most(w.height, max_side, "height");
+    at_most(w.frames, max_frames_per_video, "frames");
+    if (w.width >= 1 && w.height >= 1 && w.frames >= 1) {
+        const double pixels = static_cast<double>(w.width) * static_cast<double>(w.height) *
+                              static_cast<double>(w.frames) * static_cast<double>(w.batch);
+        if (pixels > static_cast<double>(max_pixels))
+            detail::raise(errc::out_of_range, where,
+                          "width x height x frames x batch = " + std::to_string(w.width) + " x " +
+                              std::to_string(w.height) + " x " + std::to_string(w.frames) + " x " +
+                              std::to_string(w.batch) + " exceeds 2^40 pixels (1.1e12: eight 8K videos of 4,000 frames)");
+    }
     if (w.compute == dtype::fp64 || w.weights == dtype::fp64)
         detail::raise(errc::dtype_not_supported, where,
                       std::string("field '") + (w.compute == dtype::fp64 ? "compute" : "weights") +

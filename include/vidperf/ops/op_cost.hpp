@@ -7,6 +7,8 @@
 /// dV, dP, dQ, dK). Minimum bytes assume each operand is read once and each
 /// result written once, split into reads and writes.
 
+#include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -25,6 +27,13 @@ struct op_cost {
     [[nodiscard]] constexpr bytes_t<Real> bytes() const { return bytes_read + bytes_written; }
 };
 
+/// The most elements one tensor of an op may hold: 2^53, where a double still counts every element exactly
+/// (FLOP and byte counts are doubles). Far above any real tensor (Wan2.1-14B at 720p holds ~4e8 per tensor);
+/// what exceeds it is a typo or an overflow upstream, refused before any product is formed.
+inline constexpr extent max_tensor_elements = extent{1} << 53;
+/// The largest convolution kernel, stride or dilation along one dimension (real ones are 1 to 7).
+inline constexpr extent max_window = extent{1} << 20;
+
 namespace detail {
 template <class Real>
 [[nodiscard]] constexpr Real r(extent v) {
@@ -35,6 +44,31 @@ constexpr void require_extent(extent v, std::string_view where, std::string_view
         raise(errc::not_positive, where,
               std::string("field '") + std::string(field) + "' must be > 0, got " + std::to_string(v));
 }
+/// `factors` multiplied without overflow; raises naming the tensor and its extents when the product
+/// exceeds max_tensor_elements (or int64). Factors are >= 1 (checked before).
+template <std::size_t N>
+[[nodiscard]] constexpr extent tensor_elements(const std::array<extent, N>& factors, std::string_view where,
+                                               std::string_view tensor, std::string_view fields) {
+    extent n = 1;
+    bool overflow = false;
+    for (const extent f : factors) {
+        extent next = 0;
+        if (__builtin_mul_overflow(n, f, &next)) {
+            overflow = true;
+            break;
+        }
+        n = next;
+    }
+    if (overflow || n > max_tensor_elements) {
+        std::string values;
+        for (const extent f : factors) values += (values.empty() ? "" : " x ") + std::to_string(f);
+        raise(errc::out_of_range, where,
+              std::string(tensor) + " (" + std::string(fields) + " = " + values +
+                  ") holds more than 2^53 elements: a size is far beyond any GPU's memory");
+    }
+    return n;
+}
+
 /// fp64 is a storage dtype of pointwise kernels only; no GEMM, attention or convolution runs in it here.
 constexpr void refuse_fp64(dtype t, std::string_view where, std::string_view field) {
     if (t == dtype::fp64)
@@ -60,6 +94,9 @@ constexpr void validate(const gemm_op& g) {
         detail::raise(errc::dtype_not_supported, w,
                       "field 'a' (activation dtype) is '" + std::string(name(g.a)) +
                           "', a storage-only format; use it for the weight operand 'b'");
+    (void)detail::tensor_elements(std::array{g.batch, g.m, g.k}, w, "A", "batch x m x k");
+    (void)detail::tensor_elements(std::array{g.batch, g.k, g.n}, w, "B", "batch x k x n");
+    (void)detail::tensor_elements(std::array{g.batch, g.m, g.n}, w, "C", "batch x m x n");
 }
 
 /// Effective values of the "0 means same as" attention fields.
@@ -88,6 +125,12 @@ constexpr void validate(const attention_op& a) {
     detail::refuse_fp64(a.type, w, "type");
     if (!compute_class_of(a.type))
         detail::raise(errc::dtype_not_supported, w, "field 'type' is storage-only '" + std::string(name(a.type)) + "'");
+    (void)detail::tensor_elements(std::array{a.batch, a.heads_q, a.seq_q, a.head_dim}, w, "Q",
+                                  "batch x heads_q x seq_q x head_dim");
+    (void)detail::tensor_elements(std::array{a.batch, s.heads_kv, s.seq_kv, std::max(a.head_dim, s.head_dim_v)}, w,
+                                  "K/V", "batch x heads_kv x seq_kv x head_dim");
+    (void)detail::tensor_elements(std::array{a.batch, a.heads_q, a.seq_q, s.head_dim_v}, w, "O",
+                                  "batch x heads_q x seq_q x head_dim_v");
 }
 
 /// Output extent of one convolution dimension; raises when the window does not fit.
@@ -129,7 +172,26 @@ constexpr void validate(const conv_op& c) {
     detail::refuse_fp64(c.type, w, "type");
     if (!compute_class_of(c.type))
         detail::raise(errc::dtype_not_supported, w, "field 'type' is storage-only '" + std::string(name(c.type)) + "'");
-    for (std::size_t d = 0; d < 3; ++d) (void)conv_output_extent(c, d);
+    std::array<extent, 3> out{};
+    for (std::size_t d = 0; d < 3; ++d) {
+        // extents so large that the padded input or the dilated kernel would overflow are refused first
+        if (c.input[d] > max_tensor_elements || c.pad_before[d] > max_tensor_elements ||
+            c.pad_after[d] > max_tensor_elements || c.kernel[d] > max_window || c.dilation[d] > max_window ||
+            c.stride[d] > max_window)
+            detail::raise(errc::out_of_range, w,
+                          "along " + std::string(in_n[d]) + ": input " + std::to_string(c.input[d]) + ", padding " +
+                              std::to_string(c.pad_before[d]) + "+" + std::to_string(c.pad_after[d]) +
+                              " (each at most 2^53), kernel " + std::to_string(c.kernel[d]) + ", stride " +
+                              std::to_string(c.stride[d]) + ", dilation " + std::to_string(c.dilation[d]) +
+                              " (each at most 2^20)");
+        out[d] = conv_output_extent(c, d);
+    }
+    (void)detail::tensor_elements(std::array{c.batch, c.c_in, c.input[0], c.input[1], c.input[2]}, w, "the input",
+                                  "batch x c_in x D x H x W");
+    (void)detail::tensor_elements(std::array{c.batch, c.c_out, out[0], out[1], out[2]}, w, "the output",
+                                  "batch x c_out x D' x H' x W'");
+    (void)detail::tensor_elements(std::array{c.c_out, c.c_in / c.groups, c.kernel[0], c.kernel[1], c.kernel[2]}, w,
+                                  "the weights", "c_out x c_in/groups x kD x kH x kW");
 }
 
 constexpr void validate(const pointwise_op& p) {
@@ -149,9 +211,15 @@ constexpr void validate(const pointwise_op& p) {
                           std::to_string(p.output_type_inputs));
     if (p.output_type_inputs > 0 && !p.output_type)
         detail::raise(errc::inconsistent, w, "field 'output_type_inputs' > 0 needs 'output_type'");
+    (void)detail::tensor_elements(std::array{p.elements}, w, "an input", "elements");
+    (void)detail::tensor_elements(std::array{std::max<extent>(p.output_elements, 1)}, w, "the output", "output_elements");
+    (void)detail::tensor_elements(std::array{std::max<extent>(p.param_elements, 1)}, w, "the parameters", "param_elements");
 }
 
-constexpr void validate(const copy_op& c) { detail::require_extent(c.bytes, "copy", "bytes"); }
+constexpr void validate(const copy_op& c) {
+    detail::require_extent(c.bytes, "copy", "bytes");
+    (void)detail::tensor_elements(std::array{c.bytes}, "copy", "the buffer", "bytes");
+}
 
 constexpr void validate(const collective_op& c) {
     constexpr std::string_view w = "collective";
@@ -159,6 +227,7 @@ constexpr void validate(const collective_op& c) {
     if (c.ranks < 2)
         detail::raise(errc::out_of_range, w, "field 'ranks' must be >= 2, got " + std::to_string(c.ranks));
     if (c.link == link_kind::network) detail::require_positive(c.network_bandwidth_Bps, w, "network_bandwidth_Bps");
+    (void)detail::tensor_elements(std::array{c.elements}, w, "the buffer", "elements");
 }
 
 // ---------------------------------------------------------------- costs

@@ -276,17 +276,66 @@ template <class T>
         return static_cast<double>(c.value);
 }
 
-/// Checks every constant is physically possible: finite and >= 0; efficiencies (a fraction of a datasheet
-/// rate) in [0, 1] (0: the path does not exist); the sustained clock ratio in (0, 1]; the allocator's
-/// overhead in [1, 4]; the combine exponent 0 (plain max) or in [1, 64]. Raises naming the constant.
+/// Largest values validate() lets a constant take, by what it measures: far past any GPU, and a bound on what
+/// the arithmetic downstream (sizes rounded to integers, times summed over millions of kernels) must carry.
+namespace calibration_limits {
+inline constexpr double max_tile = 65536;      ///< gemm_tile_m, gemm_tile_n: a CTA tile edge, in elements
+inline constexpr double max_size = 1e9;        ///< split-K k, k ramp, attention seq_half and head_dim_half
+inline constexpr double max_time_s = 1;        ///< a per-call overhead or latency (*_s), in seconds
+inline constexpr double max_ratio = 100;       ///< backward_ratio, causal_ratio, pageable_factor
+inline constexpr double max_bytes = 1e15;      ///< *_bytes: a petabyte
+inline constexpr double max_rate = 1e18;       ///< *_Bps, host_flops_per_s: an exa-unit per second
+} // namespace calibration_limits
+
+/// Checks every constant is physically possible: finite and >= 0, with a finite standard error >= 0;
+/// efficiencies (a fraction of a datasheet rate) in [0, 1] (0: the path does not exist); the sustained clock
+/// ratio in (0, 1]; the allocator's overhead in [1, 4]; the combine exponent 0 (plain max) or in [1, 64]; the
+/// GEMM tile edges both 0 (no wave quantisation) or each in [1, 65536]; and no constant beyond the bound of its
+/// kind (calibration_limits: sizes 1e9, per-call times 1 s, ratios 100, bytes 1e15, rates 1e18 per second).
+/// Raises naming the constant, the value and the bound.
 template <class Real>
 constexpr void validate(const basic_calibration<Real>& c, std::string_view where) {
+    auto ends_with = [](std::string_view s, std::string_view tail) {
+        return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+    };
+    auto at_most = [&](double v, double hi, std::string_view field, std::string_view why) {
+        if (!(v <= hi))
+            detail::raise(errc::out_of_range, where,
+                          "field '" + std::string(field) + "' must be in [0, " + detail::number_text(hi) + "] (" +
+                              std::string(why) + "), got " + detail::number_text(v));
+    };
     for_each_constant(c, [&](std::string_view key, const auto& k) {
         const double v = constant_value(k);
         const std::string field(key);
         detail::require_non_negative(v, where, field);
+        detail::require_non_negative(k.std_error, where, field + ".std_error");
         if (key.find("efficiency") != std::string_view::npos) detail::require_in_range(v, 0.0, 1.0, where, field);
+        else if (key == "gemm_split_k_min_k" || key == "gemm_ramp_dim" || ends_with(key, "_seq_half") ||
+                 ends_with(key, "_head_dim_half"))
+            at_most(v, calibration_limits::max_size, key, "a size in elements");
+        else if (ends_with(key, "_Bps") || ends_with(key, "_per_s"))
+            at_most(v, calibration_limits::max_rate, key, "per second");
+        else if (ends_with(key, "_s"))
+            at_most(v, calibration_limits::max_time_s, key, "seconds per call: no kernel launch or library call takes longer");
+        else if ((ends_with(key, "_ratio") && key != "sustained_clock_ratio") || key == "pageable_factor")
+            at_most(v, calibration_limits::max_ratio, key, "a ratio of two rates");
+        else if (ends_with(key, "_bytes"))
+            at_most(v, calibration_limits::max_bytes, key, "bytes: a petabyte at most");
     });
+    // the tile edges set the wave term together: both 0 (none) or both a real tile
+    const double tm = constant_value(c.gemm_tile_m), tn = constant_value(c.gemm_tile_n);
+    if (tm != 0.0 || tn != 0.0) {
+        auto tile = [&](double v, std::string_view field, std::string_view other, double other_v) {
+            if (!(v >= 1.0 && v <= calibration_limits::max_tile))
+                detail::raise(errc::out_of_range, where,
+                              "field '" + std::string(field) + "' must be in [1, " +
+                                  detail::number_text(calibration_limits::max_tile) + "] (a CTA tile edge; 0 only with " +
+                                  std::string(other) + " 0 too, for no wave quantisation; " + std::string(other) +
+                                  " is " + detail::number_text(other_v) + "), got " + detail::number_text(v));
+        };
+        tile(tm, "gemm_tile_m", "gemm_tile_n", tn);
+        tile(tn, "gemm_tile_n", "gemm_tile_m", tm);
+    }
     detail::require_in_range(constant_value(c.sustained_clock_ratio), 1e-3, 1.0, where, "sustained_clock_ratio");
     detail::require_in_range(constant_value(c.allocator_overhead), 1.0, 4.0, where, "allocator_overhead");
     const double p = constant_value(c.combine_exponent);
