@@ -2,10 +2,15 @@
 //
 //   vidperf-fit calibration/data/h100-sxm5-80gb/2026-11-24/raw.jsonl --gpu h100-sxm5-80gb
 //               --out h100.calibration.json [--header h100_calibration.hpp --name h100_measured] [--base literature]
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -26,14 +31,29 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         // where the results go must be writable before anything is fitted
-        for (const std::string& path : {out, header}) {
-            if (path.empty()) continue;
-            const auto dir = std::filesystem::absolute(path).parent_path();
+        for (const auto& [flag, path] : {std::pair<const char*, const std::string&>{"--out", out},
+                                         std::pair<const char*, const std::string&>{"--header", header}}) {
+            if (path.empty()) {
+                if (std::string_view(flag) == "--out")
+                    vidperf::raise(vidperf::errc::inconsistent, flag, "empty value ''; give the file to write");
+                continue;
+            }
             std::error_code ec;
+            if (std::filesystem::is_directory(path, ec))
+                vidperf::raise(vidperf::errc::inconsistent, flag, "cannot write '" + path + "': it is a folder");
+            const auto dir = std::filesystem::absolute(path).parent_path();
             if (!std::filesystem::is_directory(dir, ec))
-                vidperf::raise(vidperf::errc::unknown_name, "--out",
+                vidperf::raise(vidperf::errc::unknown_name, flag,
                                "cannot write '" + path + "': folder '" + dir.string() + "' does not exist");
         }
+        // the header declares a variable of this name
+        const bool identifier =
+            !variable.empty() && (std::isalpha(static_cast<unsigned char>(variable[0])) != 0 || variable[0] == '_') &&
+            std::all_of(variable.begin(), variable.end(),
+                        [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_'; });
+        if (!identifier)
+            vidperf::raise(vidperf::errc::inconsistent, "--name",
+                           "'" + variable + "' is not a C++ identifier (letters, digits and _, not starting with a digit)");
         const auto raw = vidperf::parse_raw(vidperf::detail::read_text_file(input, "vidperf-fit"), input);
         if (gpu_slug.empty()) gpu_slug = vidperf::detail::string_field(raw.meta, "slug", input + " (meta)");
         const auto& gpu = vidperf::find_gpu(gpu_slug);

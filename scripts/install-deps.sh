@@ -10,6 +10,7 @@ packages=(
   doctest-dev libbenchmark-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
   python3 python3-matplotlib clang-tidy
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()

@@ -11,13 +11,16 @@
 // --report it writes the accuracy report (docs/accuracy.md is generated this
 // way, never by hand).
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -41,7 +44,31 @@ using namespace vidperf;
 
 using validation_case = validation::csv_record;
 
-std::vector<validation_case> read_cases(const std::string& path) { return validation::read_csv(path); }
+/// The columns run_case reads.
+constexpr std::array<const char*, 24> case_columns{
+    "id",      "model",  "gpu",       "width",          "height", "frames", "steps",       "cfg",
+    "offload", "text_encoder_on_cpu", "vae_tiling", "attention", "weights", "implementation", "ulysses", "ring",
+    "cfg_parallel", "fsdp", "link",   "quantity",       "value",  "unit",   "source",      "note"};
+
+/// The quantities quantity_of knows.
+constexpr std::array<std::string_view, 6> case_quantities{"e2e_latency",  "dit_latency",        "per_step_latency",
+                                                          "peak_memory", "memory_requirement", "memory_usage"};
+
+/// The published cases; a file without a column run_case reads is refused naming the column.
+std::vector<validation_case> read_cases(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+        detail::raise(errc::json_bad_value, "--cases",
+                      "'" + path + "' is not a regular file (a directory, device or pipe cannot be read as one)");
+    std::vector<validation_case> cases = validation::read_csv(path);
+    for (const auto& c : cases)
+        for (const char* column : case_columns)
+            if (c.f.count(column) == 0)
+                detail::raise(errc::json_missing_field, path,
+                              std::string("missing column '") + column + "' (line " + std::to_string(c.line) + ")");
+    return cases;
+}
 
 /// A published or measured case, in the report's terms.
 struct row {
@@ -74,12 +101,30 @@ row run_case(const validation_case& c) {
     const std::string where = "cases.csv " + c.at("id");
     auto count = [&](const char* field) {
         const std::string& v = c.at(field);
-        std::size_t used = 0;
-        const long long n = std::stoll(v, &used);
-        if (used != v.size() || n < 1)
+        long long n = 0;
+        const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || n < 1)
             detail::raise(errc::out_of_range, where, std::string("field '") + field + "' must be an integer >= 1, got '" + v + "'");
         return n;
     };
+    const std::string& quantity = c.at("quantity");
+    if (std::find(case_quantities.begin(), case_quantities.end(), quantity) == case_quantities.end())
+        detail::raise(errc::unknown_name, where,
+                      "field 'quantity': unknown quantity '" + quantity +
+                          "'; known: e2e_latency dit_latency per_step_latency peak_memory memory_requirement memory_usage");
+    // the published figure: a finite number > 0, the whole text
+    const std::string& value = c.at("value");
+    double reference = 0;
+    {
+        std::size_t used = 0;
+        try {
+            reference = std::stod(value, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (value.empty() || used != value.size() || !(reference > 0) || !std::isfinite(reference))
+            detail::raise(errc::out_of_range, where, "field 'value' must be a finite number > 0, got '" + value + "'");
+    }
     // the job as the source ran it, through the same job API as the CLI
     inference_request r;
     r.width = count("width");
@@ -118,7 +163,7 @@ row run_case(const validation_case& c) {
     o.what = c.at("quantity");
     o.unit = c.at("unit");
     o.note = c.at("note");
-    o.reference = std::stod(c.at("value"));
+    o.reference = reference;
     o.kind = o.what.find("latency") != std::string::npos ? "end-to-end" : "published memory";
     o.calibration = lit.fell_back ? "datasheet (fallback)" : std::string(lit.cal->profile);
     o.best = quantity_of(estimate(job, gpu, *lit.cal).pipeline, o.what, w.steps);
@@ -160,13 +205,8 @@ summary summarise(const std::vector<row>& rows, const std::string& kind, const s
     return {b.size(), percentile(b, 0.5), percentile(b, 0.9), percentile(d, 0.5), percentile(d, 0.9)};
 }
 
-std::string read_text(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    if (!in) detail::raise(errc::unknown_name, "vidperf_validate", "cannot open '" + p.string() + "'");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+/// The text of a regular file; a missing file, a folder or a device is refused naming it.
+std::string read_text(const std::filesystem::path& p) { return detail::read_text_file(p, "vidperf_validate"); }
 
 /// Every measured file under `dir`: dir/<gpu-slug>/<date>/*.jsonl.
 struct measured_set {
@@ -177,7 +217,9 @@ struct measured_set {
 
 measured_set read_measured(const std::filesystem::path& dir) {
     measured_set out;
-    if (dir.empty() || !std::filesystem::is_directory(dir)) return out;
+    if (dir.empty()) return out;
+    if (!std::filesystem::is_directory(dir))
+        detail::raise(errc::unknown_name, "--data", "measured-data folder '" + dir.string() + "' not found (or not a folder)");
     std::vector<std::filesystem::path> files;
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
         if (e.is_regular_file() && e.path().extension() == ".jsonl") files.push_back(e.path());

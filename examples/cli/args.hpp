@@ -3,6 +3,7 @@
 // an integer where it counts things) and every enum through the library's names tables, so a bad value is
 // refused naming the flag, the value and what is allowed.
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -42,6 +43,14 @@ inline long long parse_int(std::string_view text, std::string_view flag, long lo
     return v;
 }
 
+/// A number as a message shows it: 15 significant digits, exponent form for the very small and very large (so a
+/// bound of 1e-9 never reads as 0).
+inline std::string real_text(double v) {
+    std::array<char, 32> buf{};
+    const auto [ptr, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::general, 15);
+    return ec == std::errc() ? std::string(buf.data(), ptr) : number_text(v);
+}
+
 /// A whole-string finite number in [lo, hi].
 inline double parse_real(std::string_view text, std::string_view flag, double lo, double hi) {
     std::string s(text);
@@ -56,8 +65,7 @@ inline double parse_real(std::string_view text, std::string_view flag, double lo
         raise(errc::not_finite, flag, "expected a finite number, got " + shown(text));
     if (!(v >= lo && v <= hi))
         raise(errc::out_of_range, flag,
-                      "must be in [" + number_text(lo) + ", " + number_text(hi) + "], got " +
-                          number_text(v));
+                      "must be in [" + real_text(lo) + ", " + real_text(hi) + "], got " + real_text(v));
     return v;
 }
 

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -98,6 +99,18 @@ target resolve_one(const std::string& gpu, const std::string& profile) {
         raise(errc::inconsistent, "--gpu",
                       "this command takes one GPU, got " + std::to_string(list.size()) + " (use compare to compare GPUs)");
     return resolve_target(list.front(), profile);
+}
+
+/// A flag given an empty value (`--frames ""`) is refused, never read as "not given" (the flags' variables use
+/// the empty string for that).
+void refuse_empty_values(const CLI::App& sc) {
+    for (const CLI::Option* o : sc.get_options()) {
+        if (o->count() == 0 || o->get_expected_max() == 0) continue; // not given, or a flag without a value
+        for (const std::string& v : o->results())
+            if (v.empty())
+                raise(errc::inconsistent, o->get_name(), "empty value ''; give a value or leave the flag out");
+    }
+    for (const CLI::App* sub : sc.get_subcommands()) refuse_empty_values(*sub);
 }
 
 } // namespace
@@ -330,9 +343,20 @@ int main(int argc, char** argv) {
     json_flag(trn);
     csv_flag(trn);
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // CLI11 checks required subcommands and flags before the words it could not place: `vidperf frob` or
+        // `op gemm --mm 1` would say only "A subcommand is required" or "--m is required"; name the words
+        std::vector<std::string> extra = app.remaining(true);
+        std::reverse(extra.begin(), extra.end()); // CLI11 keeps them last word first
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !extra.empty())
+            return app.exit(CLI::ExtrasError(extra));
+        return app.exit(e);
+    }
 
     try {
+        refuse_empty_values(app);
         if (list_g->parsed()) return list_gpus(json);
         if (list_c->parsed()) return list_calibration(resolve_one(gpu_arg, cal_arg), json);
         if (list_m->parsed()) return list_models(json);
@@ -351,6 +375,8 @@ int main(int argc, char** argv) {
             if (eq == std::string::npos || eq == 0)
                 raise(errc::inconsistent, "--setup", "'" + a + "' must be GPU=kernel,dtype (h100-sxm5-80gb=fa3,fp8)");
             const std::string slug(resolve_gpu(a.substr(0, eq)).spec.slug);
+            if (setups.count(slug) > 0)
+                raise(errc::inconsistent, "--setup", "GPU '" + slug + "' has a set-up twice; give one --setup per GPU");
             setups[slug] = parse_setup(a.substr(eq + 1), "--setup " + a.substr(0, eq));
         }
         if (best && !setups.empty())
@@ -381,6 +407,11 @@ int main(int argc, char** argv) {
             for (const auto& [gpu, price] : parse_prices(prices_arg, "--prices")) {
                 out.first.push_back(resolve_target(gpu, cal_arg));
                 out.second.push_back(price);
+                const std::string_view slug = out.first.back().spec().slug;
+                for (std::size_t i = 0; i + 1 < out.first.size(); ++i)
+                    if (out.first[i].spec().slug == slug)
+                        raise(errc::inconsistent, "--prices",
+                              "GPU '" + std::string(slug) + "' is priced twice; give one price per GPU");
             }
             check_setups(out.first);
             return out;
@@ -472,6 +503,12 @@ int main(int argc, char** argv) {
                            "--offload model\n",
                            j.model->name, j.work.width, j.work.height, t.spec().name, r.next_frames,
                            r.device_at_next.value() / 1e9, t.spec().hbm_capacity.value() / 1e9);
+            else if (r.search_limit_reached)
+                fmt::print("{} at {}x{} on {} (offload {}): at least {} frames ({:.1f} GB of {:.0f} GB); the search "
+                           "stops there, and {} frames still fit ({:.1f} GB)\n",
+                           j.model->name, j.work.width, j.work.height, t.spec().name, name(j.pipeline.offload),
+                           r.frames, r.device_at_frames.value() / 1e9, t.spec().hbm_capacity.value() / 1e9,
+                           r.next_frames, r.device_at_next.value() / 1e9);
             else
                 fmt::print("{} at {}x{} on {} (offload {}): at most {} frames ({:.1f} GB of {:.0f} GB); {} frames "
                            "need {:.1f} GB\n",
@@ -491,6 +528,12 @@ int main(int argc, char** argv) {
             if (r.width == 0)
                 fmt::print("{} x {} frames does not fit on {} even at {}x{} ({:.1f} GB)\n", j.model->name,
                            j.work.frames, t.spec().name, r.next_width, r.next_height, r.device_at_next.value() / 1e9);
+            else if (r.search_limit_reached)
+                fmt::print("{} x {} frames on {} (offload {}): at least {}x{} ({:.1f} GB of {:.0f} GB); the search "
+                           "stops there, and {}x{} still fits ({:.1f} GB)\n",
+                           j.model->name, j.work.frames, t.spec().name, name(j.pipeline.offload), r.width, r.height,
+                           r.device_at_size.value() / 1e9, t.spec().hbm_capacity.value() / 1e9, r.next_width,
+                           r.next_height, r.device_at_next.value() / 1e9);
             else
                 fmt::print("{} x {} frames on {} (offload {}): at most {}x{} ({:.1f} GB of {:.0f} GB); {}x{} needs "
                            "{:.1f} GB\n",
@@ -784,9 +827,13 @@ int main(int argc, char** argv) {
             auto opt_real = [](const std::string& v, const char* flag, double lo, double hi) {
                 return v.empty() ? std::optional<double>() : std::optional<double>(parse_real(v, flag, lo, hi));
             };
-            const auto dataset = opt_real(dataset_s, "--dataset-videos", 1, 1e12);
+            auto opt_count = [](const std::string& v, const char* flag) { // videos and steps are counted
+                return v.empty() ? std::optional<double>()
+                                 : std::optional<double>(static_cast<double>(parse_int(v, flag, 1, 1'000'000'000'000)));
+            };
+            const auto dataset = opt_count(dataset_s, "--dataset-videos");
             const auto epochs = opt_real(epochs_s, "--epochs", 1e-6, 1e6);
-            const auto steps = opt_real(run_steps_s, "--steps", 1, 1e12);
+            const auto steps = opt_count(run_steps_s, "--steps");
             const auto price = opt_real(train_price_s, "--price-per-hour", 0, 1e6);
             if (steps && (dataset || epochs))
                 raise(errc::inconsistent, "--steps", "give --steps or --dataset-videos with --epochs, not both");

@@ -193,6 +193,7 @@ inline void add_target(nlohmann::json& j, const target& t) {
                 {"device_bytes_at_max", r.device_at_frames.value()},
                 {"next_frames", r.next_frames},
                 {"device_bytes_at_next", r.device_at_next.value()},
+                {"search_limit_reached", r.search_limit_reached},
                 {"capacity_bytes", t.spec().hbm_capacity.value()}});
     return out;
 }
@@ -211,6 +212,7 @@ inline void add_target(nlohmann::json& j, const target& t) {
                 {"next_width", r.next_width},
                 {"next_height", r.next_height},
                 {"device_bytes_at_next", r.device_at_next.value()},
+                {"search_limit_reached", r.search_limit_reached},
                 {"capacity_bytes", t.spec().hbm_capacity.value()}});
     return out;
 }

@@ -31,6 +31,8 @@ struct max_frames_result {
     bytes device_at_frames{};
     bytes device_at_next{};
     int iterations = 0;      ///< root-finder iterations
+    /// the search stopped at its limit with `next_frames` still fitting: `frames` is a lower bound
+    bool search_limit_reached = false;
 };
 
 /// Largest valid frame count of the job's model at the job's width and height that fits in `gpu`'s memory.
@@ -59,6 +61,7 @@ struct max_frames_result {
     }
     r.next_frames = frames_of(root.k + 1);
     r.device_at_next = device(root.k + 1);
+    r.search_limit_reached = r.device_at_next.value() <= cap;
     return r;
 }
 
@@ -73,6 +76,8 @@ struct max_resolution_result {
     extent next_height = 0;
     bytes device_at_size{};
     bytes device_at_next{};
+    /// the search stopped at its limit with the next size still fitting: `width` is a lower bound
+    bool search_limit_reached = false;
 };
 
 /// Largest width x height at the aspect ratio of the job (both multiples of the
@@ -107,6 +112,7 @@ struct max_resolution_result {
     }
     std::tie(r.next_width, r.next_height) = size_of(root.k + 1);
     r.device_at_next = device(root.k + 1);
+    r.search_limit_reached = r.device_at_next.value() <= cap;
     return r;
 }
 
