@@ -403,3 +403,13 @@ TEST_CASE("validation readers show the bad value: measured records and public co
                          schema_error);
     CHECK(validation::corpus_seconds("2.5e-4", "time_s", "r") == 2.5e-4);
 }
+
+TEST_CASE("a zero HBM efficiency is refused in files and by the engine, never priced as infinite time") {
+    CHECK_THROWS_WITH_AS((void)calibration_from_json(calibration_with("hbm_efficiency", "0")),
+                         doctest::Contains("'hbm_efficiency' must be in [0.001, 1], got 0"), invalid_argument);
+    calibration c = find_literature("h100-sxm5-80gb");
+    c.hbm_efficiency.value = 0; // built in code, bypassing validate()
+    const gemm_op g{.m = 1, .n = 4096, .k = 4096}; // a GEMV: its time is its bytes
+    CHECK_THROWS_WITH((void)predict(g, find_gpu("h100-sxm5-80gb"), c),
+                      doctest::Contains("no positive HBM bandwidth"));
+}

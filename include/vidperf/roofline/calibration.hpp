@@ -336,6 +336,8 @@ constexpr void validate(const basic_calibration<Real>& c, std::string_view where
         tile(tm, "gemm_tile_m", "gemm_tile_n", tn);
         tile(tn, "gemm_tile_n", "gemm_tile_m", tm);
     }
+    // every byte a kernel moves is priced at hbm_efficiency x the datasheet bandwidth: zero is no GPU
+    detail::require_in_range(constant_value(c.hbm_efficiency), 1e-3, 1.0, where, "hbm_efficiency");
     detail::require_in_range(constant_value(c.sustained_clock_ratio), 1e-3, 1.0, where, "sustained_clock_ratio");
     detail::require_in_range(constant_value(c.allocator_overhead), 1.0, 4.0, where, "allocator_overhead");
     const double p = constant_value(c.combine_exponent);

@@ -108,6 +108,10 @@ template <class Real>
                                                                   provenance_kind& basis) {
     weaken(basis, hbm_eff.from);
     const bytes_per_second_t<Real> hbm = gpu.hbm_bandwidth * hbm_eff.value;
+    if (!(to_double(hbm.value()) > 0)) // a zero efficiency would price every byte at infinite time
+        raise(errc::no_calibration, "memory_bandwidth",
+              std::string("calibration '") + std::string(cal.profile) + "' gives GPU '" + std::string(gpu.slug) +
+                  "' no positive HBM bandwidth (hbm_efficiency or the kernel class's efficiency is 0)");
     const Real l2 = cal.l2_bandwidth.value.value();
     if (!(to_double(l2) > 0)) return hbm;
     const Real lo = cal.l2_resident_lo.value.value();
