@@ -413,3 +413,27 @@ TEST_CASE("a zero HBM efficiency is refused in files and by the engine, never pr
     CHECK_THROWS_WITH((void)predict(g, find_gpu("h100-sxm5-80gb"), c),
                       doctest::Contains("no positive HBM bandwidth"));
 }
+
+TEST_CASE("nonzero constants far below any real one are refused: they priced jobs at 1e300 s and sensitivities at inf") {
+    CHECK_THROWS_WITH_AS((void)calibration_from_json(calibration_with("gemm_efficiency_bf16", "1e-300")),
+                         doctest::Contains("'gemm_efficiency_bf16' must be 0 (none) or at least 0.001"), invalid_argument);
+    CHECK_THROWS_WITH_AS((void)calibration_from_json(calibration_with("l2_bandwidth_Bps", "1e-300")),
+                         doctest::Contains("'l2_bandwidth_Bps' must be 0 (none) or at least 1000"), invalid_argument);
+    CHECK(calibration_from_json(calibration_with("gemm_efficiency_bf16", "0.001")).cal.gemm(compute_class::bf16).value ==
+          0.001);
+    CHECK_THROWS_WITH_AS((void)gpu_from_json(gpu_with(R"("hbm_bandwidth_GBps": 1e-300)")),
+                         doctest::Contains("'hbm_bandwidth_GBps' must be at least 0.001, got 1e-300"), invalid_argument);
+    CHECK_THROWS_WITH_AS((void)gpu_from_json(gpu_with(R"("nvlink_bandwidth_GBps": 1e-9)")),
+                         doctest::Contains("'nvlink_bandwidth_GBps' must be 0 or at least 0.001"), invalid_argument);
+    CHECK(gpu_from_json(gpu_with(R"("nvlink_bandwidth_GBps": 0)")).spec.nvlink_bandwidth.value() == 0);
+}
+
+TEST_CASE("the fitter refuses points that do not determine a fit instead of solving a singular system") {
+    Eigen::MatrixXd X(3, 2);
+    X << 1, 2, 1, 2, 1, 2; // one shape measured three times: the two columns are not separable
+    Eigen::VectorXd y(3);
+    y << 1, 1, 1;
+    CHECK_THROWS_WITH((void)detail::least_squares(X, y), doctest::Contains("do not determine the fit"));
+    X << 1, 2, 2, 3, 3, 5;
+    CHECK(detail::least_squares(X, y).beta.allFinite());
+}

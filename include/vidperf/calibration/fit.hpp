@@ -74,6 +74,8 @@
 namespace vidperf {
 
 inline constexpr std::string_view raw_schema = "vidperf.calibration-raw/1";
+inline constexpr double raw_time_min_s = 1e-9;  ///< the least time a raw record may hold
+inline constexpr double raw_time_max_s = 86400; ///< the most
 
 /// The most bytes one memory or copy record may move: a petabyte, far past any GPU's memory.
 inline constexpr double max_raw_bytes = 1e15;
@@ -116,6 +118,11 @@ struct raw_measurements {
             if (!(t > 0) || detail::is_inf(t))
                 detail::raise(errc::json_bad_value, where,
                               "field 'time_s' must be a finite time > 0, got " + j.at("time_s").dump());
+            // no GPU timer resolves less than a nanosecond, and no record of the suite runs for a day
+            if (t < raw_time_min_s || t > raw_time_max_s)
+                detail::raise(errc::out_of_range, where,
+                              "field 'time_s' must be in [1e-09, 86400] s (a timed kernel or loop), got " +
+                                  j.at("time_s").dump());
         }
         for (const char* flag : {"throttled", "pinned", "causal"})
             if (j.contains(flag) && !j.at(flag).is_boolean())
@@ -177,12 +184,23 @@ struct linear_fit {
 /// Ordinary least squares y = X beta with standard errors.
 [[nodiscard]] inline linear_fit least_squares(const Eigen::MatrixXd& X, const Eigen::VectorXd& y) {
     linear_fit f;
-    f.beta = X.colPivHouseholderQr().solve(y);
+    const auto qr = X.colPivHouseholderQr();
+    // points that do not determine every coefficient (one shape measured twice, a column of zeros) are refused
+    // before a singular system is solved or inverted
+    if (qr.rank() < X.cols())
+        raise(errc::inconsistent, "fit",
+              "the measured points do not determine the fit: " + std::to_string(X.rows()) + " points give rank " +
+                  std::to_string(qr.rank()) + " of " + std::to_string(X.cols()) +
+                  " (measure more distinct shapes)");
+    f.beta = qr.solve(y);
     const Eigen::VectorXd res = y - X * f.beta;
     const double dof = static_cast<double>(X.rows() - X.cols());
     const double s2 = dof > 0 ? res.squaredNorm() / dof : 0.0;
     const Eigen::MatrixXd cov = s2 * (X.transpose() * X).inverse();
     f.std_error = cov.diagonal().cwiseMax(0.0).cwiseSqrt();
+    if (!f.beta.allFinite() || !f.std_error.allFinite())
+        raise(errc::not_finite, "fit", "the least-squares fit of " + std::to_string(X.rows()) +
+                                           " points is not finite (times spanning too many orders of magnitude)");
     return f;
 }
 

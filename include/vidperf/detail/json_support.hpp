@@ -298,7 +298,7 @@ using string_store = std::deque<std::string>;
 /// `hi`, in the file's own unit; otherwise raises naming the field and the value as written (e.g.
 /// `hbm_bandwidth_GBps` -3350, not the bytes per second it becomes).
 [[nodiscard]] inline double bounded_number(const nlohmann::json& v, std::string_view field, std::string_view where,
-                                           double hi, bool positive) {
+                                           double hi, bool positive, double least_nonzero = 0.0) {
     if (!v.is_number())
         raise(errc::json_wrong_type, where,
               "field '" + std::string(field) + "' must be a number, got " + std::string(v.type_name()));
@@ -308,13 +308,17 @@ using string_store = std::deque<std::string>;
     if (!positive && !(x >= 0.0))
         raise(errc::negative, where, named + " must be a finite number >= 0, got " + json_text(v));
     if (!(x <= hi)) raise(errc::out_of_range, where, named + " must be at most " + number_text(hi) + ", got " + json_text(v));
+    if (x != 0.0 && x < least_nonzero)
+        raise(errc::out_of_range, where,
+              named + " must be " + (positive ? "" : "0 or ") + "at least " + number_text(least_nonzero) + ", got " +
+                  json_text(v));
     return x;
 }
 
 /// bounded_number of the field `key` of `j`.
 [[nodiscard]] inline double bounded_field(const nlohmann::json& j, std::string_view key, std::string_view where,
-                                          double hi, bool positive) {
-    return bounded_number(require_field(j, key, where), key, where, hi, positive);
+                                          double hi, bool positive, double least_nonzero = 0.0) {
+    return bounded_number(require_field(j, key, where), key, where, hi, positive, least_nonzero);
 }
 
 [[nodiscard]] inline bool has(const nlohmann::json& j, std::string_view key) {

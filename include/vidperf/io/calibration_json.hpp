@@ -52,6 +52,7 @@ struct loaded_calibration {
     if (base != "datasheet" && try_find_gpu(gpu) == nullptr) {
         // a built-in base other than the datasheet ideal is per GPU of the catalog
         std::vector<std::string_view> slugs;
+        slugs.reserve(gpu_catalog.size());
         for (const auto& g : gpu_catalog) slugs.push_back(g.slug);
         detail::raise(errc::unknown_gpu, where,
                       "field 'gpu': unknown GPU slug '" + gpu + "'; closest: " + detail::closest_names(gpu, slugs) +

@@ -18,7 +18,9 @@
 /// units, and refused naming the field and the value as written: a clock,
 /// TDP, HBM capacity or HBM bandwidth must be > 0, a peak, L2 size or link
 /// bandwidth >= 0; none may exceed gpu_json_max (1e6 of its unit: far past any
-/// GPU, and a bound on what the arithmetic downstream must carry).
+/// GPU, and a bound on what the arithmetic downstream must carry), and none but 0
+/// may fall below gpu_json_min (1e-3 of its unit: 1 GFLOP/s, 1 MB/s, 1 MB, 1 MHz,
+/// 1 mW; a 1e-300 GB/s bandwidth priced jobs at 1e300 s and their sensitivities at -inf).
 
 #include <filesystem>
 #include <fstream>
@@ -47,6 +49,7 @@ inline constexpr std::string_view gpu_schema = "vidperf.gpu/1";
 
 /// The largest number a GPU JSON field may hold, in its own unit (MHz, W, TFLOP/s, GB, GB/s, MiB).
 inline constexpr double gpu_json_max = 1e6;
+inline constexpr double gpu_json_min = 1e-3;
 
 namespace detail {
 inline constexpr std::array<std::string_view, 19> gpu_json_keys{
@@ -83,7 +86,7 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
     // positive: 0 is refused (a clock, a TDP, an HBM size or rate); else 0 means "none" (no NVLink, no L2)
     auto num = [&](std::string_view key, bool required, bool positive, auto&& assign) {
         if (detail::has(j, key))
-            assign(detail::bounded_field(j, key, where, gpu_json_max, positive));
+            assign(detail::bounded_field(j, key, where, gpu_json_max, positive, gpu_json_min));
         else if (required && !based)
             detail::raise(errc::json_missing_field, where, "missing field '" + std::string(key) + "'");
     };
@@ -113,7 +116,7 @@ inline constexpr std::array<std::string_view, 19> gpu_json_keys{
                 if (!value.is_number())
                     detail::raise(errc::json_wrong_type, where, "field 'dense_peak_TFLOPps." + key + "' must be a number");
                 const double tflops =
-                    detail::bounded_number(value, "dense_peak_TFLOPps." + key, where, gpu_json_max, false);
+                    detail::bounded_number(value, "dense_peak_TFLOPps." + key, where, gpu_json_max, false, gpu_json_min);
                 out.spec.dense_peak[i] = flops_per_second(tflops * units::tera);
             }
             if (!found)

@@ -285,10 +285,13 @@ inline constexpr double max_time_s = 1;        ///< a per-call overhead or laten
 inline constexpr double max_ratio = 100;       ///< backward_ratio, causal_ratio, pageable_factor
 inline constexpr double max_bytes = 1e15;      ///< *_bytes: a petabyte
 inline constexpr double max_rate = 1e18;       ///< *_Bps, host_flops_per_s: an exa-unit per second
+inline constexpr double min_rate = 1e3;        ///< the least nonzero *_Bps, *_per_s: a kilo-unit per second
+inline constexpr double min_efficiency = 1e-3; ///< the least nonzero efficiency: 0.1 % of the datasheet rate
 } // namespace calibration_limits
 
 /// Checks every constant is physically possible: finite and >= 0, with a finite standard error >= 0;
-/// efficiencies (a fraction of a datasheet rate) in [0, 1] (0: the path does not exist); the sustained clock
+/// efficiencies (a fraction of a datasheet rate) 0 (the path does not exist) or in [0.001, 1], rates 0 or at
+/// least 1e3 per second (a 1e-300 efficiency priced jobs at 1e300 s and their sensitivities at inf); the sustained clock
 /// ratio in (0, 1]; the allocator's overhead in [1, 4]; the combine exponent 0 (plain max) or in [1, 64]; the
 /// GEMM tile edges both 0 (no wave quantisation) or each in [1, 65536]; and no constant beyond the bound of its
 /// kind (calibration_limits: sizes 1e9, per-call times 1 s, ratios 100, bytes 1e15, rates 1e18 per second).
@@ -309,12 +312,22 @@ constexpr void validate(const basic_calibration<Real>& c, std::string_view where
         const std::string field(key);
         detail::require_non_negative(v, where, field);
         detail::require_non_negative(k.std_error, where, field + ".std_error");
-        if (key.find("efficiency") != std::string_view::npos) detail::require_in_range(v, 0.0, 1.0, where, field);
-        else if (key == "gemm_split_k_min_k" || key == "gemm_ramp_dim" || ends_with(key, "_seq_half") ||
+        // a nonzero constant far below any real one prices jobs at ~1e300 s and their sensitivities at inf
+        auto zero_or_at_least = [&](double lo, std::string_view what) {
+            if (v != 0.0 && v < lo)
+                detail::raise(errc::out_of_range, where,
+                              "field '" + field + "' must be 0 (none) or at least " + detail::number_text(lo) + " (" +
+                                  std::string(what) + "), got " + detail::number_text(v));
+        };
+        if (key.find("efficiency") != std::string_view::npos) {
+            detail::require_in_range(v, 0.0, 1.0, where, field);
+            zero_or_at_least(calibration_limits::min_efficiency, "a tenth of a percent of the datasheet rate");
+        } else if (ends_with(key, "_Bps") || ends_with(key, "_per_s")) {
+            at_most(v, calibration_limits::max_rate, key, "per second");
+            zero_or_at_least(calibration_limits::min_rate, "per second");
+        } else if (key == "gemm_split_k_min_k" || key == "gemm_ramp_dim" || ends_with(key, "_seq_half") ||
                  ends_with(key, "_head_dim_half"))
             at_most(v, calibration_limits::max_size, key, "a size in elements");
-        else if (ends_with(key, "_Bps") || ends_with(key, "_per_s"))
-            at_most(v, calibration_limits::max_rate, key, "per second");
         else if (ends_with(key, "_s"))
             at_most(v, calibration_limits::max_time_s, key, "seconds per call: no kernel launch or library call takes longer");
         else if ((ends_with(key, "_ratio") && key != "sustained_clock_ratio") || key == "pageable_factor")
