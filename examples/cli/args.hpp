@@ -135,6 +135,7 @@ struct video_flags {
     std::string link;
     std::string network_GBps;
     std::string ring_overlap = "0";
+    std::string cache, cache_skip, attention_keep;
 };
 
 inline void add_implementation_flag(CLI::App* sc, std::string& value) {
@@ -186,6 +187,13 @@ inline void add_video_flags(CLI::App* sc, video_flags& f) {
                    "fa2 | fa3 | cudnn | sdpa-math | sdpa-efficient | sage (default: what --implementation runs "
                    "for the model; fa2 except HunyuanVideo in diffusers, sdpa-efficient)");
     add_implementation_flag(sc, f.implementation);
+    sc->add_option("--cache", f.cache,
+                   "step cache: teacache | first-block | magcache (with --cache-skip; docs/accelerators.md)");
+    sc->add_option("--cache-skip", f.cache_skip,
+                   "share of the sampling steps the --cache serves instead of the denoiser, [0, 0.95]");
+    sc->add_option("--attention-keep", f.attention_keep,
+                   "share of the video self-attention a sparse kernel keeps (sliding-tile, Sparse VideoGen, "
+                   "radial), [0.01, 1]");
 }
 
 /// The request the flags describe.
@@ -231,6 +239,20 @@ inline inference_request to_request(const video_flags& f) {
     if (!f.link.empty()) r.link = parse<link_kind>(f.link, "--link");
     if (!f.network_GBps.empty()) r.network_bytes_per_s = parse_real(f.network_GBps, "--network-GBps", 1e-3, 1e5) * 1e9;
     r.ring_overlap = parse_real(f.ring_overlap, "--ring-overlap", 0, 1);
+    if (!f.cache.empty()) {
+        r.accel.cache = parse<step_cache>(f.cache, "--cache");
+        if (r.accel.cache != step_cache::none && f.cache_skip.empty())
+            raise(errc::inconsistent, "--cache",
+                  "--cache " + f.cache + " needs --cache-skip SHARE, the share of steps it serves (which steps a "
+                  "threshold serves depends on the content; docs/accelerators.md lists published shares)");
+    }
+    if (!f.cache_skip.empty()) {
+        if (r.accel.cache == step_cache::none)
+            raise(errc::inconsistent, "--cache-skip", "--cache-skip needs --cache teacache | first-block | magcache");
+        r.accel.cache_skip = parse_real(f.cache_skip, "--cache-skip", 0, max_cache_skip);
+    }
+    if (!f.attention_keep.empty())
+        r.accel.attention_keep = parse_real(f.attention_keep, "--attention-keep", min_attention_keep, 1);
     return r;
 }
 

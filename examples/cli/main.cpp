@@ -62,8 +62,9 @@ int list_models(bool json) {
     fmt::print("{:<17} {:<22} {:<5} {:<18} {:>9} {:>22}\n", "slug", "name", "task", "denoiser", "params",
                "standard workload");
     for (const auto& m : model_presets())
-        fmt::print("{:<17} {:<22} {:<5} {:<18} {:>8.2f}B {:>22}\n", m.slug, m.name.substr(0, 22), name(m.task),
-                   name(m.denoiser.family), denoiser_parameters(m) / 1e9,
+        fmt::print("{:<17} {:<22} {:<5} {:<18} {:>9} {:>22}\n", m.slug, m.name.substr(0, 22), name(m.task),
+                   name(m.denoiser.family),
+                   fmt::format("{}{:.2f}B", m.experts.two_experts ? "2x" : "", denoiser_parameters(m) / 1e9),
                    fmt::format("{}x{}x{}, {} steps", m.standard.width, m.standard.height, m.standard.frames,
                                m.standard.steps));
     return 0;

@@ -2,8 +2,10 @@
 /// \file
 /// vidperf umbrella: Stage lowering: model descriptions, presets, workloads, implementations. Standard library only.
 
+#include <vidperf/models/accelerators.hpp>
 #include <vidperf/models/denoiser.hpp>
 #include <vidperf/models/encoders.hpp>
+#include <vidperf/models/experts.hpp>
 #include <vidperf/models/implementation.hpp>
 #include <vidperf/models/model.hpp>
 #include <vidperf/models/parallel.hpp>

@@ -91,6 +91,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.fsdp = in.flag();
     r.link = in.maybe_pick<vidperf::link_kind>();
     if (r.link == vidperf::link_kind::network) r.network_bytes_per_s = static_cast<double>(in.count()) * 1e6;
+    if (in.byte() % 4 == 1) { // accelerators, shares from -0.1 to 1.1 (past the input's end: off)
+        r.accel.cache = in.pick<vidperf::step_cache>();
+        r.accel.cache_skip = static_cast<double>(in.byte()) / 255.0 * 1.2 - 0.1;
+        r.accel.attention_keep = static_cast<double>(in.byte()) / 255.0 * 1.2 - 0.1;
+    }
     return vidperf_fuzz::run([&] {
         const vidperf::inference_job job = vidperf::make_job(model, r);
         const vidperf::calibration& cal = *vidperf::builtin_calibration("best", gpu.slug).cal;

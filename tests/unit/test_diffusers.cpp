@@ -78,6 +78,7 @@ constexpr reference_count reference_counts[] = {
     {"cogvideox-2b", 1'693'783'872, 215'583'907},    {"cogvideox-5b", 5'570'283'072, 215'583'907},
     {"cogvideox1.5-5b", 5'570'676'352, 215'583'907}, {"hunyuanvideo", 12'821'012'544, 246'478'803},
     {"mochi-1", 10'027'677'744, 459'748'611},        {"ltx-video", 1'923'385'472, 419'193'649},
+    {"wan2.2-t2v-a14b", 14'288'491'584, 126'892'531}, {"wan2.2-i2v-a14b", 14'288'901'184, 126'892'531},
 };
 } // namespace
 
@@ -91,6 +92,35 @@ TEST_CASE("folders written by diffusers' own save_config import with the referen
         // and the presets themselves
         CHECK(parameters(find_model(r.slug), "denoiser") == r.denoiser);
     }
+}
+
+TEST_CASE("a two-transformer pipeline folder written by diffusers imports as two experts with its switch") {
+    for (const char* slug : {"wan2.2-t2v-a14b", "wan2.2-i2v-a14b"}) {
+        CAPTURE(slug);
+        const auto loaded =
+            load_diffusers_folder(std::string(VIDPERF_SOURCE_DIR) + "/tests/data/diffusers/save_config/" + slug, slug);
+        const auto& e = loaded.spec.experts;
+        CHECK(e.two_experts);
+        CHECK(e.boundary == find_model(slug).experts.boundary); // model_index.json boundary_ratio
+        CHECK(e.diffusers_shift == 3.0);                         // scheduler_config.json flow_shift
+        // the folder's own scheduler places the switch: 13 (T2V) and 11 (I2V) of 40 steps, as diffusers runs them
+        CHECK(high_noise_steps(e, 40, implementation::diffusers) == (std::string(slug) == "wan2.2-t2v-a14b" ? 13 : 11));
+        video_workload w = find_model(slug).standard;
+        w.impl = implementation::diffusers;
+        int experts = 0;
+        for (const auto& s : lower_inference(loaded.spec, w)) experts += s.kind == stage_kind::denoiser;
+        CHECK(experts == 2);
+        CHECK(loaded.spec.task == find_model(slug).task); // I2V: 36 input channels, the clip VAE-encoded
+    }
+    // a second transformer without a switch, or a switch without one, is refused naming both
+    diffusers_configs c = to_diffusers(find_model("wan2.2-t2v-a14b"));
+    auto index = nlohmann::json::parse(c.model_index);
+    index.erase("boundary_ratio");
+    c.model_index = index.dump();
+    CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("'boundary_ratio'"), invalid_argument);
+    c = to_diffusers(find_model("wan2.2-t2v-a14b"));
+    c.scheduler.clear();
+    CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("scheduler_config.json"), schema_error);
 }
 
 TEST_CASE("exported configs carry what diffusers needs to build the same model") {

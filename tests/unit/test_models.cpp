@@ -102,6 +102,16 @@ constexpr published_count published_counts[] = {
     {"wan2.2-ti2v-5b", "denoiser", 5.0e9, "Wan2.2 README: TI2V-5B"},
     {"wan2.2-ti2v-5b", "umt5-xxl-encoder", umt5, "checkpoint count"},
     {"wan2.2-ti2v-5b", "vae", 704688668.0, "Wan2.2_VAE.pth element count"},
+    // Wan2.2 README "Introduction of Wan2.2": "Each expert model has about 14B parameters, resulting in a total of
+    // 27B parameters but only 14B active parameters per step"
+    {"wan2.2-t2v-a14b", "denoiser", 14e9, "Wan2.2 README: each expert about 14B"},
+    {"wan2.2-t2v-a14b", "denoiser_2", 14e9, "Wan2.2 README: each expert about 14B"},
+    {"wan2.2-t2v-a14b", "umt5-xxl-encoder", umt5, "checkpoint count"},
+    {"wan2.2-t2v-a14b", "vae", 126892531.0, "Wan2.1_VAE.pth (the A14B configs' vae_checkpoint): checkpoint count"},
+    {"wan2.2-i2v-a14b", "denoiser", 14e9, "Wan2.2 README: each expert about 14B"},
+    {"wan2.2-i2v-a14b", "denoiser_2", 14e9, "Wan2.2 README: each expert about 14B"},
+    {"wan2.2-i2v-a14b", "umt5-xxl-encoder", umt5, "checkpoint count"},
+    {"wan2.2-i2v-a14b", "vae", 126892531.0, "Wan2.1_VAE.pth (the A14B configs' vae_checkpoint): checkpoint count"},
     {"cogvideox-2b", "denoiser", 1693783872.0, "zai-org/CogVideoX-2b transformer checkpoint count"},
     {"cogvideox-2b", "t5-v1.1-xxl-encoder", t5, "checkpoint count"},
     {"cogvideox-2b", "vae", 215583907.0, "CogVideoX-2b vae checkpoint count"},

@@ -46,7 +46,7 @@ NEGLIGIBLE = 1e-3  # a family below this share of the stage's FLOPs on both side
 # --------------------------------------------------------------------------------------------------
 # Published configs. Sources (paths in huggingface/diffusers unless named otherwise):
 #   Wan:        scripts/convert_wan_to_diffusers.py get_transformer_config() ("Wan-T2V-1.3B", "Wan-T2V-14B",
-#               "Wan-I2V-14B-720p", "Wan2.2-TI2V-5B"); VAE: AutoencoderKLWan() for Wan2.1 (convert_vae()) and
+#               "Wan-I2V-14B-720p", "Wan2.2-TI2V-5B", "Wan2.2-T2V-A14B", "Wan2.2-I2V-14B-720p"); VAE: AutoencoderKLWan() for Wan2.1 (convert_vae()) and
 #               vae22_diffusers_config for Wan2.2; Wan2.2's pipeline is written with expand_timesteps=True.
 #   CogVideoX:  scripts/convert_cogvideox_to_diffusers.py get_transformer_init_kwargs("1.0" / "1.5") and its
 #               comments: 2b = 30 layers, 30 heads, no RoPE; 5b = 42 layers, 48 heads, RoPE; the VAE is
@@ -71,6 +71,10 @@ WAN_T2V_1_3B = dict(WAN_COMMON, ffn_dim=8960, in_channels=16, num_attention_head
 WAN_T2V_14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=16, num_attention_heads=40, num_layers=40, out_channels=16)
 WAN_I2V_14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=36, num_attention_heads=40, num_layers=40, out_channels=16,
                    image_dim=1280, added_kv_proj_dim=5120)
+# Wan2.2 A14B: two experts (high_noise_model, low_noise_model) of one config each: get_transformer_config
+# ("Wan2.2-T2V-A14B", "Wan2.2-I2V-14B-720p"); the I2V experts take 36 channels and have no image branch
+WAN22_T2V_A14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=16, num_attention_heads=40, num_layers=40, out_channels=16)
+WAN22_I2V_A14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=36, num_attention_heads=40, num_layers=40, out_channels=16)
 WAN22_TI2V_5B = dict(WAN_COMMON, ffn_dim=14336, in_channels=48, num_attention_heads=24, num_layers=30, out_channels=48)
 WAN21_VAE: dict = {}
 WAN22_VAE = dict(base_dim=160, z_dim=48, is_residual=True, in_channels=12, out_channels=12, decoder_base_dim=256,
@@ -181,14 +185,15 @@ class Case:
 
     `as_run`: the denoiser's inputs as the pipeline really passes them where vidperf's lowering deliberately
     differs (reported beside the judged rows); `tiling`: the pipeline's documented set-up calls
-    vae.enable_tiling().
+    vae.enable_tiling(); `experts`: 2 when the pipeline holds two denoisers of this config (transformer and
+    transformer_2), each compared with its own vidperf stage (denoiser, denoiser_2).
     """
 
     def __init__(self, slug, denoiser, denoiser_cfg, inputs, vae, vae_cfg, decode=decode_plain, tiling=False,
-                 note="", as_run=None):
+                 note="", as_run=None, experts=1):
         self.slug, self.denoiser, self.denoiser_cfg, self.inputs = slug, denoiser, denoiser_cfg, inputs
         self.vae, self.vae_cfg, self.decode, self.tiling, self.note = vae, vae_cfg, decode, tiling, note
-        self.as_run = as_run
+        self.as_run, self.experts = as_run, experts
 
 
 def cases():
@@ -206,6 +211,10 @@ def cases():
                   "GEMMs run on every token. The judged rows count one timestep per video on both sides (vidperf "
                   "--implementation ideal); the 'per-token t' rows (reported, not judged) compare the reference as "
                   "the pipeline runs it with vidperf --implementation diffusers"),
+        Case("wan2.2-t2v-a14b", d.WanTransformer3DModel, WAN22_T2V_A14B, wan_inputs(WAN22_T2V_A14B),
+             d.AutoencoderKLWan, WAN21_VAE, experts=2),
+        Case("wan2.2-i2v-a14b", d.WanTransformer3DModel, WAN22_I2V_A14B, wan_inputs(WAN22_I2V_A14B),
+             d.AutoencoderKLWan, WAN21_VAE, experts=2),
         Case("cogvideox-2b", d.CogVideoXTransformer3DModel, COG_2B, cogvideox_inputs(COG_2B),
              d.AutoencoderKLCogVideoX, {}),
         Case("cogvideox-5b", d.CogVideoXTransformer3DModel, COG_5B, cogvideox_inputs(COG_5B),
@@ -402,6 +411,8 @@ def main():
             doc = vidperf_shapes(args.vidperf, case.slug, *ideal)
             p, f = denoiser_count(case, doc)
             ok = compare(rows, case.slug, "denoiser", p, f, stage(doc, "denoiser"))
+            if case.experts == 2:  # the low-noise expert: the same reference class and config
+                ok = compare(rows, case.slug, "denoiser_2", p, f, stage(doc, "denoiser_2")) and ok
             if case.as_run:
                 run_doc = vidperf_shapes(args.vidperf, case.slug, *as_run)
                 p, f = denoiser_count(case, doc, case.as_run)

@@ -4,6 +4,11 @@ files diffusers' own `save_config` writes for each preset's reference classes, b
 the published configs that count_reference.py holds. The unit tests import these folders and expect the
 reference parameter counts, so vidperf reads what diffusers writes, not only what vidperf exports.
 
+For a two-expert pipeline (Wan2.2 A14B) it also writes transformer_2/config.json, the pipeline's
+model_index.json (WanPipeline / WanImageToVideoPipeline with transformer_2 and boundary_ratio, as
+scripts/convert_wan_to_diffusers.py builds them) and scheduler/scheduler_config.json (UniPCMultistepScheduler with
+flow_shift 3.0, the same script's choice for the A14B models).
+
     python3 write_save_config_fixtures.py tests/data/diffusers/save_config
 """
 
@@ -14,6 +19,8 @@ import count_reference as ref  # exits 77 when torch or diffusers is missing
 
 # classes vidperf imports (io/diffusers.hpp); SVD's UNet is not one of them
 SKIP = {"svd-xt"}
+# convert_wan_to_diffusers.py: the pipeline class and boundary_ratio of each two-expert model
+EXPERT_PIPELINES = {"wan2.2-t2v-a14b": ("WanPipeline", 0.875), "wan2.2-i2v-a14b": ("WanImageToVideoPipeline", 0.9)}
 
 
 def main():
@@ -21,8 +28,20 @@ def main():
     for case in ref.cases():
         if case.slug in SKIP:
             continue
-        for sub, cls, cfg in (("transformer", case.denoiser, case.denoiser_cfg), ("vae", case.vae, case.vae_cfg)):
-            ref.build(cls, cfg).save_config(os.path.join(out, case.slug, sub))
+        folder = os.path.join(out, case.slug)
+        transformer = ref.build(case.denoiser, case.denoiser_cfg)
+        transformer.save_config(os.path.join(folder, "transformer"))
+        ref.build(case.vae, case.vae_cfg).save_config(os.path.join(folder, "vae"))
+        if case.experts == 2:
+            transformer.save_config(os.path.join(folder, "transformer_2"))
+            scheduler = ref.diffusers.UniPCMultistepScheduler(
+                prediction_type="flow_prediction", use_flow_sigmas=True, num_train_timesteps=1000, flow_shift=3.0)
+            scheduler.save_config(os.path.join(folder, "scheduler"))
+            name, ratio = EXPERT_PIPELINES[case.slug]
+            pipe = getattr(ref.diffusers, name)(tokenizer=None, text_encoder=None, vae=None, scheduler=scheduler,
+                                                transformer=transformer, transformer_2=transformer,
+                                                boundary_ratio=ratio)
+            pipe.save_config(folder)
         print(f"{case.slug}: written with diffusers {ref.diffusers.__version__}")
 
 

@@ -37,6 +37,7 @@ struct diffusers_configs {
     std::string vae;
     std::string text_encoder;
     std::string text_encoder_2;
+    std::string scheduler; ///< scheduler/scheduler_config.json (read for a two-expert pipeline's switching step)
 };
 
 /// A model_spec that owns the strings its views point to.
@@ -403,6 +404,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
             d.image_dim = 0;
             d.image_tokens = 0;
             m.has_image_encoder = false;
+            // condition channels beside the noise (Wan2.2 I2V-A14B: 16 + 4 mask + 16): the VAE encodes the clip
+            if (d.in_channels > d.out_channels) m.task = task_kind::i2v;
         }
     } else if (cls == "CogVideoXTransformer3DModel") {
         d.hidden = d.heads * d.head_dim;
@@ -455,6 +458,40 @@ inline void read_vae(const std::string& text, vae_spec& v) {
             if (!mi.at("expand_timesteps").is_boolean())
                 detail::raise(errc::json_wrong_type, "model_index.json", "field 'expand_timesteps' must be true or false");
             m.denoiser.expand_timesteps = mi.at("expand_timesteps").get<bool>();
+            m.denoiser.official_expand_timesteps = m.denoiser.expand_timesteps; // every Wan2.2 model in its own code
+        }
+        // Wan2.2 A14B: a second transformer of the same config for the low-noise steps, switched at boundary_ratio
+        const bool second = detail::has(mi, "transformer_2") && mi.at("transformer_2").is_array() &&
+                            !mi.at("transformer_2").empty() && !mi.at("transformer_2").at(0).is_null();
+        const bool ratio = detail::has(mi, "boundary_ratio") && !mi.at("boundary_ratio").is_null();
+        if (second != ratio)
+            detail::raise(errc::inconsistent, "model_index.json",
+                          second ? "a 'transformer_2' needs a 'boundary_ratio' (the switch between the two)"
+                                 : "a 'boundary_ratio' needs a 'transformer_2' (the low-noise expert)");
+        if (second) {
+            if (d.family != denoiser_family::dit_cross || m.latent.patch_h == 1)
+                detail::raise(errc::not_representable, "model_index.json",
+                              "two transformers are modelled for WanTransformer3DModel pipelines (Wan2.2 A14B)");
+            const double b = detail::bounded_field(mi, "boundary_ratio", "model_index.json", 1.0, true, 1e-3);
+            if (c.scheduler.empty())
+                detail::raise(errc::json_missing_field, "model_index.json",
+                              "a two-transformer pipeline needs scheduler/scheduler_config.json: its flow_shift "
+                              "places the switch between the experts");
+            const nlohmann::json sc = detail::parse_json(c.scheduler, "scheduler_config.json");
+            const bool flow = detail::has(sc, "use_flow_sigmas") && sc.at("use_flow_sigmas").is_boolean() &&
+                              sc.at("use_flow_sigmas").get<bool>();
+            if (!flow)
+                detail::raise(errc::not_representable, "scheduler_config.json",
+                              "the expert switch is modelled for flow-sigma schedulers (use_flow_sigmas true)");
+            const double shift = detail::has(sc, "flow_shift")
+                                     ? detail::bounded_field(sc, "flow_shift", "scheduler_config.json", 1000.0, true, 1e-3)
+                                     : 1.0; // diffusers' default
+            m.experts.two_experts = true;
+            m.experts.boundary = b;
+            m.experts.diffusers_shift = shift;
+            m.experts.official_shift = shift; // a diffusers folder says nothing of another code's sampler
+            // the two-expert models are Wan2.2's, whose own code runs the timestep MLP on every token
+            m.denoiser.official_expand_timesteps = true;
         }
     }
     return out;
@@ -478,6 +515,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     c.vae = read("vae/config.json", false);
     c.text_encoder = read("text_encoder/config.json", false);
     c.text_encoder_2 = read("text_encoder_2/config.json", false);
+    c.scheduler = read("scheduler/scheduler_config.json", false);
     try { // errors name the folder: "<dir>: vae/config.json: field ..."
         return model_from_diffusers(c, slug);
     } catch (const error& e) {
@@ -576,6 +614,17 @@ namespace detail {
     diffusers_configs c;
     nlohmann::json index{{"_class_name", pipeline}};
     if (d.expand_timesteps) index["expand_timesteps"] = true;
+    if (m.experts.two_experts) { // as WanPipeline(transformer_2=..., boundary_ratio=...).save_config writes it
+        index["transformer"] = {"diffusers", t.at("_class_name")};
+        index["transformer_2"] = {"diffusers", t.at("_class_name")};
+        index["boundary_ratio"] = m.experts.boundary;
+        c.scheduler = nlohmann::json{{"_class_name", "UniPCMultistepScheduler"},
+                                     {"prediction_type", "flow_prediction"},
+                                     {"use_flow_sigmas", true},
+                                     {"num_train_timesteps", 1000},
+                                     {"flow_shift", m.experts.diffusers_shift}}
+                          .dump(2);
+    }
     c.model_index = index.dump(2);
     c.transformer = t.dump(2);
     c.vae = v.dump(2);

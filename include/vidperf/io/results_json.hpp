@@ -97,6 +97,9 @@ inline void add_target(nlohmann::json& j, const target& t) {
             {"offload", name(j.pipeline.offload)},
             {"attention", name(w.attention)},
             {"implementation", name(w.impl)},
+            {"cache", name(w.accel.cache)},
+            {"cache_skip", w.accel.cache_skip},
+            {"attention_keep", w.accel.attention_keep},
             {"vae_tiling", tiling.enabled},
             {"text_encoder_on_cpu", j.pipeline.text_encoders_on_host},
             {"interpolate", j.inference.interpolation},
@@ -294,8 +297,8 @@ struct scale_row {
         double den = 0;
         bound_kind den_bound = bound_kind::compute;
         for (const auto& st : e.stages)
-            if (st.kind == stage_kind::denoiser) {
-                den = st.latency.value();
+            if (st.kind == stage_kind::denoiser) { // both experts of a two-expert model
+                den += st.latency.value();
                 den_bound = st.bound;
             }
         const double speedup = first / e.latency.value();
@@ -351,7 +354,7 @@ struct scale_row {
     return out;
 }
 
-/// Denoiser parameters of a preset at its standard workload.
+/// Denoiser parameters of a preset at its standard workload (one expert of a two-expert model).
 [[nodiscard]] inline double denoiser_parameters(const model_spec& m) {
     for (const auto& st : lower_inference(m, m.standard))
         if (st.kind == stage_kind::denoiser) return st.parameters;
@@ -366,6 +369,7 @@ struct scale_row {
                        {"task", name(m.task)},
                        {"family", name(m.denoiser.family)},
                        {"denoiser_parameters", denoiser_parameters(m)},
+                       {"denoiser_experts", m.experts.two_experts ? 2 : 1},
                        {"standard",
                         {{"width", m.standard.width},
                          {"height", m.standard.height},

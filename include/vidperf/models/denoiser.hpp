@@ -83,7 +83,8 @@ struct denoiser_spec {
     bool rotary = true;        ///< rotary positions on q and k (mmdit_joint: CogVideoX-2b adds fixed sin-cos positions)
     int cross_norm_affine = 2; ///< parameters per channel of the norm before cross-attention: Wan's LayerNorm 2, LTX's RMSNorm 0
     reference_code code = reference_code::none; ///< whose code its implementations run (models/implementation.hpp)
-    bool expand_timesteps = false; ///< the reference code runs the timestep MLP on every token (Wan2.2 TI2V-5B)
+    bool expand_timesteps = false; ///< diffusers' pipeline runs the timestep MLP on every token (Wan2.2 TI2V-5B)
+    bool official_expand_timesteps = false; ///< the model's own repository does (every Wan2.2 model)
     /// The model's own repository holds the weights in fp32 and runs the GEMMs under bf16 autocast
     /// (Wan2.1: WanModel.from_pretrained without a dtype; see weight_storage in implementation.hpp).
     bool official_fp32_weights = false;
@@ -169,7 +170,7 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
     const attention_kernel k = w.attention;
     // a non-ideal implementation with its own block kernels replaces the block's pointwise kernels below
     const bool ideal_pw = !has_block_ops(w.impl, s.code);
-    const bool per_token = per_token_timesteps(w.impl, s.expand_timesteps);
+    const bool per_token = per_token_timesteps(w.impl, s.expand_timesteps, s.official_expand_timesteps);
     block_shape bs;
     bs.videos = videos;
     bs.video_rows = NV;

@@ -139,9 +139,12 @@ inline void check_attention(implementation impl, reference_code code, attention_
 
 /// True when the implementation runs the timestep MLP and its projection on every token (Wan2.2's
 /// `expand_timesteps`): the official code expands for every Wan2.2 model (model.py:460-469 @ Wan2.2@42bf4cf),
-/// diffusers when the pipeline's `expand_timesteps` is set (pipeline_wan.py:606-610 @ diffusers@58eb52c).
-[[nodiscard]] constexpr bool per_token_timesteps(implementation impl, bool expand_timesteps) noexcept {
-    return impl != implementation::ideal && expand_timesteps;
+/// diffusers when the pipeline's `expand_timesteps` is set (pipeline_wan.py:606-610 @ diffusers@58eb52c; the
+/// A14B pipelines leave it unset).
+[[nodiscard]] constexpr bool per_token_timesteps(implementation impl, bool diffusers_expands,
+                                                 bool official_expands) noexcept {
+    if (impl == implementation::diffusers) return diffusers_expands;
+    return impl == implementation::official && official_expands;
 }
 
 /// Which part of a denoiser block a list replaces.

@@ -10,8 +10,10 @@
 #include <vector>
 
 #include <vidperf/core/error.hpp>
+#include <vidperf/models/accelerators.hpp>
 #include <vidperf/models/denoiser.hpp>
 #include <vidperf/models/encoders.hpp>
+#include <vidperf/models/experts.hpp>
 #include <vidperf/models/parallel.hpp>
 #include <vidperf/models/postprocess.hpp>
 #include <vidperf/models/stage.hpp>
@@ -35,6 +37,8 @@ struct model_spec {
     vae_spec vae;
     video_workload standard; ///< the workload the model's own documentation uses
     vae_tiling standard_tiling{}; ///< VAE tiling the model's reference pipeline turns on by default
+    /// two experts of `denoiser`'s architecture switched by timestep (Wan2.2 A14B; models/experts.hpp)
+    expert_switch experts{};
 };
 
 struct inference_options {
@@ -49,6 +53,10 @@ struct inference_options {
 [[nodiscard]] inline std::vector<stage> lower_inference(const model_spec& m, const video_workload& w,
                                                         const inference_options& opt = {}) {
     validate(w, m.slug);
+    validate(w.accel, m.slug);
+    if (w.accel.cache != step_cache::none && m.denoiser.family == denoiser_family::unet_temporal)
+        detail::raise(errc::not_representable, m.slug,
+                      "step caching (TeaCache, First-Block Cache, MagCache) is modelled for DiT denoisers, not UNets");
     const latent_shape lat = latents(m.latent, w, m.slug);
     const extent passes = cfg_passes(w.cfg);
     const dtype vae = vae_dtype(w.impl, m.denoiser.code, w.compute); // Wan's reference code runs its VAE in fp32
@@ -90,14 +98,55 @@ struct inference_options {
     const extent videos = w.cfg == cfg_mode::batched && !cfg_parallel ? w.batch * 2 : w.batch;
     const double calls =
         static_cast<double>(w.steps) * (w.cfg == cfg_mode::sequential && !cfg_parallel ? 2.0 : 1.0);
-    stage den = parallelize(lower_denoiser(m.denoiser, m.latent, lat, videos, w, calls), par, w.compute);
+    // step caching: the served steps leave the denoiser and run the cache's probe (models/accelerators.hpp)
+    const extent served = cached_steps(w.accel, w.steps);
+    const double per_step = calls / static_cast<double>(w.steps);
+    stage whole = lower_denoiser(m.denoiser, m.latent, lat, videos, w, calls);
+    keep_attention(whole, w.accel.attention_keep, m.slug);
+    // the cache lives through the loop: its residuals join every denoiser call's live bytes
+    const double cache = cache_bytes(w.accel, m.denoiser, lat, w.batch, cfg_parallel ? 1 : passes, w.compute);
+    whole.activation_bytes += bytes(cache);
+    stage den = parallelize(std::move(whole), par, w.compute);
     if (cfg_parallel) { // the two halves exchange their noise predictions every step
         const double latent = static_cast<double>(w.batch * m.denoiser.out_channels * lat.frames * lat.height *
                                                   lat.width);
         den.ops.push_back({detail::collective(collective_kind::all_gather, 2 * latent, 2, w.compute, par), 1,
                            op_role::replicated});
     }
-    push(stage_kind::denoiser, std::move(den));
+    // the stage of the served steps carries the weights of the expert it runs on
+    auto push_cache_step = [&](const stage& expert) {
+        if (served == 0) return;
+        stage st = lower_cache_step(m.denoiser, m.latent, lat, videos, w, static_cast<double>(served) * per_step);
+        st.activation_bytes += bytes(cache);
+        st = parallelize(std::move(st), par, w.compute);
+        st.name = "step_cache";
+        st.module = expert.module;
+        st.parameters = expert.parameters;
+        st.weight_bytes = expert.weight_bytes;
+        push(stage_kind::denoiser, std::move(st));
+    };
+    if (m.experts.two_experts) {
+        // the high-noise expert runs the first steps, the low-noise expert (module denoiser_2) the rest; both
+        // stages stay in the list (a zero-call expert still holds its weights when nothing is offloaded).
+        // Served steps come off the later (low-noise) steps first.
+        const extent high = high_noise_steps(m.experts, w.steps, w.impl);
+        const extent low_steps = w.steps - high;
+        const extent served_low = served < low_steps ? served : low_steps;
+        stage low = den;
+        den.calls = static_cast<double>(high - (served - served_low)) * per_step;
+        low.calls = static_cast<double>(low_steps - served_low) * per_step;
+        low.name = "denoiser_2";
+        low.module = "denoiser_2";
+        const bool on_low = served_low * 2 >= served;
+        push(stage_kind::denoiser, den); // in running order, so model offload moves each expert in once
+        if (!on_low) push_cache_step(den);
+        push(stage_kind::denoiser, low);
+        if (on_low) push_cache_step(low);
+    } else {
+        den.calls = static_cast<double>(w.steps - served) * per_step;
+        push(stage_kind::denoiser, den);
+        push_cache_step(den);
+    }
 
     // scheduler update per step: guidance combine and the solver's update on the latents, as the
     // implementation's pipeline runs them (models/implementation.hpp), else an fp32 combine and axpy

@@ -310,7 +310,30 @@ inline constexpr std::string_view wan21_src =
     // the timestep MLP runs per token: every Wan2.2 model in the official code (wan/modules/model.py:460-469),
     // TI2V-5B in diffusers (its model_index sets expand_timesteps)
     m.denoiser.expand_timesteps = true;
+    m.denoiser.official_expand_timesteps = true;
     m.denoiser.official_fp32_weights = false; // the Wan2.2 README's commands pass --convert_model_dtype (bf16)
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_wan22_a14b(std::string_view slug, std::string_view name, task_kind task,
+                                                   extent in_channels, double boundary, double official_shift) {
+    // Wan2.2 wan/configs/wan_t2v_A14B.py and wan_i2v_A14B.py: two experts (high_noise_model, low_noise_model),
+    // each the Wan2.1 14B DiT (dim 5120, ffn 13824, 40 heads, 40 layers); I2V takes 16 noise + 4 mask + 16
+    // condition channels and has no CLIP image branch; the Wan2.1 VAE (Wan2.1_VAE.pth, stride 4 x 8 x 8);
+    // sample_steps 40, sample_guide_scale two scales run as two calls per step, 1280x720 x 81 frames
+    model_spec m = wan(slug, name, task, wan_dit(40, 5120, 40, 13824, in_channels, 16),
+                       workload(1280, 720, 81, 40, cfg_mode::sequential));
+    m.source = "Wan-Video/Wan2.2 wan/configs/wan_t2v_A14B.py, wan_i2v_A14B.py, wan/text2video.py, "
+               "wan/image2video.py; Wan2.2 README (1280*720, --offload_model True --convert_model_dtype). "
+               "Guidance runs as two model calls per step: cfg sequential";
+    m.experts.two_experts = true;
+    m.experts.boundary = boundary;             // t2v 0.875, i2v 0.900 (config `boundary`, diffusers boundary_ratio)
+    m.experts.official_shift = official_shift; // sample_shift: t2v 12.0, i2v 5.0
+    m.experts.diffusers_shift = 3.0;           // convert_wan_to_diffusers.py:1187-1192: flow_shift 3.0
+    // the official code runs the timestep MLP per token for every Wan2.2 model (model.py:460-469); diffusers'
+    // A14B pipelines are written without expand_timesteps
+    m.denoiser.official_expand_timesteps = true;
+    m.denoiser.official_fp32_weights = false; // the README's commands pass --convert_model_dtype (bf16)
     return m;
 }
 
@@ -529,6 +552,8 @@ inline const std::vector<model_spec>& model_presets() {
                         workload(1280, 720, 81, 50, cfg_mode::sequential)));
         v.push_back(make_wan21_i2v_14b());
         v.push_back(make_wan22_ti2v_5b());
+        v.push_back(make_wan22_a14b("wan2.2-t2v-a14b", "Wan2.2-T2V-A14B", task_kind::t2v, 16, 0.875, 12.0));
+        v.push_back(make_wan22_a14b("wan2.2-i2v-a14b", "Wan2.2-I2V-A14B", task_kind::i2v, 36, 0.900, 5.0));
         v.push_back(make_cogvideox("cogvideox-2b", "CogVideoX-2B", 30, 1920, 30, true, false, 720, 480, 49, 1));
         v.push_back(make_cogvideox("cogvideox-5b", "CogVideoX-5B", 42, 3072, 48, true, true, 720, 480, 49, 1));
         v.push_back(make_cogvideox("cogvideox1.5-5b", "CogVideoX1.5-5B", 42, 3072, 48, true, true, 1360, 768, 81, 2));

@@ -47,6 +47,26 @@ struct enum_names<cfg_mode> {
 /// Number of denoiser passes per step per video (2 with guidance, 1 without).
 [[nodiscard]] constexpr extent cfg_passes(cfg_mode c) noexcept { return c == cfg_mode::off ? 1 : 2; }
 
+/// A step cache that serves some sampling steps from cached residuals (models/accelerators.hpp).
+enum class step_cache : std::uint8_t { none, teacache, first_block, magcache };
+
+template <>
+struct enum_names<step_cache> {
+    static constexpr std::string_view what = "step cache";
+    static constexpr auto entries = std::to_array<name_entry<step_cache>>({
+        {step_cache::none, "none"},
+        {step_cache::teacache, "teacache"},
+        {step_cache::first_block, "first-block"},
+        {step_cache::magcache, "magcache"}});
+};
+
+/// Accelerators of a job (models/accelerators.hpp): none by default.
+struct acceleration {
+    step_cache cache = step_cache::none;
+    double cache_skip = 0;     ///< share of the sampling steps the cache serves, [0, 0.95]
+    double attention_keep = 1; ///< share of the video self-attention a block-sparse kernel keeps, [0.01, 1]
+};
+
 struct video_workload {
     extent width = 0;
     extent height = 0;
@@ -59,6 +79,7 @@ struct video_workload {
     attention_kernel attention = attention_kernel::fa2;
     /// whose code runs the job (models/implementation.hpp): `ideal` lowers the architecture alone
     implementation impl = implementation::ideal;
+    acceleration accel{}; ///< step caching and sparse attention
 };
 
 /// How a model's VAE and patchifier turn frames and pixels into tokens, and

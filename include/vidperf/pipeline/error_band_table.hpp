@@ -20,10 +20,10 @@ struct error_band_row {
 inline constexpr int error_band_min_rows = 8;
 
 inline constexpr std::array<error_band_row, 4> error_bands{{
-    {"all", -0.299737, 0.052582, 28},
+    {"all", -0.201279, 0.045632, 38},
     {"ada", -0.281509, 0.089829, 3},
-    {"ampere", -0.335783, 0.007701, 14},
-    {"hopper", -0.129017, 0.049531, 11},
+    {"ampere", -0.299737, 0.021216, 18},
+    {"hopper", -0.104856, 0.046189, 17},
 }};
 
 } // namespace vidperf::detail

@@ -84,6 +84,7 @@ struct inference_request {
     std::optional<link_kind> link;              ///< unset: the GPU's own (NVLink where it has it, else PCIe)
     double network_bytes_per_s = 0;             ///< per GPU per direction, for link_kind::network
     double ring_overlap = 0;
+    acceleration accel{};                       ///< step caching and sparse attention (models/accelerators.hpp)
 };
 
 /// A validated job: everything lowering and pricing need.
@@ -133,6 +134,15 @@ inline void validate(const inference_job& j) {
         detail::raise(errc::dtype_not_supported, "--dtype",
                       "the denoiser dtype must be bf16, fp16 or fp8, got '" + std::string(name(j.work.compute)) + "'");
     check_attention(j.work.impl, m.denoiser.code, j.work.attention);
+    validate(j.work.accel, "inference_request");
+    if (j.work.accel.cache != step_cache::none && m.denoiser.family == denoiser_family::unet_temporal)
+        detail::raise(errc::not_representable, "--cache",
+                      "step caching (TeaCache, First-Block Cache, MagCache) is modelled for DiT denoisers; '" +
+                          std::string(m.slug) + "' has a UNet");
+    if (j.work.accel.attention_keep < 1 && m.denoiser.family == denoiser_family::unet_temporal)
+        detail::raise(errc::not_representable, "--attention-keep",
+                      "sparse attention is modelled for the video self-attention of DiT denoisers; '" +
+                          std::string(m.slug) + "' has a UNet");
     if (j.inference.interpolation < 1 || j.inference.interpolation > 16)
         detail::raise(errc::out_of_range, "--interpolate",
                       "the frame-rate factor must be an integer in [1, 16], got " +
@@ -166,6 +176,7 @@ inline void validate(const inference_job& j) {
     w.impl = r.impl.value_or(m.standard.impl);
     w.weights = r.weights.value_or(weight_storage(w.impl, m.denoiser.official_fp32_weights, r.compute));
     w.attention = r.attention.value_or(default_attention(w.impl, m.denoiser.code, m.standard.attention));
+    w.accel = r.accel;
 
     pipeline_options& po = j.pipeline;
     po.offload = r.offload;

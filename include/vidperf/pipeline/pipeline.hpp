@@ -108,6 +108,10 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
     bool any_moved = false;
     for (const auto& s : stages) {
         stage_walk w;
+        if (s.calls <= 0) { // never runs (an expert the sampler does not reach): no transfer, no moment of its own
+            on_stage(s, w);
+            continue;
+        }
         if (opt.text_encoders_on_host && is_text_encoder(s)) { // on the host CPU; no GPU memory
             w.per_call = price(s, host);
             w.latency = w.per_call.time * s.calls;
@@ -164,7 +168,7 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
         out.transfers += w.transfer;
         for (std::size_t k = 0; k < op_kind_count; ++k) out.by_kind[k] += e.by_kind[k];
         comm_time += w.per_call.communication * s.calls;
-        if (!w.on_host && w.allocated > out.memory.allocator_peak) {
+        if (!w.on_host && s.calls > 0 && w.allocated > out.memory.allocator_peak) {
             out.memory.allocator_peak = w.allocated;
             out.memory.weights = w.resident_weights;
             out.memory.activations = s.activation_bytes;
