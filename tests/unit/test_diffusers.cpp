@@ -79,6 +79,7 @@ constexpr reference_count reference_counts[] = {
     {"cogvideox1.5-5b", 5'570'676'352, 215'583'907}, {"hunyuanvideo", 12'821'012'544, 246'478'803},
     {"mochi-1", 10'027'677'744, 459'748'611},        {"ltx-video", 1'923'385'472, 419'193'649},
     {"wan2.2-t2v-a14b", 14'288'491'584, 126'892'531}, {"wan2.2-i2v-a14b", 14'288'901'184, 126'892'531},
+    {"flux.1-dev", 11'901'408'320, 83'819'683},
 };
 } // namespace
 
@@ -92,6 +93,26 @@ TEST_CASE("folders written by diffusers' own save_config import with the referen
         // and the presets themselves
         CHECK(parameters(find_model(r.slug), "denoiser") == r.denoiser);
     }
+}
+
+TEST_CASE("diffusers' 2-D AutoencoderKL: FLUX's without quant convs, Stable Diffusion's with them") {
+    // counts of diffusers 0.42.1's AutoencoderKL on the meta device: FLUX.1 83,819,683 (latent 16, no quant
+    // convs), Stable Diffusion 1.5 / SDXL 83,653,863 (latent 4, quant_conv and post_quant_conv)
+    diffusers_configs c = to_diffusers(find_model("flux.1-dev"));
+    const auto flux = model_from_diffusers(c, "flux");
+    CHECK(vae_parameters(flux.spec.vae) == 83'819'683.0);
+    auto vae = nlohmann::json::parse(c.vae);
+    vae["latent_channels"] = 4;
+    vae.erase("use_quant_conv");
+    vae.erase("use_post_quant_conv"); // diffusers' defaults: both on
+    c.vae = vae.dump();
+    CHECK(vae_parameters(model_from_diffusers(c, "sd").spec.vae) == 83'653'863.0);
+    vae["use_quant_conv"] = false; // one without the other is not modelled
+    c.vae = vae.dump();
+    CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("use_quant_conv"), unsupported);
+    // FLUX's packed 64 input channels are 16 latent channels in 2 x 2 patches
+    CHECK(flux.spec.denoiser.in_channels == 16);
+    CHECK(flux.spec.latent.patch_h == 2);
 }
 
 TEST_CASE("a two-transformer pipeline folder written by diffusers imports as two experts with its switch") {

@@ -139,6 +139,10 @@ constexpr published_count published_counts[] = {
     {"svd-xt", "denoiser", 1524623082.0, "stable-video-diffusion-img2vid-xt UNet (Ctrl-Crash Table G.6)"},
     {"svd-xt", "clip-vit-h-14-vision", clip_h, "SVD-XT image_encoder (Ctrl-Crash Table G.6)"},
     {"svd-xt", "vae", 34163592.0 + 63579183.0 + 72.0, "Ctrl-Crash Table G.6 encoder + decoder, and quant_conv"},
+    {"flux.1-dev", "denoiser", 11901408320.0, "element count public model catalogs record for FLUX.1-dev"},
+    {"flux.1-dev", "t5-v1.1-xxl-encoder", t5, "FLUX.1-dev text_encoder_2: total_size 9,524,621,312 bytes / 2"},
+    {"flux.1-dev", "clip-vit-l-14-text", clip_l, "openai/clip-vit-large-patch14 text tower"},
+    {"flux.1-dev", "vae", 83819683.0, "diffusers AutoencoderKL from FLUX.1-dev vae/config.json (count_reference.txt)"},
 };
 } // namespace
 

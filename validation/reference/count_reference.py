@@ -56,6 +56,7 @@ NEGLIGIBLE = 1e-3  # a family below this share of the stage's FLOPs on both side
 #   Mochi:      scripts/convert_mochi_to_diffusers.py: MochiTransformer3DModel() and
 #               AutoencoderKLMochi(latent_channels=12, out_channels=3).
 #   LTX-Video:  scripts/convert_ltx_to_diffusers.py get_transformer_config("0.9.0") and get_vae_config("0.9.0").
+#   FLUX.1-dev: FluxTransformer2DModel(guidance_embeds=True) and AutoencoderKL as FLUX_DEV / FLUX_VAE below.
 #   SVD-XT:     UNetSpatioTemporalConditionModel() class defaults, the configuration of
 #               stabilityai/stable-video-diffusion-img2vid-xt unet/config.json; its vae/config.json
 #               (AutoencoderKLTemporalDecoder): block_out_channels 128/256/512/512, 4 DownEncoderBlock2D,
@@ -111,6 +112,15 @@ SVD_VAE = dict(in_channels=3, out_channels=3, down_block_types=("DownEncoderBloc
                block_out_channels=(128, 256, 512, 512), layers_per_block=2, latent_channels=4)
 
 
+# FLUX.1-dev: FluxTransformer2DModel() class defaults are FLUX.1-dev's transformer/config.json (19 + 38 blocks,
+# in_channels 64, joint_attention_dim 4096, pooled 768) with guidance_embeds true; its vae/config.json is
+# AutoencoderKL with 16 latent channels and no quant convs (scripts/convert_flux_to_diffusers.py)
+FLUX_DEV = dict(guidance_embeds=True)
+FLUX_VAE = dict(in_channels=3, out_channels=3, latent_channels=16, block_out_channels=(128, 256, 512, 512),
+                down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
+                layers_per_block=2, use_quant_conv=False, use_post_quant_conv=False, sample_size=1024)
+
+
 def meta(*shape):
     return torch.empty(*shape, device="meta")
 
@@ -159,6 +169,13 @@ def ltx_inputs(b, t, h, w):
                 rope_interpolation_scale=(8 / 25, 32, 32), return_dict=False)
 
 
+def flux_inputs(b, t, h, w):  # FluxPipeline packs 2 x 2 latent patches: [b, tokens, 64]
+    tokens = (h // 2) * (w // 2)
+    return dict(hidden_states=meta(b, tokens, 64), encoder_hidden_states=meta(b, 512, 4096),
+                pooled_projections=meta(b, 768), timestep=meta(b), img_ids=meta(tokens, 3), txt_ids=meta(512, 3),
+                guidance=meta(b), return_dict=False)
+
+
 def svd_inputs(b, t, h, w):
     return dict(sample=meta(b, t, 8, h, w), timestep=meta(b), encoder_hidden_states=meta(b, 1, 1024),
                 added_time_ids=meta(b, 3), return_dict=False)
@@ -174,6 +191,10 @@ def decode_plain(vae, z):
 def decode_svd(vae, z):  # StableVideoDiffusionPipeline.decode_latents: frames folded into the batch
     b, c, t, h, w = z.shape
     vae.decode(z.permute(0, 2, 1, 3, 4).reshape(b * t, c, h, w), num_frames=t)
+
+
+def decode_image(vae, z):  # an image model's one latent frame, as a 2-D latent
+    vae.decode(z[:, :, 0])
 
 
 def decode_ltx(vae, z):
@@ -230,6 +251,8 @@ def cases():
              decode=decode_ltx),
         Case("svd-xt", d.UNetSpatioTemporalConditionModel, {}, svd_inputs, d.AutoencoderKLTemporalDecoder, SVD_VAE,
              decode=decode_svd),
+        Case("flux.1-dev", d.FluxTransformer2DModel, FLUX_DEV, flux_inputs, d.AutoencoderKL, FLUX_VAE,
+             decode=decode_image),
     ]
 
 

@@ -174,7 +174,7 @@ template <std::size_t N, class T>
 
 /// vae/config.json into `v`: the classes vidperf lowers (AutoencoderKLWan, AutoencoderKLCogVideoX,
 /// AutoencoderKLHunyuanVideo, AutoencoderKLLTXVideo 0.9.0, AutoencoderKLMochi,
-/// AutoencoderKLTemporalDecoder); another class keeps the base preset's VAE.
+/// AutoencoderKLTemporalDecoder, AutoencoderKL); another class keeps the base preset's VAE.
 inline void read_vae(const std::string& text, vae_spec& v) {
     constexpr std::string_view w = "vae/config.json";
     const nlohmann::json j = parse_json(text, w);
@@ -204,16 +204,26 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         v.temporal_chunk = 1;
         v.tiles = presets_detail::wan21_vae().tiles;
     } else if (cls == "AutoencoderKLCogVideoX" || cls == "AutoencoderKLHunyuanVideo" ||
-               cls == "AutoencoderKLTemporalDecoder") {
+               cls == "AutoencoderKLTemporalDecoder" || cls == "AutoencoderKL") {
         v.family = cls == "AutoencoderKLCogVideoX"      ? vae_family::cogvideox
                    : cls == "AutoencoderKLHunyuanVideo" ? vae_family::hunyuan
+                   : cls == "AutoencoderKL"             ? vae_family::image
                                                         : vae_family::svd;
+        if (v.family == vae_family::image) { // diffusers' defaults: both 1x1 convs on (FLUX turns them off)
+            const auto on = [&](std::string_view key) {
+                return !has(j, key) || !j.at(std::string(key)).is_boolean() || j.at(std::string(key)).get<bool>();
+            };
+            if (on("use_quant_conv") != on("use_post_quant_conv"))
+                raise(errc::not_representable, w, "use_quant_conv and use_post_quant_conv differ; vidperf models both or neither");
+            v.quant_convs = on("use_quant_conv");
+        }
         v.widths = int_list<4, extent>(j, "block_out_channels", w);
         const extent r = opt_int(j, "layers_per_block", w).value_or(v.family == vae_family::cogvideox ? 3 : 2);
         v.layers = {r, r, r, r, v.family == vae_family::cogvideox ? extent{2} : extent{1}};
         v.down_s = {2, 2, 2, 1};
         v.spatial_compression = 8;
-        v.temporal_compression = v.family == vae_family::svd ? 1 : opt_factor(j, "temporal_compression_ratio", w).value_or(4);
+        const bool frames_apart = v.family == vae_family::svd || v.family == vae_family::image;
+        v.temporal_compression = frames_apart ? 1 : opt_factor(j, "temporal_compression_ratio", w).value_or(4);
         const int n = log2_ratio(v.temporal_compression, "temporal_compression_ratio", w);
         v.down_t = {1, 1, 1, 1};
         for (int i = 0; i < 3; ++i) {
@@ -222,7 +232,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
             v.down_t[static_cast<std::size_t>(i)] = on ? 2 : 1;
             v.up_t[static_cast<std::size_t>(i)] = on ? 2 : 1;
         }
-        if (v.family == vae_family::svd) v.up_t = {};
+        if (frames_apart) v.up_t = {};
         v.patch = 1;
         v.upsample_halves = false;
         if (v.family == vae_family::hunyuan) {
@@ -238,6 +248,13 @@ inline void read_vae(const std::string& text, vae_spec& v) {
             };
             v.temporal_chunk = 2;
             v.tiles = {th, tw, stride(th, 1.0 / 6.0), stride(tw, 1.0 / 5.0)};
+        } else if (v.family == vae_family::image) {
+            // AutoencoderKL.enable_tiling(): tiles of the config's sample_size (diffusers' default 32) overlapping
+            // by a quarter, the stride int(tile / 8 * 0.75) latent rows
+            const extent tile = opt_int(j, "sample_size", w).value_or(32);
+            const extent stride = static_cast<extent>(static_cast<double>(tile / 8) * 0.75) * 8;
+            v.temporal_chunk = 0;
+            v.tiles = {tile, tile, stride, stride};
         } else {
             v.tiles = {}; // AutoencoderKLTemporalDecoder has no tiled decode
         }
@@ -317,14 +334,25 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     }
     case vae_family::cogvideox:
     case vae_family::hunyuan:
-    case vae_family::svd: {
+    case vae_family::svd:
+    case vae_family::image: {
         json c = {{"_class_name", v.family == vae_family::cogvideox ? "AutoencoderKLCogVideoX"
                                   : v.family == vae_family::hunyuan ? "AutoencoderKLHunyuanVideo"
+                                  : v.family == vae_family::image   ? "AutoencoderKL"
                                                                     : "AutoencoderKLTemporalDecoder"},
                   {"latent_channels", v.latent_channels},
                   {"block_out_channels", list(v.widths, 4)},
                   {"layers_per_block", v.layers[0]}};
-        if (v.family != vae_family::svd) c["temporal_compression_ratio"] = v.temporal_compression;
+        if (v.family == vae_family::image) {
+            c["down_block_types"] = json::array({"DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D",
+                                                 "DownEncoderBlock2D"});
+            c["up_block_types"] = json::array({"UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D",
+                                               "UpDecoderBlock2D"});
+            c["use_quant_conv"] = v.quant_convs;
+            c["use_post_quant_conv"] = v.quant_convs;
+        } else if (v.family != vae_family::svd) {
+            c["temporal_compression_ratio"] = v.temporal_compression;
+        }
         return c;
     }
     case vae_family::ltx:
@@ -365,11 +393,14 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         base = "mochi-1";
     else if (cls == "LTXVideoTransformer3DModel")
         base = "ltx-video";
+    else if (cls == "FluxTransformer2DModel")
+        base = "flux.1-dev";
     else
         detail::raise(errc::json_bad_value, wt,
                       "field '_class_name' is '" + cls +
                           "'; vidperf reads WanTransformer3DModel, CogVideoXTransformer3DModel, "
-                          "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel");
+                          "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel, "
+                          "FluxTransformer2DModel");
     model_spec& m = out.spec;
     m = find_model(base);
     m.slug = detail::keep(store, std::string(slug));
@@ -436,6 +467,24 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         d.text_dim = detail::int_field(t, "text_embed_dim", wt);
         d.ffn = 2 * 4 * d.hidden / 3;
         d.text_ffn = 2 * 4 * d.text_hidden / 3;
+    } else if (cls == "FluxTransformer2DModel") {
+        // FluxPipeline packs 2 x 2 latent patches into the input channels (64 = 16 x 4); the class's own
+        // patch_size is 1
+        if (d.in_channels % 4 != 0 || d.out_channels % 4 != 0)
+            detail::raise(errc::json_bad_value, wt,
+                          "fields 'in_channels' and 'out_channels' hold 2 x 2 packed latent channels and must be "
+                          "multiples of 4, got " + std::to_string(d.in_channels) + " and " +
+                              std::to_string(d.out_channels));
+        d.in_channels /= 4;
+        d.out_channels /= 4;
+        m.latent.patch_h = m.latent.patch_w = 2 * detail::opt_int(t, "patch_size", wt).value_or(1);
+        d.hidden = d.heads * d.head_dim;
+        d.ffn = 4 * d.hidden;
+        d.single_layers = detail::int_field(t, "num_single_layers", wt);
+        d.text_dim = detail::int_field(t, "joint_attention_dim", wt);
+        d.pooled_dim = detail::opt_int(t, "pooled_projection_dim", wt).value_or(768);
+        d.guidance_embed = detail::has(t, "guidance_embeds") && t.at("guidance_embeds").is_boolean() &&
+                           t.at("guidance_embeds").get<bool>();
     } else { // LTX-Video
         d.hidden = d.heads * d.head_dim;
         d.ffn = 4 * d.hidden;
@@ -584,6 +633,18 @@ namespace detail {
         pipeline = "CogVideoXPipeline";
         break;
     case denoiser_family::mmdit_dual_single:
+        if (m.task == task_kind::t2i) { // FLUX.1: the pipeline packs 2 x 2 latent patches into the channels
+            t["_class_name"] = "FluxTransformer2DModel";
+            t["in_channels"] = d.in_channels * m.latent.patch_h * m.latent.patch_w;
+            t["out_channels"] = d.out_channels * m.latent.patch_h * m.latent.patch_w;
+            t["patch_size"] = 1;
+            t["num_single_layers"] = d.single_layers;
+            t["joint_attention_dim"] = d.text_dim;
+            t["pooled_projection_dim"] = d.pooled_dim;
+            t["guidance_embeds"] = d.guidance_embed;
+            pipeline = "FluxPipeline";
+            break;
+        }
         if (d.refiner_layers == 0) // Open-Sora 2.0's MMDiT has no diffusers class
             detail::raise(errc::not_representable, "to_diffusers",
                           "model '" + std::string(m.slug) + "' has no diffusers transformer class");

@@ -230,6 +230,27 @@ namespace presets_detail {
     return v;
 }
 
+[[nodiscard]] constexpr vae_spec flux_vae() {
+    // FLUX.1 VAE (black-forest-labs/FLUX.1-dev vae/config.json, diffusers AutoencoderKL): latent_channels 16,
+    // block_out_channels (128, 256, 512, 512), layers_per_block 2, 4 DownEncoderBlock2D / UpDecoderBlock2D,
+    // use_quant_conv and use_post_quant_conv false. 83,819,683 parameters (encoder 34,274,208, decoder
+    // 49,545,475; diffusers AutoencoderKL on the meta device)
+    vae_spec v;
+    v.name = "flux-vae";
+    v.family = vae_family::image;
+    v.latent_channels = 16;
+    v.widths = {128, 256, 512, 512};
+    v.layers = {2, 2, 2, 2, 1};
+    v.down_t = {1, 1, 1, 1};
+    v.down_s = {2, 2, 2, 1};
+    v.temporal_compression = 1;
+    v.spatial_compression = 8;
+    v.quant_convs = false;
+    // AutoencoderKL.enable_tiling(): tiles of the config's sample_size (1024 px) overlapping by a quarter
+    v.tiles = {1024, 1024, 768, 768};
+    return v;
+}
+
 [[nodiscard]] constexpr latent_rule rule(extent tc, extent sc, extent pt, extent ps, extent multiple) {
     latent_rule r;
     r.temporal_compression = tc;
@@ -503,6 +524,49 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr model_spec make_flux1_dev() {
+    // black-forest-labs/FLUX.1-dev transformer/config.json (diffusers FluxTransformer2DModel): 19 double-stream
+    // and 38 single-stream blocks, 24 heads x 128, in_channels 64 (16 latent channels packed 2 x 2), joint
+    // attention over 512 T5 tokens, pooled CLIP-L 768, guidance embedding (guidance-distilled).
+    // 11,901,408,320 parameters
+    denoiser_spec d;
+    d.family = denoiser_family::mmdit_dual_single;
+    d.layers = 19;
+    d.single_layers = 38;
+    d.hidden = 3072;
+    d.heads = 24;
+    d.head_dim = 128;
+    d.ffn = 4 * 3072;
+    d.in_channels = 16;
+    d.out_channels = 16;
+    d.text_dim = 4096;
+    d.text_tokens = 512;
+    d.pooled_dim = 768;
+    d.guidance_embed = true;
+    model_spec m;
+    m.slug = "flux.1-dev";
+    m.name = "FLUX.1-dev (12B, image)";
+    m.task = task_kind::t2i;
+    m.source = "black-forest-labs/FLUX.1-dev configs and model card (FluxPipeline: 1024x1024, guidance_scale 3.5 "
+               "as an embedding, 50 steps, max_sequence_length 512)";
+    latent_rule r;
+    r.temporal_compression = 1;
+    r.spatial_compression = 8;
+    r.patch_t = 1;
+    r.patch_h = r.patch_w = 2;
+    r.causal = false;
+    r.size_multiple = 16; // FluxPipeline: height and width divisible by vae_scale_factor * 2
+    m.latent = r;
+    m.denoiser = d;
+    m.text_encoders[0] = t5_xxl(512);
+    m.text_encoders[1] = clip_l_text();
+    m.text_encoder_count = 2;
+    m.vae = flux_vae();
+    m.standard = workload(1024, 1024, 1, 50, cfg_mode::off);
+    m.standard.impl = implementation::diffusers; // the model card runs FluxPipeline
+    return m;
+}
+
 [[nodiscard]] constexpr model_spec make_svd_xt() {
     // stabilityai/stable-video-diffusion-img2vid-xt unet/config.json (UNetSpatioTemporalConditionModel):
     // block_out_channels (320, 640, 1280, 1280), layers_per_block 2, num_attention_heads (5, 10, 20, 20)
@@ -562,6 +626,7 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(make_ltx_video());
         v.push_back(make_open_sora_2());
         v.push_back(make_svd_xt());
+        v.push_back(make_flux1_dev());
         return v;
     }();
     return presets;

@@ -47,6 +47,7 @@ enum class vae_family : std::uint8_t {
     ltx,       ///< diffusers AutoencoderKLLTXVideo 0.9.0: parameter-free RMS norms, depth-to-space up-sampling
     mochi,     ///< diffusers AutoencoderKLMochi: linear un-patchify up-samplers, attention in the encoder
     svd,       ///< diffusers AutoencoderKLTemporalDecoder: an image VAE with temporal layers in the decoder
+    image,     ///< diffusers AutoencoderKL: the 2-D image VAE (Stable Diffusion, FLUX), one frame at a time
 };
 
 template <>
@@ -58,7 +59,8 @@ struct enum_names<vae_family> {
         {vae_family::hunyuan, "hunyuan"},
         {vae_family::ltx, "ltx"},
         {vae_family::mochi, "mochi"},
-        {vae_family::svd, "svd"}});
+        {vae_family::svd, "svd"},
+        {vae_family::image, "image"}});
 };
 
 /// How diffusers' class for a VAE cuts a decode (and an encode) into tiles: the class's `__init__`
@@ -106,6 +108,9 @@ struct vae_spec {
     /// time, diffusers' CogVideoX two, SVD decode_chunk_size frames); 0 = the whole video at once.
     extent temporal_chunk = 0;
     vae_tile_rule tiles{}; ///< diffusers' tiling of this class
+    /// 1x1 convolutions on the latent distribution and before the decoder (AutoencoderKL use_quant_conv /
+    /// use_post_quant_conv; FLUX's VAE has neither); read by the `image` family
+    bool quant_convs = true;
 };
 
 /// VAE tiling as a pipeline asks for it: `enabled` is diffusers' `vae.enable_tiling()`. Tile sizes are the
@@ -325,15 +330,16 @@ namespace detail {
         break;
     case vae_family::cogvideox:
     case vae_family::hunyuan:
-    case vae_family::svd: { // diffusers Encoder layout: conv_in, down blocks, mid, norm, conv_out
+    case vae_family::svd:
+    case vae_family::image: { // diffusers Encoder layout: conv_in, down blocks, mid, norm, conv_out
         if (v.family == vae_family::cogvideox) t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::frame_2d};
         if (v.family == vae_family::hunyuan) {
             t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::causal_3d};
             t.style.attention_all_frames = true; // HunyuanVideoMidBlock3D: one attention over all frames
         }
-        if (v.family == vae_family::svd)
-            t.style = {vae_norm::group, vae_conv::frame_2d, vae_resample::frame_2d, false};
-        const std::uint8_t k = v.family == vae_family::svd ? 1 : 3;
+        const bool two_d = v.family == vae_family::svd || v.family == vae_family::image;
+        if (two_d) t.style = {vae_norm::group, vae_conv::frame_2d, vae_resample::frame_2d, false};
+        const std::uint8_t k = two_d ? 1 : 3;
         t.conv(3, c[0], k, 3);
         for (std::size_t i = 0; i < 4; ++i) {
             t.resnets(i == 0 ? c[0] : c[i - 1], c[i], v.layers[i]);
@@ -345,7 +351,8 @@ namespace detail {
             t.resnets(c[3], c[3], 1).attention(c[3]).resnets(c[3], c[3], 1);
         }
         t.norm_act(c[3]).conv(c[3], 2 * z, k, 3);
-        if (v.family != vae_family::cogvideox) t.conv(2 * z, 2 * z, 1, 1); // quant_conv
+        if (v.family != vae_family::cogvideox && (v.family != vae_family::image || v.quant_convs))
+            t.conv(2 * z, 2 * z, 1, 1); // quant_conv
         break;
     }
     case vae_family::ltx: // resnets at the block's input width, a strided conv, then a widening resnet
@@ -405,7 +412,8 @@ namespace detail {
     }
     case vae_family::cogvideox:
     case vae_family::hunyuan:
-    case vae_family::svd: {
+    case vae_family::svd:
+    case vae_family::image: {
         if (v.family == vae_family::cogvideox) t.style = {vae_norm::spatial, vae_conv::causal_3d, vae_resample::frame_2d};
         if (v.family == vae_family::hunyuan) {
             t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::causal_3d};
@@ -413,8 +421,10 @@ namespace detail {
         }
         if (v.family == vae_family::svd)
             t.style = {vae_norm::group, vae_conv::frame_temporal, vae_resample::frame_2d, false};
-        const std::uint8_t k = v.family == vae_family::svd ? 1 : 3;
-        if (v.family == vae_family::hunyuan) t.conv(z, z, 1, 1); // post_quant_conv
+        if (v.family == vae_family::image) t.style = {vae_norm::group, vae_conv::frame_2d, vae_resample::frame_2d, false};
+        const std::uint8_t k = v.family == vae_family::svd || v.family == vae_family::image ? 1 : 3;
+        if (v.family == vae_family::hunyuan || (v.family == vae_family::image && v.quant_convs))
+            t.conv(z, z, 1, 1); // post_quant_conv
         t.conv(z, c[3], k, 3);
         if (v.family == vae_family::cogvideox) {
             t.resnets(c[3], c[3], 2);
