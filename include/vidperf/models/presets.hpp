@@ -234,17 +234,12 @@ namespace presets_detail {
     // FLUX.1 VAE (black-forest-labs/FLUX.1-dev vae/config.json, diffusers AutoencoderKL): latent_channels 16,
     // block_out_channels (128, 256, 512, 512), layers_per_block 2, 4 DownEncoderBlock2D / UpDecoderBlock2D,
     // use_quant_conv and use_post_quant_conv false. 83,819,683 parameters (encoder 34,274,208, decoder
-    // 49,545,475; diffusers AutoencoderKL on the meta device)
-    vae_spec v;
+    // 49,545,475; diffusers AutoencoderKL on the meta device). The levels are SVD's image encoder's.
+    vae_spec v = svd_vae();
     v.name = "flux-vae";
     v.family = vae_family::image;
     v.latent_channels = 16;
-    v.widths = {128, 256, 512, 512};
-    v.layers = {2, 2, 2, 2, 1};
-    v.down_t = {1, 1, 1, 1};
-    v.down_s = {2, 2, 2, 1};
-    v.temporal_compression = 1;
-    v.spatial_compression = 8;
+    v.temporal_chunk = 0;
     v.quant_convs = false;
     // AutoencoderKL.enable_tiling(): tiles of the config's sample_size (1024 px) overlapping by a quarter
     v.tiles = {1024, 1024, 768, 768};
@@ -486,7 +481,10 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
-[[nodiscard]] constexpr model_spec make_open_sora_2() {
+[[nodiscard]] constexpr denoiser_spec flux_mmdit(bool guidance_embed) {
+    // the FLUX.1 MMDiT (black-forest-labs/FLUX.1-dev transformer/config.json; Open-Sora 2.0's MMDiT is the same
+    // architecture): 19 double-stream and 38 single-stream blocks, 24 heads x 128, MLP ratio 4, 16 latent
+    // channels in 2 x 2 patches, joint attention over 512 T5 tokens (width 4096), pooled CLIP-L 768
     denoiser_spec d;
     d.family = denoiser_family::mmdit_dual_single;
     d.layers = 19;
@@ -500,6 +498,12 @@ inline constexpr std::string_view wan21_src =
     d.text_dim = 4096;
     d.text_tokens = 512;
     d.pooled_dim = 768;
+    d.guidance_embed = guidance_embed;
+    return d;
+}
+
+[[nodiscard]] constexpr model_spec make_open_sora_2() {
+    denoiser_spec d = flux_mmdit(false);
     d.code = reference_code::open_sora;
     model_spec m;
     m.slug = "open-sora-2.0";
@@ -529,20 +533,7 @@ inline constexpr std::string_view wan21_src =
     // and 38 single-stream blocks, 24 heads x 128, in_channels 64 (16 latent channels packed 2 x 2), joint
     // attention over 512 T5 tokens, pooled CLIP-L 768, guidance embedding (guidance-distilled).
     // 11,901,408,320 parameters
-    denoiser_spec d;
-    d.family = denoiser_family::mmdit_dual_single;
-    d.layers = 19;
-    d.single_layers = 38;
-    d.hidden = 3072;
-    d.heads = 24;
-    d.head_dim = 128;
-    d.ffn = 4 * 3072;
-    d.in_channels = 16;
-    d.out_channels = 16;
-    d.text_dim = 4096;
-    d.text_tokens = 512;
-    d.pooled_dim = 768;
-    d.guidance_embed = true;
+    const denoiser_spec d = flux_mmdit(true);
     model_spec m;
     m.slug = "flux.1-dev";
     m.name = "FLUX.1-dev (12B, image)";
