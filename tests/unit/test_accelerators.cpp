@@ -91,6 +91,18 @@ TEST_CASE("sparse attention keeps its share of the self-attention FLOPs and noth
     CHECK(t.outside_flops == base.outside_flops);
     CHECK(t.denoiser_calls == base.denoiser_calls);
     CHECK(t.denoiser_live == base.denoiser_live); // flash-style kernels: no new memory
+    // across GPUs the all-to-alls that move Q, K, V and O stay whole: only the attention shrinks
+    inference_options four;
+    four.parallel.ulysses = 4;
+    auto collectives = [&](double keep) {
+        double bytes_moved = 0;
+        for (const auto& s : lower_inference(m, with(m, {step_cache::none, 0, keep}), four))
+            for (const auto& u : s.ops)
+                if (const auto* c = std::get_if<collective_op>(&u.op)) bytes_moved += static_cast<double>(c->elements) * u.count * s.calls;
+        return bytes_moved;
+    };
+    CHECK(collectives(0.3) == collectives(1.0));
+    CHECK(collectives(1.0) > 0);
     // a UNet's attention is not modelled as sparse
     const auto& svd = find_model("svd-xt");
     CHECK_THROWS_WITH_AS((void)lower_inference(svd, with(svd, {step_cache::none, 0, 0.5})),

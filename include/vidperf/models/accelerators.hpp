@@ -65,9 +65,10 @@ inline void validate(const acceleration& a, std::string_view where) {
                       "[0.01, 1], got " + detail::number_text(a.attention_keep));
 }
 
-/// Scales the video self-attention of a denoiser stage by the kept share; raises when the stage has none
-/// (a UNet's attention is not modelled as sparse).
-inline void keep_attention(stage& s, double keep, std::string_view model) {
+/// Scales the video self-attention of a denoiser stage by the kept share (after parallelize: the collectives
+/// that move Q, K, V and O between GPUs stay whole); raises when `required` and the stage has none (a UNet's
+/// attention is not modelled as sparse).
+inline void keep_attention(stage& s, double keep, std::string_view model, bool required = true) {
     if (keep >= 1) return;
     bool any = false;
     for (auto& u : s.ops)
@@ -75,7 +76,7 @@ inline void keep_attention(stage& s, double keep, std::string_view model) {
             u.count *= keep;
             any = true;
         }
-    if (!any)
+    if (!any && required)
         detail::raise(errc::not_representable, model,
                       "sparse attention is modelled for the video self-attention of DiT denoisers; this model's "
                       "denoiser has none");
@@ -100,7 +101,6 @@ inline void keep_attention(stage& s, double keep, std::string_view model) {
         b.elementwise(NV * D, 2, 1, 3); // |r - r_prev| summed: the first block's relative change
         const stage extra = b.finish(1);
         st.ops.insert(st.ops.end(), extra.ops.begin(), extra.ops.end());
-        keep_attention(st, w.accel.attention_keep, "step_cache");
         st.name = "step_cache";
         return st;
     }
