@@ -105,7 +105,7 @@ struct inference_options {
     // the cache lives through the loop: its residuals join every denoiser call's live bytes
     const double cache = cache_bytes(w.accel, m.denoiser, lat, w.batch, cfg_parallel ? 1 : passes, w.compute);
     whole.activation_bytes += bytes(cache);
-    stage den = parallelize(std::move(whole), par, w.compute);
+    stage den = parallelize(whole, par, w.compute);
     keep_attention(den, w.accel.attention_keep, m.slug); // sparse kernels: the attention, not its collectives
     if (cfg_parallel) { // the two halves exchange their noise predictions every step
         const double latent = static_cast<double>(w.batch * m.denoiser.out_channels * lat.frames * lat.height *
@@ -118,7 +118,7 @@ struct inference_options {
         if (served == 0) return;
         stage st = lower_cache_step(m.denoiser, m.latent, lat, videos, w, static_cast<double>(served) * per_step);
         st.activation_bytes += bytes(cache);
-        st = parallelize(std::move(st), par, w.compute);
+        st = parallelize(st, par, w.compute);
         keep_attention(st, w.accel.attention_keep, m.slug, false); // First-Block Cache runs one block
         st.name = "step_cache";
         st.module = expert.module;
