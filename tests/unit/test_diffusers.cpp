@@ -41,8 +41,7 @@ TEST_CASE("a diffusers folder (Wan2.1-T2V-1.3B fixture) reads into the same mode
 
 TEST_CASE("round trip: preset -> diffusers configs -> model gives the same estimate") {
     for (const auto& m : model_presets()) {
-        if (m.slug == "open-sora-2.0" || m.slug == "svd-xt") {
-            // Open-Sora 2.0 has no diffusers transformer class; SVD's UNet is not exported yet
+        if (m.slug == "open-sora-2.0") { // Open-Sora 2.0 has no diffusers transformer class
             CHECK_THROWS_AS((void)to_diffusers(m), unsupported);
             continue;
         }
@@ -55,7 +54,7 @@ TEST_CASE("round trip: preset -> diffusers configs -> model gives the same estim
 
 TEST_CASE("bad diffusers configs are errors naming the file and field") {
     diffusers_configs c;
-    c.transformer = R"({"_class_name": "UNetSpatioTemporalConditionModel"})";
+    c.transformer = R"({"_class_name": "UNet2DConditionModel"})";
     CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("WanTransformer3DModel"), schema_error);
     c.transformer = R"({"_class_name": "WanTransformer3DModel", "num_layers": 30})";
     CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("num_attention_heads"), schema_error);
@@ -79,7 +78,7 @@ constexpr reference_count reference_counts[] = {
     {"cogvideox1.5-5b", 5'570'676'352, 215'583'907}, {"hunyuanvideo", 12'821'012'544, 246'478'803},
     {"mochi-1", 10'027'677'744, 459'748'611},        {"ltx-video", 1'923'385'472, 419'193'649},
     {"wan2.2-t2v-a14b", 14'288'491'584, 126'892'531}, {"wan2.2-i2v-a14b", 14'288'901'184, 126'892'531},
-    {"flux.1-dev", 11'901'408'320, 83'819'683},
+    {"flux.1-dev", 11'901'408'320, 83'819'683},       {"svd-xt", 1'524'623'082, 97'742'847},
 };
 } // namespace
 
@@ -113,6 +112,25 @@ TEST_CASE("diffusers' 2-D AutoencoderKL: FLUX's without quant convs, Stable Diff
     // FLUX's packed 64 input channels are 16 latent channels in 2 x 2 patches
     CHECK(flux.spec.denoiser.in_channels == 16);
     CHECK(flux.spec.latent.patch_h == 2);
+}
+
+TEST_CASE("a UNet pipeline folder: Stable Video Diffusion's unet/config.json, and UNets vidperf cannot model") {
+    const auto svd = load_diffusers_folder(std::string(VIDPERF_SOURCE_DIR) + "/tests/data/diffusers/save_config/svd-xt",
+                                           "svd");
+    CHECK(svd.spec.denoiser.family == denoiser_family::unet_temporal);
+    CHECK(svd.spec.denoiser.unet.head_dim == 64);       // 320 / 5 ... 1280 / 20
+    CHECK(svd.spec.denoiser.unet.added_time_ids == 3);  // 768 / 256
+    CHECK(!svd.spec.denoiser.unet.attention[3]);        // the last down block has no transformer
+    diffusers_configs c = to_diffusers(find_model("svd-xt"));
+    auto unet = nlohmann::json::parse(c.unet);
+    unet["num_attention_heads"] = {5, 10, 10, 20}; // 64-, 64-, 128- and 64-wide heads
+    c.unet = unet.dump();
+    CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("one head width"), unsupported);
+    unet["num_attention_heads"] = {5, 10, 20, 20};
+    unet["transformer_layers_per_block"] = 2;
+    c.unet = unet.dump();
+    CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("transformer_layers_per_block"),
+                         unsupported);
 }
 
 TEST_CASE("a two-transformer pipeline folder written by diffusers imports as two experts with its switch") {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the test fixtures tests/data/diffusers/save_config/<slug>/{transformer,vae}/config.json: the config
 files diffusers' own `save_config` writes for each preset's reference classes, built (on the meta device) from
-the published configs that count_reference.py holds. The unit tests import these folders and expect the
+the published configs that count_reference.py holds (unet/config.json for Stable Video Diffusion). The unit tests import these folders and expect the
 reference parameter counts, so vidperf reads what diffusers writes, not only what vidperf exports.
 
 For a two-expert pipeline (Wan2.2 A14B) it also writes transformer_2/config.json, the pipeline's
@@ -17,8 +17,8 @@ import sys
 
 import count_reference as ref  # exits 77 when torch or diffusers is missing
 
-# classes vidperf imports (io/diffusers.hpp); SVD's UNet is not one of them
-SKIP = {"svd-xt"}
+# a UNet pipeline keeps its denoiser in unet/ (Stable Video Diffusion), the others in transformer/
+UNET = {"svd-xt"}
 # convert_wan_to_diffusers.py: the pipeline class and boundary_ratio of each two-expert model
 EXPERT_PIPELINES = {"wan2.2-t2v-a14b": ("WanPipeline", 0.875), "wan2.2-i2v-a14b": ("WanImageToVideoPipeline", 0.9)}
 
@@ -26,11 +26,9 @@ EXPERT_PIPELINES = {"wan2.2-t2v-a14b": ("WanPipeline", 0.875), "wan2.2-i2v-a14b"
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/data/diffusers/save_config"
     for case in ref.cases():
-        if case.slug in SKIP:
-            continue
         folder = os.path.join(out, case.slug)
         transformer = ref.build(case.denoiser, case.denoiser_cfg)
-        transformer.save_config(os.path.join(folder, "transformer"))
+        transformer.save_config(os.path.join(folder, "unet" if case.slug in UNET else "transformer"))
         ref.build(case.vae, case.vae_cfg).save_config(os.path.join(folder, "vae"))
         if case.experts == 2:
             transformer.save_config(os.path.join(folder, "transformer_2"))

@@ -38,6 +38,7 @@ struct diffusers_configs {
     std::string text_encoder;
     std::string text_encoder_2;
     std::string scheduler; ///< scheduler/scheduler_config.json (read for a two-expert pipeline's switching step)
+    std::string unet;      ///< unet/config.json of a UNet pipeline (Stable Video Diffusion), read when no transformer
 };
 
 /// A model_spec that owns the strings its views point to.
@@ -375,13 +376,74 @@ inline void read_vae(const std::string& text, vae_spec& v) {
 }
 } // namespace detail
 
+namespace detail {
+/// unet/config.json of diffusers' UNetSpatioTemporalConditionModel (Stable Video Diffusion) into `u`.
+inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w) {
+    u.channels = int_list<4, extent>(j, "block_out_channels", w);
+    const auto& types = require_field(j, "down_block_types", w);
+    if (!types.is_array() || types.size() != 4)
+        raise(errc::json_bad_value, w, "field 'down_block_types' must be a list of 4 block names, got " + json_text(types));
+    for (std::size_t i = 0; i < 4; ++i) {
+        const std::string t = types[i].is_string() ? types[i].get<std::string>() : "";
+        if (t != "CrossAttnDownBlockSpatioTemporal" && t != "DownBlockSpatioTemporal")
+            raise(errc::json_bad_value, w,
+                  "field 'down_block_types' item " + std::to_string(i) + " is " + json_text(types[i]) +
+                      "; vidperf reads CrossAttnDownBlockSpatioTemporal and DownBlockSpatioTemporal");
+        u.attention[i] = t == "CrossAttnDownBlockSpatioTemporal";
+    }
+    u.layers_per_block = int_field(j, "layers_per_block", w, 1);
+    if (opt_int(j, "transformer_layers_per_block", w).value_or(1) != 1)
+        raise(errc::not_representable, w, "field 'transformer_layers_per_block' other than 1 is not modelled");
+    // heads per level; vidperf models one head width across levels (SVD: 64)
+    const auto heads = has(j, "num_attention_heads") && j.at("num_attention_heads").is_array()
+                           ? int_list<4, extent>(j, "num_attention_heads", w)
+                           : std::array<extent, 4>{};
+    const extent single = heads[0] ? 0 : int_field(j, "num_attention_heads", w, 1);
+    extent width = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        const extent h = heads[0] ? heads[i] : single;
+        if (u.channels[i] % h != 0 || (width != 0 && u.channels[i] / h != width))
+            raise(errc::not_representable, w,
+                  "fields 'block_out_channels' / 'num_attention_heads' give heads of different widths; vidperf "
+                  "models one head width across levels");
+        width = u.channels[i] / h;
+    }
+    u.head_dim = width;
+    u.cross_dim = int_field(j, "cross_attention_dim", w, 1);
+    u.in_channels = int_field(j, "in_channels", w, 1);
+    u.out_channels = int_field(j, "out_channels", w, 1);
+    const extent per_id = int_field(j, "addition_time_embed_dim", w, 1);
+    const extent all_ids = int_field(j, "projection_class_embeddings_input_dim", w, 1);
+    if (all_ids % per_id != 0)
+        raise(errc::json_bad_value, w,
+              "field 'projection_class_embeddings_input_dim' = " + std::to_string(all_ids) +
+                  " is not a multiple of 'addition_time_embed_dim' = " + std::to_string(per_id));
+    u.added_time_ids = all_ids / per_id;
+}
+} // namespace detail
+
 /// Reads a model from the texts of a diffusers folder. `slug` names the result.
 [[nodiscard]] inline loaded_model model_from_diffusers(const diffusers_configs& c, std::string_view slug) {
-    constexpr std::string_view wt = "transformer/config.json";
-    const nlohmann::json t = detail::parse_json(c.transformer, wt);
+    const bool unet = c.transformer.empty() && !c.unet.empty();
+    const std::string_view wt = unet ? "unet/config.json" : "transformer/config.json";
+    const nlohmann::json t = detail::parse_json(unet ? c.unet : c.transformer, wt);
     const std::string cls = detail::string_field(t, "_class_name", wt);
     loaded_model out;
     auto& store = *out.strings;
+    if (cls == "UNetSpatioTemporalConditionModel") { // Stable Video Diffusion: a UNet, not a transformer
+        model_spec& m = out.spec;
+        m = find_model("svd-xt");
+        m.slug = detail::keep(store, std::string(slug));
+        m.name = m.slug;
+        m.source = detail::keep(store, "diffusers folder (" + cls + "), defaults from preset svd-xt");
+        detail::read_unet(t, m.denoiser.unet, wt);
+        m.denoiser.hidden = m.denoiser.unet.channels[0];
+        m.denoiser.heads = m.denoiser.hidden / m.denoiser.unet.head_dim;
+        m.denoiser.in_channels = m.denoiser.unet.in_channels;
+        m.denoiser.out_channels = m.denoiser.unet.out_channels;
+        if (!c.vae.empty()) detail::read_vae(c.vae, m.vae);
+        return out;
+    }
     std::string_view base;
     if (cls == "WanTransformer3DModel")
         base = "wan2.1-t2v-1.3b";
@@ -560,7 +622,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     };
     diffusers_configs c;
     c.model_index = read("model_index.json", false);
-    c.transformer = read("transformer/config.json", true);
+    c.transformer = read("transformer/config.json", !std::filesystem::exists(dir / "unet/config.json"));
+    if (c.transformer.empty()) c.unet = read("unet/config.json", true);
     c.vae = read("vae/config.json", false);
     c.text_encoder = read("text_encoder/config.json", false);
     c.text_encoder_2 = read("text_encoder_2/config.json", false);
@@ -659,8 +722,31 @@ namespace detail {
         t["patch_size_t"] = m.latent.patch_t;
         pipeline = "HunyuanVideoPipeline";
         break;
+    case denoiser_family::unet_temporal: { // unet/config.json as UNetSpatioTemporalConditionModel writes it
+        const unet_spec& u = d.unet;
+        nlohmann::json types = nlohmann::json::array(), heads = nlohmann::json::array();
+        for (std::size_t i = 0; i < 4; ++i) {
+            types.push_back(u.attention[i] ? "CrossAttnDownBlockSpatioTemporal" : "DownBlockSpatioTemporal");
+            heads.push_back(u.channels[i] / u.head_dim);
+        }
+        const nlohmann::json un = {{"_class_name", "UNetSpatioTemporalConditionModel"},
+                                   {"block_out_channels", {u.channels[0], u.channels[1], u.channels[2], u.channels[3]}},
+                                   {"down_block_types", types},
+                                   {"layers_per_block", u.layers_per_block},
+                                   {"transformer_layers_per_block", 1},
+                                   {"num_attention_heads", heads},
+                                   {"cross_attention_dim", u.cross_dim},
+                                   {"in_channels", u.in_channels},
+                                   {"out_channels", u.out_channels},
+                                   {"addition_time_embed_dim", 256},
+                                   {"projection_class_embeddings_input_dim", 256 * u.added_time_ids}};
+        diffusers_configs c;
+        c.model_index = nlohmann::json{{"_class_name", "StableVideoDiffusionPipeline"}}.dump(2);
+        c.unet = un.dump(2);
+        c.vae = detail::vae_config(m.vae).dump(2);
+        return c;
+    }
     case denoiser_family::dit_factorised:
-    case denoiser_family::unet_temporal:
         detail::raise(errc::not_representable, "to_diffusers",
                       "model '" + std::string(m.slug) + "' is not one of the transformer classes vidperf exports");
     case denoiser_family::mmdit_asymmetric:
