@@ -84,9 +84,7 @@ struct row {
 };
 
 double quantity_of(const pipeline_estimate& e, const std::string& q, extent steps) {
-    double denoiser = 0;
-    for (const auto& s : e.stages)
-        if (s.kind == stage_kind::denoiser) denoiser += s.latency.value(); // both experts of Wan2.2 A14B
+    const double denoiser = stage_latency(e, stage_kind::denoiser).value(); // both experts of Wan2.2 A14B
     if (q == "e2e_latency") return e.latency.value();
     if (q == "dit_latency") return denoiser;
     if (q == "per_step_latency") return denoiser / static_cast<double>(steps);

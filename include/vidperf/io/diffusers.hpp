@@ -134,6 +134,13 @@ inline void read_text_encoder(const std::string& text, encoder_spec& e, string_s
 }
 
 
+/// A config's boolean field: its value when it is a boolean, `fallback` when it is absent or not a boolean
+/// (diffusers writes null for an unset option).
+[[nodiscard]] inline bool flag(const nlohmann::json& j, std::string_view key, bool fallback) {
+    if (!has(j, key) || !j.at(std::string(key)).is_boolean()) return fallback;
+    return j.at(std::string(key)).get<bool>();
+}
+
 /// A JSON list of exactly N whole numbers in [1, the largest T and max_config_int] (or booleans read as 2 / 1
 /// factors when `flags`); refused naming the field and the list as written.
 template <std::size_t N, class T>
@@ -199,7 +206,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         v.down_t = {td[0], td[1], td[2], 1};
         v.down_s = {2, 2, 2, 1};
         v.patch = opt_factor(j, "patch_size", w).value_or(1);
-        v.upsample_halves = !(has(j, "is_residual") && j.at("is_residual").is_boolean() && j.at("is_residual").get<bool>());
+        v.upsample_halves = !flag(j, "is_residual", false);
         v.temporal_compression = opt_factor(j, "scale_factor_temporal", w).value_or(4);
         v.spatial_compression = opt_factor(j, "scale_factor_spatial", w).value_or(8 * v.patch);
         v.temporal_chunk = 1;
@@ -211,12 +218,9 @@ inline void read_vae(const std::string& text, vae_spec& v) {
                    : cls == "AutoencoderKL"             ? vae_family::image
                                                         : vae_family::svd;
         if (v.family == vae_family::image) { // diffusers' defaults: both 1x1 convs on (FLUX turns them off)
-            const auto on = [&](std::string_view key) {
-                return !has(j, key) || !j.at(std::string(key)).is_boolean() || j.at(std::string(key)).get<bool>();
-            };
-            if (on("use_quant_conv") != on("use_post_quant_conv"))
+            if (flag(j, "use_quant_conv", true) != flag(j, "use_post_quant_conv", true))
                 raise(errc::not_representable, w, "use_quant_conv and use_post_quant_conv differ; vidperf models both or neither");
-            v.quant_convs = on("use_quant_conv");
+            v.quant_convs = flag(j, "use_quant_conv", true);
         }
         v.widths = int_list<4, extent>(j, "block_out_channels", w);
         const extent r = opt_int(j, "layers_per_block", w).value_or(v.family == vae_family::cogvideox ? 3 : 2);
@@ -260,8 +264,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
             v.tiles = {}; // AutoencoderKLTemporalDecoder has no tiled decode
         }
     } else if (cls == "AutoencoderKLLTXVideo") {
-        if (has(j, "timestep_conditioning") && j.at("timestep_conditioning").is_boolean() &&
-            j.at("timestep_conditioning").get<bool>())
+        if (flag(j, "timestep_conditioning", false))
             raise(errc::json_bad_value, w,
                   "field 'timestep_conditioning' is true: the LTX-Video 0.9.1 timestep-conditioned decoder is not "
                   "modelled (0.9.0's is)");
@@ -508,9 +511,7 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
         d.time_freq_dim = d.hidden; // time_proj = Timesteps(inner_dim)
         d.text_tokens = detail::opt_int(t, "max_text_seq_length", wt).value_or(226);
         // diffusers' default is false (sin-cos positions, CogVideoX-2b); 5b and 1.5 set it
-        d.rotary = detail::has(t, "use_rotary_positional_embeddings") &&
-                   t.at("use_rotary_positional_embeddings").is_boolean() &&
-                   t.at("use_rotary_positional_embeddings").get<bool>();
+        d.rotary = detail::flag(t, "use_rotary_positional_embeddings", false);
     } else if (cls == "HunyuanVideoTransformer3DModel") {
         d.hidden = d.heads * d.head_dim;
         d.single_layers = detail::int_field(t, "num_single_layers", wt);
@@ -521,8 +522,7 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
                                     static_cast<double>(d.hidden));
         d.text_dim = detail::int_field(t, "text_embed_dim", wt);
         d.pooled_dim = detail::opt_int(t, "pooled_projection_dim", wt).value_or(0);
-        d.guidance_embed = detail::has(t, "guidance_embeds") && t.at("guidance_embeds").is_boolean() &&
-                           t.at("guidance_embeds").get<bool>();
+        d.guidance_embed = detail::flag(t, "guidance_embeds", false);
     } else if (cls == "MochiTransformer3DModel") {
         d.hidden = d.heads * d.head_dim;
         d.text_hidden = detail::int_field(t, "pooled_projection_dim", wt);
@@ -545,8 +545,7 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
         d.single_layers = detail::int_field(t, "num_single_layers", wt);
         d.text_dim = detail::int_field(t, "joint_attention_dim", wt);
         d.pooled_dim = detail::opt_int(t, "pooled_projection_dim", wt).value_or(768);
-        d.guidance_embed = detail::has(t, "guidance_embeds") && t.at("guidance_embeds").is_boolean() &&
-                           t.at("guidance_embeds").get<bool>();
+        d.guidance_embed = detail::flag(t, "guidance_embeds", false);
     } else { // LTX-Video
         d.hidden = d.heads * d.head_dim;
         d.ffn = 4 * d.hidden;
@@ -589,9 +588,7 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
                               "a two-transformer pipeline needs scheduler/scheduler_config.json: its flow_shift "
                               "places the switch between the experts");
             const nlohmann::json sc = detail::parse_json(c.scheduler, "scheduler_config.json");
-            const bool flow = detail::has(sc, "use_flow_sigmas") && sc.at("use_flow_sigmas").is_boolean() &&
-                              sc.at("use_flow_sigmas").get<bool>();
-            if (!flow)
+            if (!detail::flag(sc, "use_flow_sigmas", false))
                 detail::raise(errc::not_representable, "scheduler_config.json",
                               "the expert switch is modelled for flow-sigma schedulers (use_flow_sigmas true)");
             const double shift = detail::has(sc, "flow_shift")

@@ -294,11 +294,12 @@ struct scale_row {
     const double first = rows.empty() ? 0 : rows.front().estimate.pipeline.latency.value();
     for (const auto& r : rows) {
         const auto& e = r.estimate.pipeline;
-        double den = 0;
-        bound_kind den_bound = bound_kind::compute;
+        const double den = stage_latency(e, stage_kind::denoiser).value(); // every expert and served step
+        bound_kind den_bound = bound_kind::compute; // the bound of the denoiser stage that takes longest
+        seconds longest(-1.0);
         for (const auto& st : e.stages)
-            if (st.kind == stage_kind::denoiser) { // both experts of a two-expert model
-                den += st.latency.value();
+            if (st.kind == stage_kind::denoiser && st.latency > longest) {
+                longest = st.latency;
                 den_bound = st.bound;
             }
         const double speedup = first / e.latency.value();

@@ -65,21 +65,25 @@ inline void validate(const acceleration& a, std::string_view where) {
                       "[0.01, 1], got " + detail::number_text(a.attention_keep));
 }
 
+/// Refuses an accelerator on a denoiser its method does not apply to (a UNet), naming the option and the model.
+inline void check_applies(const acceleration& a, denoiser_family family, std::string_view model) {
+    if (family != denoiser_family::unet_temporal) return;
+    if (a.cache != step_cache::none)
+        detail::raise(errc::not_representable, "--cache",
+                      "step caching (TeaCache, First-Block Cache, MagCache) is modelled for DiT denoisers; '" +
+                          std::string(model) + "' has a UNet");
+    if (a.attention_keep < 1)
+        detail::raise(errc::not_representable, "--attention-keep",
+                      "sparse attention is modelled for the video self-attention of DiT denoisers; '" +
+                          std::string(model) + "' has a UNet");
+}
+
 /// Scales the video self-attention of a denoiser stage by the kept share (after parallelize: the collectives
-/// that move Q, K, V and O between GPUs stay whole); raises when `required` and the stage has none (a UNet's
-/// attention is not modelled as sparse).
-inline void keep_attention(stage& s, double keep, std::string_view model, bool required = true) {
+/// that move Q, K, V and O between GPUs stay whole).
+inline void keep_attention(stage& s, double keep) {
     if (keep >= 1) return;
-    bool any = false;
     for (auto& u : s.ops)
-        if (u.role == op_role::self_attention && std::holds_alternative<attention_op>(u.op)) {
-            u.count *= keep;
-            any = true;
-        }
-    if (!any && required)
-        detail::raise(errc::not_representable, model,
-                      "sparse attention is modelled for the video self-attention of DiT denoisers; this model's "
-                      "denoiser has none");
+        if (u.role == op_role::self_attention && std::holds_alternative<attention_op>(u.op)) u.count *= keep;
 }
 
 /// What one served step runs per guidance call: the probe and the residual add of `method`, on `videos` videos of

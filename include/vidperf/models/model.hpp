@@ -54,9 +54,7 @@ struct inference_options {
                                                         const inference_options& opt = {}) {
     validate(w, m.slug);
     validate(w.accel, m.slug);
-    if (w.accel.cache != step_cache::none && m.denoiser.family == denoiser_family::unet_temporal)
-        detail::raise(errc::not_representable, m.slug,
-                      "step caching (TeaCache, First-Block Cache, MagCache) is modelled for DiT denoisers, not UNets");
+    check_applies(w.accel, m.denoiser.family, m.slug);
     const latent_shape lat = latents(m.latent, w, m.slug);
     const extent passes = cfg_passes(w.cfg);
     const dtype vae = vae_dtype(w.impl, m.denoiser.code, w.compute); // Wan's reference code runs its VAE in fp32
@@ -106,7 +104,7 @@ struct inference_options {
     const double cache = cache_bytes(w.accel, m.denoiser, lat, w.batch, cfg_parallel ? 1 : passes, w.compute);
     whole.activation_bytes += bytes(cache);
     stage den = parallelize(whole, par, w.compute);
-    keep_attention(den, w.accel.attention_keep, m.slug); // sparse kernels: the attention, not its collectives
+    keep_attention(den, w.accel.attention_keep); // sparse kernels: the attention, not its collectives
     if (cfg_parallel) { // the two halves exchange their noise predictions every step
         const double latent = static_cast<double>(w.batch * m.denoiser.out_channels * lat.frames * lat.height *
                                                   lat.width);
@@ -119,7 +117,7 @@ struct inference_options {
         stage st = lower_cache_step(m.denoiser, m.latent, lat, videos, w, static_cast<double>(served) * per_step);
         st.activation_bytes += bytes(cache);
         st = parallelize(st, par, w.compute);
-        keep_attention(st, w.accel.attention_keep, m.slug, false); // First-Block Cache runs one block
+        keep_attention(st, w.accel.attention_keep); // First-Block Cache runs one block
         st.name = "step_cache";
         st.module = expert.module;
         st.parameters = expert.parameters;

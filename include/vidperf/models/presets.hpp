@@ -540,14 +540,8 @@ inline constexpr std::string_view wan21_src =
     m.task = task_kind::t2i;
     m.source = "black-forest-labs/FLUX.1-dev configs and model card (FluxPipeline: 1024x1024, guidance_scale 3.5 "
                "as an embedding, 50 steps, max_sequence_length 512)";
-    latent_rule r;
-    r.temporal_compression = 1;
-    r.spatial_compression = 8;
-    r.patch_t = 1;
-    r.patch_h = r.patch_w = 2;
-    r.causal = false;
-    r.size_multiple = 16; // FluxPipeline: height and width divisible by vae_scale_factor * 2
-    m.latent = r;
+    m.latent = rule(1, 8, 1, 2, 16); // FluxPipeline: height and width divisible by vae_scale_factor * 2
+    m.latent.causal = false;          // one frame, one latent
     m.denoiser = d;
     m.text_encoders[0] = t5_xxl(512);
     m.text_encoders[1] = clip_l_text();

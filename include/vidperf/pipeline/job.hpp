@@ -135,14 +135,7 @@ inline void validate(const inference_job& j) {
                       "the denoiser dtype must be bf16, fp16 or fp8, got '" + std::string(name(j.work.compute)) + "'");
     check_attention(j.work.impl, m.denoiser.code, j.work.attention);
     validate(j.work.accel, "inference_request");
-    if (j.work.accel.cache != step_cache::none && m.denoiser.family == denoiser_family::unet_temporal)
-        detail::raise(errc::not_representable, "--cache",
-                      "step caching (TeaCache, First-Block Cache, MagCache) is modelled for DiT denoisers; '" +
-                          std::string(m.slug) + "' has a UNet");
-    if (j.work.accel.attention_keep < 1 && m.denoiser.family == denoiser_family::unet_temporal)
-        detail::raise(errc::not_representable, "--attention-keep",
-                      "sparse attention is modelled for the video self-attention of DiT denoisers; '" +
-                          std::string(m.slug) + "' has a UNet");
+    check_applies(j.work.accel, m.denoiser.family, m.slug);
     if (j.inference.interpolation < 1 || j.inference.interpolation > 16)
         detail::raise(errc::out_of_range, "--interpolate",
                       "the frame-rate factor must be an integer in [1, 16], got " +
@@ -301,12 +294,7 @@ struct job_estimate {
     /// GPU-seconds paid: every GPU of the job for the whole latency.
     [[nodiscard]] seconds gpu_time(int gpus) const { return pipeline.latency * static_cast<double>(gpus); }
     /// Latency of the job's stages of `kind` (all text encoders together), 0 when it has none.
-    [[nodiscard]] seconds stage_latency(stage_kind kind) const {
-        seconds t{};
-        for (const auto& s : pipeline.stages)
-            if (s.kind == kind) t += s.latency;
-        return t;
-    }
+    [[nodiscard]] seconds stage_latency(stage_kind kind) const { return vidperf::stage_latency(pipeline, kind); }
 };
 
 /// Lowers and prices `j` on `gpu` with `cal`.

@@ -168,7 +168,7 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
         out.transfers += w.transfer;
         for (std::size_t k = 0; k < op_kind_count; ++k) out.by_kind[k] += e.by_kind[k];
         comm_time += w.per_call.communication * s.calls;
-        if (!w.on_host && s.calls > 0 && w.allocated > out.memory.allocator_peak) {
+        if (!w.on_host && w.allocated > out.memory.allocator_peak) { // a stage that never runs allocates 0
             out.memory.allocator_peak = w.allocated;
             out.memory.weights = w.resident_weights;
             out.memory.activations = s.activation_bytes;
@@ -182,6 +182,14 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
     out.memory.device_total = device_total(out.memory.allocator_peak, cal);
     out.fits = out.memory.device_total <= gpu.hbm_capacity;
     return out;
+}
+
+/// Latency of every stage of `kind` (a two-expert model, or one with a step cache, has several denoiser stages).
+[[nodiscard]] inline seconds stage_latency(const pipeline_estimate& e, stage_kind kind) {
+    seconds t{};
+    for (const auto& s : e.stages)
+        if (s.kind == kind) t += s.latency;
+    return t;
 }
 
 /// Latency and memory verdict of already-lowered stages, with no allocation: the scheduler's re-price
