@@ -178,7 +178,7 @@ namespace detail {
                 c.datasheet = f(datasheet_calibration);
             };
             if (block == "denoiser_block" || block == "denoiser_single_block") {
-                if (m.denoiser.family == denoiser_family::unet_temporal)
+                if (is_unet(m.denoiser.family))
                     raise(errc::not_representable, where, "blocks of UNet denoisers are not modelled one by one");
                 denoiser_spec more = m.denoiser;
                 if (block == "denoiser_single_block") {

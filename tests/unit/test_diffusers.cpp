@@ -54,7 +54,7 @@ TEST_CASE("round trip: preset -> diffusers configs -> model gives the same estim
 
 TEST_CASE("bad diffusers configs are errors naming the file and field") {
     diffusers_configs c;
-    c.transformer = R"({"_class_name": "UNet2DConditionModel"})";
+    c.transformer = R"({"_class_name": "SD3Transformer2DModel"})";
     CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("WanTransformer3DModel"), schema_error);
     c.transformer = R"({"_class_name": "WanTransformer3DModel", "num_layers": 30})";
     CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("num_attention_heads"), schema_error);
@@ -79,6 +79,9 @@ constexpr reference_count reference_counts[] = {
     {"mochi-1", 10'027'677'744, 459'748'611},        {"ltx-video", 1'923'385'472, 419'193'649},
     {"wan2.2-t2v-a14b", 14'288'491'584, 126'892'531}, {"wan2.2-i2v-a14b", 14'288'901'184, 126'892'531},
     {"flux.1-dev", 11'901'408'320, 83'819'683},       {"svd-xt", 1'524'623'082, 97'742'847},
+    {"sd-1.5", 859'520'964, 83'653'863},              {"sdxl", 2'567'463'684, 83'653'863},
+    {"hunyuanvideo-i2v", 12'821'012'544, 246'478'803}, {"wan2.1-vace-1.3b", 2'153'972'032, 126'892'531},
+    {"wan2.1-vace-14b", 17'337'592'896, 126'892'531},
 };
 } // namespace
 
@@ -191,4 +194,28 @@ TEST_CASE("exported configs carry what diffusers needs to build the same model")
     t.erase("use_rotary_positional_embeddings");
     cog.transformer = t.dump();
     CHECK_FALSE(model_from_diffusers(cog, "x").spec.denoiser.rotary);
+}
+
+TEST_CASE("HunyuanVideo-I2V folders: the image condition type sets the text tokens the DiT sees") {
+    const auto tr = load_diffusers_folder(
+        std::string(VIDPERF_SOURCE_DIR) + "/tests/data/diffusers/save_config/hunyuanvideo-i2v", "i2v");
+    CHECK(tr.spec.task == task_kind::i2v);
+    CHECK(tr.spec.has_image_encoder);
+    CHECK(tr.spec.denoiser.text_tokens == 576 / 4 + 252); // token_replace keeps every 4th image token
+    diffusers_configs c = to_diffusers(find_model("hunyuanvideo-i2v"));
+    auto t = nlohmann::json::parse(c.transformer);
+    CHECK(t.at("image_condition_type") == "token_replace");
+    CHECK(nlohmann::json::parse(c.model_index).at("_class_name") == "HunyuanVideoImageToVideoPipeline");
+    t["image_condition_type"] = "latent_concat"; // the 33-channel model: every 2nd image token
+    t["in_channels"] = 33;
+    t["guidance_embeds"] = false;
+    c.transformer = t.dump();
+    const auto lc = model_from_diffusers(c, "lc");
+    CHECK(lc.spec.denoiser.text_tokens == 576 / 2 + 252);
+    CHECK(lc.spec.denoiser.in_channels == 33);
+    t["image_condition_type"] = "clip_tokens";
+    c.transformer = t.dump();
+    CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains("image_condition_type"), error);
+    // the text-to-video model is still read without the field
+    CHECK(model_from_diffusers(to_diffusers(find_model("hunyuanvideo")), "t2v").spec.task == task_kind::t2v);
 }

@@ -327,7 +327,9 @@ TEST_CASE("every stage of every preset's job says what it is: one denoiser per e
         }
         CHECK(denoisers == (m.experts.two_experts ? 2 : 1));
         CHECK(decodes == 1);
-        CHECK((m.task == task_kind::i2v) == std::any_of(stages.begin(), stages.end(), [](const stage& s) {
+        // image-to-video encodes its image, video-to-video (VACE) its control video
+        CHECK((m.task == task_kind::i2v || m.task == task_kind::v2v) ==
+              std::any_of(stages.begin(), stages.end(), [](const stage& s) {
                   return s.kind == stage_kind::vae_encode;
               }));
     }

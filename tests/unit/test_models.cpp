@@ -99,6 +99,14 @@ constexpr published_count published_counts[] = {
     {"wan2.1-i2v-14b", "umt5-xxl-encoder", umt5, "checkpoint count"},
     {"wan2.1-i2v-14b", "clip-vit-h-14-vision", clip_h, "CLIP ViT-H/14 vision tower with projection"},
     {"wan2.1-i2v-14b", "vae", 126892531.0, "checkpoint count"},
+    // Wan2.1-VACE: no published count beyond the names; diffusers' WanVACETransformer3DModel from the convert
+    // script's configs on the meta device (validation/reference/count_reference.txt)
+    {"wan2.1-vace-1.3b", "denoiser", 2153972032.0, "diffusers WanVACETransformer3DModel (Wan-VACE-1.3B)"},
+    {"wan2.1-vace-1.3b", "umt5-xxl-encoder", umt5, "checkpoint count"},
+    {"wan2.1-vace-1.3b", "vae", 126892531.0, "the Wan2.1 VAE (checkpoint count)"},
+    {"wan2.1-vace-14b", "denoiser", 17337592896.0, "diffusers WanVACETransformer3DModel (Wan-VACE-14B)"},
+    {"wan2.1-vace-14b", "umt5-xxl-encoder", umt5, "checkpoint count"},
+    {"wan2.1-vace-14b", "vae", 126892531.0, "the Wan2.1 VAE (checkpoint count)"},
     {"wan2.2-ti2v-5b", "denoiser", 5.0e9, "Wan2.2 README: TI2V-5B"},
     {"wan2.2-ti2v-5b", "umt5-xxl-encoder", umt5, "checkpoint count"},
     {"wan2.2-ti2v-5b", "vae", 704688668.0, "Wan2.2_VAE.pth element count"},
@@ -126,6 +134,12 @@ constexpr published_count published_counts[] = {
     {"hunyuanvideo", "llava-llama-3-8b", llava, "checkpoint count"},
     {"hunyuanvideo", "clip-vit-l-14-text", clip_l, "checkpoint count"},
     {"hunyuanvideo", "vae", 246478803.0, "hunyuanvideo-community/HunyuanVideo vae checkpoint count"},
+    {"hunyuanvideo-i2v", "denoiser", 12821012544.0, "as HunyuanVideo: token_replace adds no parameter (diffusers)"},
+    {"hunyuanvideo-i2v", "llava-llama-3-8b", llava, "checkpoint count"},
+    {"hunyuanvideo-i2v", "clip-vit-l-14-text", clip_l, "checkpoint count"},
+    {"hunyuanvideo-i2v", "clip-vit-l-14-336-vision", 303507456.0,
+     "transformers CLIPVisionModel from openai/clip-vit-large-patch14-336's config on the meta device"},
+    {"hunyuanvideo-i2v", "vae", 246478803.0, "the HunyuanVideo VAE (checkpoint count)"},
     {"mochi-1", "denoiser", 10.0e9, "genmoai/mochi README: 10 billion parameter diffusion model"},
     {"mochi-1", "t5-v1.1-xxl-encoder", t5, "checkpoint count"},
     {"mochi-1", "vae", 362e6 + 97222016.0, "README: AsymmVAE decoder 362M; encoder by hand"},
@@ -143,6 +157,14 @@ constexpr published_count published_counts[] = {
     {"flux.1-dev", "t5-v1.1-xxl-encoder", t5, "FLUX.1-dev text_encoder_2: total_size 9,524,621,312 bytes / 2"},
     {"flux.1-dev", "clip-vit-l-14-text", clip_l, "openai/clip-vit-large-patch14 text tower"},
     {"flux.1-dev", "vae", 83819683.0, "diffusers AutoencoderKL from FLUX.1-dev vae/config.json (count_reference.txt)"},
+    {"sd-1.5", "denoiser", 860e6, "Stable Diffusion v1 model card: an 860M UNet"},
+    {"sd-1.5", "clip-vit-l-14-text", clip_l, "Stable Diffusion v1 model card: a 123M text encoder"},
+    {"sd-1.5", "vae", 83653863.0, "diffusers AutoencoderKL from the vae/config.json (count_reference.txt)"},
+    {"sdxl", "denoiser", 2.6e9, "SDXL paper (arXiv 2307.01952) Table 1: a 2.6B UNet"},
+    {"sdxl", "clip-vit-l-14-text", clip_l, "openai/clip-vit-large-patch14 text tower"},
+    // SDXL paper section 2.1: both text encoders together 817M; less CLIP-L's 123,060,480
+    {"sdxl", "openclip-vit-bigg-14-text", 817e6 - clip_l, "SDXL paper: 817M text-encoder parameters in total"},
+    {"sdxl", "vae", 83653863.0, "diffusers AutoencoderKL from the vae/config.json (count_reference.txt)"},
 };
 } // namespace
 

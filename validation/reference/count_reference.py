@@ -48,15 +48,26 @@ NEGLIGIBLE = 1e-3  # a family below this share of the stage's FLOPs on both side
 #   Wan:        scripts/convert_wan_to_diffusers.py get_transformer_config() ("Wan-T2V-1.3B", "Wan-T2V-14B",
 #               "Wan-I2V-14B-720p", "Wan2.2-TI2V-5B", "Wan2.2-T2V-A14B", "Wan2.2-I2V-14B-720p"); VAE: AutoencoderKLWan() for Wan2.1 (convert_vae()) and
 #               vae22_diffusers_config for Wan2.2; Wan2.2's pipeline is written with expand_timesteps=True.
+#   Wan2.1-VACE: the same script's "Wan-VACE-1.3B" / "Wan-VACE-14B" (vace_layers every 2nd / 5th block,
+#               vace_in_channels 96); WanVACEPipeline passes control latents of 96 channels.
 #   CogVideoX:  scripts/convert_cogvideox_to_diffusers.py get_transformer_init_kwargs("1.0" / "1.5") and its
 #               comments: 2b = 30 layers, 30 heads, no RoPE; 5b = 42 layers, 48 heads, RoPE; the VAE is
 #               AutoencoderKLCogVideoX() with the default sample size (convert_vae()).
+#   HunyuanVideo-I2V: the same script's TRANSFORMER_CONFIGS["HYVideo-T/2-I2V-16ch"] (in_channels 16,
+#               guidance_embeds true, image_condition_type token_replace: the README's --i2v-stability model);
+#               HunyuanVideoImageToVideoPipeline's prompt embeds: 576 / 4 image tokens + 252 text tokens.
 #   HunyuanVideo: scripts/convert_hunyuan_video_to_diffusers.py TRANSFORMER_CONFIGS["HYVideo-T/2-cfgdistill"];
 #               VAE AutoencoderKLHunyuanVideo() (convert_vae()).
 #   Mochi:      scripts/convert_mochi_to_diffusers.py: MochiTransformer3DModel() and
 #               AutoencoderKLMochi(latent_channels=12, out_channels=3).
 #   LTX-Video:  scripts/convert_ltx_to_diffusers.py get_transformer_config("0.9.0") and get_vae_config("0.9.0").
 #   FLUX.1-dev: FluxTransformer2DModel(guidance_embeds=True) and AutoencoderKL as FLUX_DEV / FLUX_VAE below.
+#   SD 1.5:     stable-diffusion-v1-5/stable-diffusion-v1-5 unet/config.json (UNet2DConditionModel) and
+#               vae/config.json (AutoencoderKL), as SD15 / SD_VAE below.
+#   SDXL:       stabilityai/stable-diffusion-xl-base-1.0 unet/config.json (the same values as
+#               Stability-AI/generative-models configs/inference/sd_xl_base.yaml: model_channels 320,
+#               channel_mult 1/2/4, transformer_depth 1/2/10, num_head_channels 64, context_dim 2048,
+#               adm_in_channels 2816) and vae/config.json, as SDXL / SD_VAE below.
 #   SVD-XT:     UNetSpatioTemporalConditionModel() class defaults, the configuration of
 #               stabilityai/stable-video-diffusion-img2vid-xt unet/config.json; its vae/config.json
 #               (AutoencoderKLTemporalDecoder): block_out_channels 128/256/512/512, 4 DownEncoderBlock2D,
@@ -77,6 +88,8 @@ WAN_I2V_14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=36, num_attention_head
 WAN22_T2V_A14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=16, num_attention_heads=40, num_layers=40, out_channels=16)
 WAN22_I2V_A14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=36, num_attention_heads=40, num_layers=40, out_channels=16)
 WAN22_TI2V_5B = dict(WAN_COMMON, ffn_dim=14336, in_channels=48, num_attention_heads=24, num_layers=30, out_channels=48)
+WAN_VACE_1_3B = dict(WAN_T2V_1_3B, vace_layers=list(range(0, 30, 2)), vace_in_channels=96)
+WAN_VACE_14B = dict(WAN_T2V_14B, vace_layers=list(range(0, 40, 5)), vace_in_channels=96)
 WAN21_VAE: dict = {}
 WAN22_VAE = dict(base_dim=160, z_dim=48, is_residual=True, in_channels=12, out_channels=12, decoder_base_dim=256,
                  scale_factor_temporal=4, scale_factor_spatial=16, patch_size=2)
@@ -120,6 +133,22 @@ FLUX_VAE = dict(in_channels=3, out_channels=3, latent_channels=16, block_out_cha
                 down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
                 layers_per_block=2, use_quant_conv=False, use_post_quant_conv=False, sample_size=1024)
 
+# Stable Diffusion: UNet2DConditionModel and AutoencoderKL (4 latent channels, both quant convs)
+SD15 = dict(sample_size=64, in_channels=4, out_channels=4, layers_per_block=2,
+            block_out_channels=(320, 640, 1280, 1280),
+            down_block_types=("CrossAttnDownBlock2D",) * 3 + ("DownBlock2D",),
+            up_block_types=("UpBlock2D",) + ("CrossAttnUpBlock2D",) * 3,
+            attention_head_dim=8, cross_attention_dim=768, norm_num_groups=32)
+SDXL = dict(sample_size=128, in_channels=4, out_channels=4, layers_per_block=2, block_out_channels=(320, 640, 1280),
+            down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+            up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
+            attention_head_dim=(5, 10, 20), transformer_layers_per_block=(1, 2, 10), cross_attention_dim=2048,
+            use_linear_projection=True, addition_embed_type="text_time", addition_time_embed_dim=256,
+            projection_class_embeddings_input_dim=2816, norm_num_groups=32)
+SD_VAE = dict(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(128, 256, 512, 512),
+              down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
+              layers_per_block=2)
+
 
 def meta(*shape):
     return torch.empty(*shape, device="meta")
@@ -141,6 +170,16 @@ def wan_inputs(cfg, image=False, per_token_timestep=False):
     return make
 
 
+def wan_vace_inputs(cfg):
+    base = wan_inputs(cfg)
+
+    def make(b, t, h, w):
+        kw = base(b, t, h, w)
+        kw["control_hidden_states"] = meta(b, cfg["vace_in_channels"], t, h, w)
+        return kw
+    return make
+
+
 def cogvideox_inputs(cfg):
     def make(b, t, h, w):
         pt = cfg["patch_size_t"] or 1
@@ -155,6 +194,13 @@ def cogvideox_inputs(cfg):
 def hunyuan_inputs(b, t, h, w):
     return dict(hidden_states=meta(b, 16, t, h, w), timestep=meta(b), encoder_hidden_states=meta(b, 256, 4096),
                 encoder_attention_mask=meta(b, 256), pooled_projections=meta(b, 768), guidance=meta(b),
+                return_dict=False)
+
+
+def hunyuan_i2v_inputs(b, t, h, w):
+    text = 576 // 4 + 252
+    return dict(hidden_states=meta(b, 16, t, h, w), timestep=meta(b), encoder_hidden_states=meta(b, text, 4096),
+                encoder_attention_mask=meta(b, text), pooled_projections=meta(b, 768), guidance=meta(b),
                 return_dict=False)
 
 
@@ -179,6 +225,16 @@ def flux_inputs(b, t, h, w):  # FluxPipeline packs 2 x 2 latent patches: [b, tok
 def svd_inputs(b, t, h, w):
     return dict(sample=meta(b, t, 8, h, w), timestep=meta(b), encoder_hidden_states=meta(b, 1, 1024),
                 added_time_ids=meta(b, 3), return_dict=False)
+
+
+def sd_inputs(cross, xl=False):  # one latent frame as a 2-D latent; SDXL adds the pooled text and 6 time ids
+    def make(b, t, h, w):
+        kw = dict(sample=meta(b, 4, h, w), timestep=meta(b), encoder_hidden_states=meta(b, 77, cross),
+                  return_dict=False)
+        if xl:
+            kw["added_cond_kwargs"] = {"text_embeds": meta(b, 1280), "time_ids": meta(b, 6)}
+        return kw
+    return make
 
 
 # --------------------------------------------------------------------------------------------------
@@ -236,6 +292,10 @@ def cases():
              d.AutoencoderKLWan, WAN21_VAE, experts=2),
         Case("wan2.2-i2v-a14b", d.WanTransformer3DModel, WAN22_I2V_A14B, wan_inputs(WAN22_I2V_A14B),
              d.AutoencoderKLWan, WAN21_VAE, experts=2),
+        Case("wan2.1-vace-1.3b", d.WanVACETransformer3DModel, WAN_VACE_1_3B, wan_vace_inputs(WAN_VACE_1_3B),
+             d.AutoencoderKLWan, WAN21_VAE),
+        Case("wan2.1-vace-14b", d.WanVACETransformer3DModel, WAN_VACE_14B, wan_vace_inputs(WAN_VACE_14B),
+             d.AutoencoderKLWan, WAN21_VAE),
         Case("cogvideox-2b", d.CogVideoXTransformer3DModel, COG_2B, cogvideox_inputs(COG_2B),
              d.AutoencoderKLCogVideoX, {}),
         Case("cogvideox-5b", d.CogVideoXTransformer3DModel, COG_5B, cogvideox_inputs(COG_5B),
@@ -244,6 +304,10 @@ def cases():
              d.AutoencoderKLCogVideoX, dict(invert_scale_latents=True)),
         Case("hunyuanvideo", d.HunyuanVideoTransformer3DModel, HUNYUAN, hunyuan_inputs,
              d.AutoencoderKLHunyuanVideo, {}, tiling=True),
+        Case("hunyuanvideo-i2v", d.HunyuanVideoTransformer3DModel, dict(HUNYUAN, image_condition_type="token_replace"),
+             hunyuan_i2v_inputs, d.AutoencoderKLHunyuanVideo, {}, tiling=True,
+             note="token_replace: the first latent frame's tokens take a second modulation (one adaLN GEMM per "
+                  "block on one vector), which vidperf leaves out"),
         Case("mochi-1", d.MochiTransformer3DModel, {}, mochi_inputs, d.AutoencoderKLMochi, MOCHI_VAE, tiling=True,
              note="every one of the 256 prompt tokens counted as valid (diffusers drops padding tokens from the "
                   "joint attention)"),
@@ -253,6 +317,10 @@ def cases():
              decode=decode_svd),
         Case("flux.1-dev", d.FluxTransformer2DModel, FLUX_DEV, flux_inputs, d.AutoencoderKL, FLUX_VAE,
              decode=decode_image),
+        Case("sd-1.5", d.UNet2DConditionModel, SD15, sd_inputs(768), d.AutoencoderKL, dict(SD_VAE, sample_size=512),
+             decode=decode_image),
+        Case("sdxl", d.UNet2DConditionModel, SDXL, sd_inputs(2048, xl=True), d.AutoencoderKL,
+             dict(SD_VAE, sample_size=1024), decode=decode_image),
     ]
 
 

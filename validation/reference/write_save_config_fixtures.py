@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the test fixtures tests/data/diffusers/save_config/<slug>/{transformer,vae}/config.json: the config
 files diffusers' own `save_config` writes for each preset's reference classes, built (on the meta device) from
-the published configs that count_reference.py holds (unet/config.json for Stable Video Diffusion). The unit tests import these folders and expect the
+the published configs that count_reference.py holds (unet/config.json for the UNet models: Stable Video Diffusion, SD 1.5, SDXL). The unit tests import these folders and expect the
 reference parameter counts, so vidperf reads what diffusers writes, not only what vidperf exports.
 
 For a two-expert pipeline (Wan2.2 A14B) it also writes transformer_2/config.json, the pipeline's
@@ -18,7 +18,7 @@ import sys
 import count_reference as ref  # exits 77 when torch or diffusers is missing
 
 # a UNet pipeline keeps its denoiser in unet/ (Stable Video Diffusion), the others in transformer/
-UNET = {"svd-xt"}
+UNET = {"svd-xt", "sd-1.5", "sdxl"}
 # convert_wan_to_diffusers.py: the pipeline class and boundary_ratio of each two-expert model
 EXPERT_PIPELINES = {"wan2.2-t2v-a14b": ("WanPipeline", 0.875), "wan2.2-i2v-a14b": ("WanImageToVideoPipeline", 0.9)}
 

@@ -425,6 +425,150 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
 }
 } // namespace detail
 
+namespace detail {
+/// A field of unet/config.json that is one whole number for every level or a list of one per level.
+struct per_level_ints {
+    std::array<extent, 4> v{};
+    bool scalar = false;
+};
+
+[[nodiscard]] inline per_level_ints level_ints(const nlohmann::json& j, std::string_view key, std::size_t levels,
+                                               std::string_view w) {
+    per_level_ints out;
+    const auto& v = require_field(j, key, w);
+    if (v.is_number_integer()) {
+        out.v.fill(int_field(j, key, w, 1));
+        out.scalar = true;
+        return out;
+    }
+    if (!v.is_array() || v.size() != levels)
+        raise(errc::json_bad_value, w,
+              "field '" + std::string(key) + "' must be a whole number or a list of " + std::to_string(levels) +
+                  " (one per block), got " + json_text(v));
+    for (std::size_t i = 0; i < levels; ++i) {
+        const auto n = v[i].is_number_integer() ? whole_number(v[i], 1, max_config_int) : std::nullopt;
+        if (!n)
+            raise(errc::json_bad_value, w,
+                  "field '" + std::string(key) + "' item " + std::to_string(i) + " must be a whole number in [1, " +
+                      std::to_string(max_config_int) + "], got " + json_text(v[i]));
+        out.v[i] = *n;
+    }
+    return out;
+}
+
+/// unet/config.json of diffusers' UNet2DConditionModel (Stable Diffusion 1.x / 2.x, SDXL) into `u`. Options
+/// that change the block structure beyond what lower_unet describes are refused naming the field.
+inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view w) {
+    const auto& ch = require_field(j, "block_out_channels", w);
+    if (!ch.is_array() || ch.empty() || ch.size() > 4)
+        raise(errc::json_bad_value, w, "field 'block_out_channels' must be a list of 1 to 4 widths, got " + json_text(ch));
+    const std::size_t levels = ch.size();
+    u.levels = static_cast<extent>(levels);
+    u.channels = {};
+    u.attention = {};
+    u.transformer_layers = {};
+    const auto widths = level_ints(j, "block_out_channels", levels, w);
+    const auto& down = require_field(j, "down_block_types", w);
+    const auto& up = has(j, "up_block_types") ? j.at("up_block_types") : nlohmann::json(nullptr);
+    if (!down.is_array() || down.size() != levels)
+        raise(errc::json_bad_value, w,
+              "field 'down_block_types' must list " + std::to_string(levels) + " blocks (one per width), got " +
+                  json_text(down));
+    for (std::size_t i = 0; i < levels; ++i) {
+        u.channels[i] = widths.v[i];
+        const std::string t = down[i].is_string() ? down[i].get<std::string>() : "";
+        if (t != "CrossAttnDownBlock2D" && t != "DownBlock2D")
+            raise(errc::not_representable, w,
+                  "field 'down_block_types' item " + std::to_string(i) + " is " + json_text(down[i]) +
+                      "; vidperf reads CrossAttnDownBlock2D and DownBlock2D");
+        u.attention[i] = t == "CrossAttnDownBlock2D";
+        if (!up.is_null()) { // the up path must mirror the down path
+            const std::string want = u.attention[i] ? "CrossAttnUpBlock2D" : "UpBlock2D";
+            const std::size_t k = levels - 1 - i;
+            if (!up.is_array() || up.size() != levels || !up[k].is_string() || up[k].get<std::string>() != want)
+                raise(errc::not_representable, w,
+                      "field 'up_block_types' must mirror 'down_block_types' (item " + std::to_string(k) +
+                          " should be \"" + want + "\"), got " + json_text(up));
+        }
+    }
+    for (const char* key : {"class_embed_type", "encoder_hid_dim_type", "time_cond_proj_dim", "num_class_embeds",
+                            "reverse_transformer_layers_per_block", "time_embedding_dim"})
+        if (has(j, key) && !j.at(key).is_null())
+            raise(errc::not_representable, w, "field '" + std::string(key) + "' = " + json_text(j.at(key)) +
+                                                  " is not modelled (vidperf reads it as null)");
+    for (const char* key : {"dual_cross_attention", "only_cross_attention"})
+        if (flag(j, key, false))
+            raise(errc::not_representable, w, "field '" + std::string(key) + "' true is not modelled");
+    const auto text_of = [&](const char* key, const char* fallback) {
+        return has(j, key) && j.at(key).is_string() ? j.at(key).get<std::string>() : std::string(fallback);
+    };
+    if (text_of("attention_type", "default") != "default")
+        raise(errc::not_representable, w, "field 'attention_type' other than \"default\" is not modelled");
+    if (flag(j, "class_embeddings_concat", false))
+        raise(errc::not_representable, w, "field 'class_embeddings_concat' true is not modelled");
+    if (text_of("mid_block_type", "UNetMidBlock2DCrossAttn") != "UNetMidBlock2DCrossAttn")
+        raise(errc::not_representable, w, "field 'mid_block_type' other than UNetMidBlock2DCrossAttn is not modelled");
+    if (text_of("resnet_time_scale_shift", "default") != "default")
+        raise(errc::not_representable, w, "field 'resnet_time_scale_shift' other than \"default\" is not modelled");
+    if (text_of("time_embedding_type", "positional") != "positional")
+        raise(errc::not_representable, w, "field 'time_embedding_type' other than \"positional\" is not modelled");
+    for (const char* key : {"conv_in_kernel", "conv_out_kernel"})
+        if (opt_int(j, key, w).value_or(3) != 3)
+            raise(errc::not_representable, w, "field '" + std::string(key) + "' other than 3 is not modelled");
+    if (opt_int(j, "norm_num_groups", w).value_or(32) != 32)
+        raise(errc::not_representable, w, "field 'norm_num_groups' other than 32 is not modelled");
+    u.layers_per_block = int_field(j, "layers_per_block", w, 1, 64);
+    const auto blocks = has(j, "transformer_layers_per_block") ? level_ints(j, "transformer_layers_per_block", levels, w)
+                                                                : per_level_ints{{1, 1, 1, 1}, true};
+    for (std::size_t i = 0; i < levels; ++i) u.transformer_layers[i] = blocks.v[i];
+    // heads: num_attention_heads, or (diffusers' legacy naming) attention_head_dim, which counts heads too
+    const char* heads_key = has(j, "num_attention_heads") && !j.at("num_attention_heads").is_null()
+                                ? "num_attention_heads"
+                                : "attention_head_dim";
+    const auto heads = level_ints(j, heads_key, levels, w);
+    u.heads = 0;
+    u.head_dim = 0;
+    if (heads.scalar) {
+        u.heads = heads.v[0];
+    } else {
+        for (std::size_t i = 0; i < levels; ++i) {
+            const extent width = u.channels[i] / heads.v[i];
+            if (u.channels[i] % heads.v[i] != 0 || (u.head_dim != 0 && width != u.head_dim))
+                raise(errc::not_representable, w,
+                      "fields 'block_out_channels' / '" + std::string(heads_key) +
+                          "' give heads of different widths; vidperf models a list of heads of one width "
+                          "(SDXL: 64) or one head count on every level (SD 1.x: 8)");
+            u.head_dim = width;
+        }
+    }
+    u.cross_dim = int_field(j, "cross_attention_dim", w, 1);
+    u.in_channels = int_field(j, "in_channels", w, 1);
+    u.out_channels = int_field(j, "out_channels", w, 1);
+    u.time_embed_dim = 4 * u.channels[0];
+    u.added_time_ids = 0;
+    u.added_pooled = 0;
+    const std::string added = has(j, "addition_embed_type") && j.at("addition_embed_type").is_string()
+                                  ? j.at("addition_embed_type").get<std::string>()
+                                  : "";
+    if (added == "text_time") { // SDXL: the pooled text (1280 wide) and the time ids, 256 features each
+        constexpr extent pooled = 1280; // OpenCLIP-bigG's projection_dim, which the unet config does not name
+        const extent per_id = int_field(j, "addition_time_embed_dim", w, 1);
+        const extent all = int_field(j, "projection_class_embeddings_input_dim", w, 1);
+        if (all <= pooled || (all - pooled) % per_id != 0 || per_id != 256)
+            raise(errc::not_representable, w,
+                  "field 'projection_class_embeddings_input_dim' = " + std::to_string(all) +
+                      " is not a 1280-wide pooled text plus time ids of 'addition_time_embed_dim' 256");
+        u.added_pooled = pooled;
+        u.added_time_ids = (all - u.added_pooled) / per_id;
+    } else if (has(j, "addition_embed_type") && !j.at("addition_embed_type").is_null()) {
+        raise(errc::not_representable, w,
+              "field 'addition_embed_type' = " + json_text(j.at("addition_embed_type")) +
+                  " is not modelled (vidperf reads null and \"text_time\")");
+    }
+    validate(u);
+}
+} // namespace detail
+
 /// Reads a model from the texts of a diffusers folder. `slug` names the result.
 [[nodiscard]] inline loaded_model model_from_diffusers(const diffusers_configs& c, std::string_view slug) {
     const bool unet = c.transformer.empty() && !c.unet.empty();
@@ -433,6 +577,25 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
     const std::string cls = detail::string_field(t, "_class_name", wt);
     loaded_model out;
     auto& store = *out.strings;
+    if (cls == "UNet2DConditionModel") { // Stable Diffusion 1.x / 2.x, SDXL: a 2-D UNet
+        const nlohmann::json peek = t;
+        const bool xl = detail::has(peek, "addition_embed_type") && peek.at("addition_embed_type") == "text_time";
+        const std::string_view base = xl ? "sdxl" : "sd-1.5";
+        model_spec& m = out.spec;
+        m = find_model(base);
+        m.slug = detail::keep(store, std::string(slug));
+        m.name = m.slug;
+        m.source = detail::keep(store, "diffusers folder (" + cls + "), defaults from preset " + std::string(base));
+        detail::read_unet_2d(t, m.denoiser.unet, wt);
+        const unet_spec& u = m.denoiser.unet;
+        m.denoiser.hidden = u.channels[0];
+        m.denoiser.heads = u.heads > 0 ? u.heads : u.channels[0] / u.head_dim;
+        m.denoiser.in_channels = u.in_channels;
+        m.denoiser.out_channels = u.out_channels;
+        m.denoiser.text_dim = u.cross_dim;
+        if (!c.vae.empty()) detail::read_vae(c.vae, m.vae);
+        return out;
+    }
     if (cls == "UNetSpatioTemporalConditionModel") { // Stable Video Diffusion: a UNet, not a transformer
         model_spec& m = out.spec;
         m = find_model("svd-xt");
@@ -448,12 +611,16 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
         return out;
     }
     std::string_view base;
+    const bool vace = cls == "WanVACETransformer3DModel";
     if (cls == "WanTransformer3DModel")
         base = "wan2.1-t2v-1.3b";
+    else if (vace)
+        base = "wan2.1-vace-1.3b";
     else if (cls == "CogVideoXTransformer3DModel")
         base = "cogvideox-5b";
-    else if (cls == "HunyuanVideoTransformer3DModel")
-        base = "hunyuanvideo";
+    else if (cls == "HunyuanVideoTransformer3DModel") // image_condition_type: the image-to-video model
+        base = detail::has(t, "image_condition_type") && !t.at("image_condition_type").is_null() ? "hunyuanvideo-i2v"
+                                                                                               : "hunyuanvideo";
     else if (cls == "MochiTransformer3DModel")
         base = "mochi-1";
     else if (cls == "LTXVideoTransformer3DModel")
@@ -463,9 +630,10 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
     else
         detail::raise(errc::json_bad_value, wt,
                       "field '_class_name' is '" + cls +
-                          "'; vidperf reads WanTransformer3DModel, CogVideoXTransformer3DModel, "
+                          "'; vidperf reads WanTransformer3DModel, WanVACETransformer3DModel, CogVideoXTransformer3DModel, "
                           "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel, "
-                          "FluxTransformer2DModel");
+                          "FluxTransformer2DModel, and the UNets UNetSpatioTemporalConditionModel and "
+                          "UNet2DConditionModel");
     model_spec& m = out.spec;
     m = find_model(base);
     m.slug = detail::keep(store, std::string(slug));
@@ -485,7 +653,7 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
     d.in_channels = detail::int_field(t, "in_channels", wt);
     d.out_channels = detail::opt_int(t, "out_channels", wt).value_or(d.in_channels);
     detail::read_patch(t, m.latent, wt);
-    if (cls == "WanTransformer3DModel") {
+    if (cls == "WanTransformer3DModel" || vace) {
         d.hidden = d.heads * d.head_dim;
         d.ffn = detail::int_field(t, "ffn_dim", wt);
         d.text_dim = detail::int_field(t, "text_dim", wt);
@@ -502,6 +670,24 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
             m.has_image_encoder = false;
             // condition channels beside the noise (Wan2.2 I2V-A14B: 16 + 4 mask + 16): the VAE encodes the clip
             if (d.in_channels > d.out_channels) m.task = task_kind::i2v;
+        }
+        if (vace) { // vace_layers: the main blocks after which the hints are added, 0 and evenly spaced
+            const auto& layers = detail::require_field(t, "vace_layers", wt);
+            const bool listed = layers.is_array() && !layers.empty() &&
+                                std::all_of(layers.begin(), layers.end(), [](const auto& x) { return x.is_number_integer(); });
+            if (!listed)
+                detail::raise(errc::json_bad_value, wt, "field 'vace_layers' must be a list of block indices, got " +
+                                                            detail::json_text(layers));
+            const auto at = [&](std::size_t i) { return layers[i].template get<std::int64_t>(); };
+            const std::int64_t stride = layers.size() > 1 ? at(1) - at(0) : 1;
+            for (std::size_t i = 0; i < layers.size(); ++i)
+                if (at(i) != static_cast<std::int64_t>(i) * stride || stride < 1 || at(i) >= d.layers)
+                    detail::raise(errc::not_representable, wt,
+                                  "field 'vace_layers' = " + detail::json_text(layers) +
+                                      ": vidperf models hints after blocks 0, s, 2s, ... below num_layers");
+            d.vace_blocks = static_cast<extent>(layers.size());
+            d.vace_stride = static_cast<extent>(stride);
+            d.vace_in_channels = detail::int_field(t, "vace_in_channels", wt, 1);
         }
     } else if (cls == "CogVideoXTransformer3DModel") {
         d.hidden = d.heads * d.head_dim;
@@ -523,6 +709,16 @@ inline void read_unet(const nlohmann::json& j, unet_spec& u, std::string_view w)
         d.text_dim = detail::int_field(t, "text_embed_dim", wt);
         d.pooled_dim = detail::opt_int(t, "pooled_projection_dim", wt).value_or(0);
         d.guidance_embed = detail::flag(t, "guidance_embeds", false);
+        if (base == "hunyuanvideo-i2v") {
+            // HunyuanVideoImageToVideoPipeline keeps every 2nd of the 576 image tokens for latent_concat (the
+            // image latent joins the channels: in_channels 33) and every 4th for token_replace
+            const std::string type = detail::string_field(t, "image_condition_type", wt);
+            if (type != "latent_concat" && type != "token_replace")
+                detail::raise(errc::json_bad_value, wt,
+                              "field 'image_condition_type' is '" + type +
+                                  "'; HunyuanVideoTransformer3DModel takes latent_concat and token_replace");
+            d.text_tokens = 576 / (type == "latent_concat" ? 2 : 4) + 252;
+        }
     } else if (cls == "MochiTransformer3DModel") {
         d.hidden = d.heads * d.head_dim;
         d.text_hidden = detail::int_field(t, "pooled_projection_dim", wt);
@@ -673,13 +869,21 @@ namespace detail {
             t["patch_size_t"] = m.latent.patch_t;
             pipeline = "LTXPipeline";
         } else {
-            t["_class_name"] = "WanTransformer3DModel";
+            t["_class_name"] = d.vace_blocks > 0 ? "WanVACETransformer3DModel" : "WanTransformer3DModel";
+            if (d.vace_blocks > 0) {
+                nlohmann::json layers = nlohmann::json::array();
+                for (extent i = 0; i < d.vace_blocks; ++i) layers.push_back(i * d.vace_stride);
+                t["vace_layers"] = layers;
+                t["vace_in_channels"] = d.vace_in_channels;
+            }
             t["ffn_dim"] = d.ffn;
             t["text_dim"] = d.text_dim;
             t["freq_dim"] = d.time_freq_dim;
             t["patch_size"] = {m.latent.patch_t, m.latent.patch_h, m.latent.patch_w};
             t["image_dim"] = d.image_tokens > 0 ? nlohmann::json(d.image_dim) : nlohmann::json(nullptr);
-            pipeline = d.image_tokens > 0 ? "WanImageToVideoPipeline" : "WanPipeline";
+            pipeline = d.vace_blocks > 0 ? "WanVACEPipeline"
+                       : d.image_tokens > 0 ? "WanImageToVideoPipeline"
+                                            : "WanPipeline";
         }
         break;
     case denoiser_family::mmdit_joint:
@@ -709,6 +913,8 @@ namespace detail {
             detail::raise(errc::not_representable, "to_diffusers",
                           "model '" + std::string(m.slug) + "' has no diffusers transformer class");
         t["_class_name"] = "HunyuanVideoTransformer3DModel";
+        if (m.task == task_kind::i2v) // the image's latent joins the channels, or replaces the first frame
+            t["image_condition_type"] = d.in_channels > d.out_channels ? "latent_concat" : "token_replace";
         t["num_single_layers"] = d.single_layers;
         t["num_refiner_layers"] = d.refiner_layers;
         t["mlp_ratio"] = static_cast<double>(d.ffn) / static_cast<double>(d.hidden);
@@ -717,7 +923,7 @@ namespace detail {
         t["guidance_embeds"] = d.guidance_embed;
         t["patch_size"] = m.latent.patch_h;
         t["patch_size_t"] = m.latent.patch_t;
-        pipeline = "HunyuanVideoPipeline";
+        pipeline = m.task == task_kind::i2v ? "HunyuanVideoImageToVideoPipeline" : "HunyuanVideoPipeline";
         break;
     case denoiser_family::unet_temporal: { // unet/config.json as UNetSpatioTemporalConditionModel writes it
         const unet_spec& u = d.unet;
@@ -741,6 +947,48 @@ namespace detail {
         c.model_index = nlohmann::json{{"_class_name", "StableVideoDiffusionPipeline"}}.dump(2);
         c.unet = un.dump(2);
         c.vae = detail::vae_config(m.vae).dump(2);
+        return c;
+    }
+    case denoiser_family::unet_2d: { // unet/config.json as UNet2DConditionModel writes it
+        const unet_spec& u = d.unet;
+        const auto levels = static_cast<std::size_t>(u.levels);
+        nlohmann::json widths = nlohmann::json::array(), down = nlohmann::json::array(),
+                       up = nlohmann::json::array(), blocks = nlohmann::json::array(), heads = nlohmann::json::array();
+        for (std::size_t i = 0; i < levels; ++i) {
+            widths.push_back(u.channels[i]);
+            down.push_back(u.attention[i] ? "CrossAttnDownBlock2D" : "DownBlock2D");
+            up.push_back(u.attention[levels - 1 - i] ? "CrossAttnUpBlock2D" : "UpBlock2D");
+            blocks.push_back(u.transformer_layers[i]);
+            heads.push_back(u.channels[i] / unet_head_dim(u, u.channels[i]));
+        }
+        const bool xl = u.added_pooled > 0;
+        nlohmann::json un = {{"_class_name", "UNet2DConditionModel"},
+                             {"block_out_channels", widths},
+                             {"down_block_types", down},
+                             {"up_block_types", up},
+                             {"layers_per_block", u.layers_per_block},
+                             {"transformer_layers_per_block", blocks},
+                             // diffusers' legacy name: attention_head_dim counts heads
+                             {"attention_head_dim", u.heads > 0 ? nlohmann::json(u.heads) : heads},
+                             {"cross_attention_dim", u.cross_dim},
+                             {"in_channels", u.in_channels},
+                             {"out_channels", u.out_channels},
+                             {"use_linear_projection", xl},
+                             {"sample_size", m.standard.height / m.latent.spatial_compression}};
+        if (xl) {
+            un["addition_embed_type"] = "text_time";
+            un["addition_time_embed_dim"] = 256;
+            un["projection_class_embeddings_input_dim"] = 256 * u.added_time_ids + u.added_pooled;
+        }
+        diffusers_configs c;
+        c.model_index =
+            nlohmann::json{{"_class_name", xl ? "StableDiffusionXLPipeline" : "StableDiffusionPipeline"}}.dump(2);
+        c.unet = un.dump(2);
+        nlohmann::json v = detail::vae_config(m.vae);
+        if (m.vae.force_upcast) v["force_upcast"] = true;
+        c.vae = v.dump(2);
+        c.text_encoder = detail::text_encoder_config(m.text_encoders[0]).dump(2);
+        if (m.text_encoder_count > 1) c.text_encoder_2 = detail::text_encoder_config(m.text_encoders[1]).dump(2);
         return c;
     }
     case denoiser_family::dit_factorised:

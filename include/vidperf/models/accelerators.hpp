@@ -67,7 +67,7 @@ inline void validate(const acceleration& a, std::string_view where) {
 
 /// Refuses an accelerator on a denoiser its method does not apply to (a UNet), naming the option and the model.
 inline void check_applies(const acceleration& a, denoiser_family family, std::string_view model) {
-    if (family != denoiser_family::unet_temporal) return;
+    if (!is_unet(family)) return;
     if (a.cache != step_cache::none)
         detail::raise(errc::not_representable, "--cache",
                       "step caching (TeaCache, First-Block Cache, MagCache) is modelled for DiT denoisers; '" +

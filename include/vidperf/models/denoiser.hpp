@@ -18,6 +18,7 @@
 ///    attention and MLP (HunyuanVideo, Open-Sora 2.0);
 ///  - mmdit_asymmetric: dual-stream blocks whose text stream is narrower than
 ///    the video stream (Mochi 1);
+///  - unet_2d: the 2-D UNet of image models (Stable Diffusion 1.x, SDXL; unet.hpp);
 ///  - unet_temporal: a UNet with temporal layers (Stable Video Diffusion; unet.hpp).
 
 #include <array>
@@ -41,7 +42,13 @@ enum class denoiser_family : std::uint8_t {
     mmdit_dual_single,
     mmdit_asymmetric,
     unet_temporal,
+    unet_2d,
 };
+
+/// True for the UNet families (lowered by lower_unet, not block by block).
+[[nodiscard]] constexpr bool is_unet(denoiser_family f) noexcept {
+    return f == denoiser_family::unet_temporal || f == denoiser_family::unet_2d;
+}
 
 template <>
 struct enum_names<denoiser_family> {
@@ -52,7 +59,8 @@ struct enum_names<denoiser_family> {
         {denoiser_family::mmdit_joint, "mmdit-joint"},
         {denoiser_family::mmdit_dual_single, "mmdit-dual-single"},
         {denoiser_family::mmdit_asymmetric, "mmdit-asymmetric"},
-        {denoiser_family::unet_temporal, "unet-temporal"}});
+        {denoiser_family::unet_temporal, "unet-temporal"},
+        {denoiser_family::unet_2d, "unet-2d"}});
 };
 
 enum class mlp_kind : std::uint8_t { gelu, swiglu };
@@ -88,7 +96,12 @@ struct denoiser_spec {
     /// The model's own repository holds the weights in fp32 and runs the GEMMs under bf16 autocast
     /// (Wan2.1: WanModel.from_pretrained without a dtype; see weight_storage in implementation.hpp).
     bool official_fp32_weights = false;
-    unet_spec unet{}; ///< unet_temporal only
+    /// VACE (Wan2.1-VACE): blocks of the main architecture run on the control tokens before the main
+    /// blocks; block i's hint is added after main block i x vace_stride. 0 = none
+    extent vace_blocks = 0;
+    extent vace_stride = 1;       ///< main blocks between two hints (the config's vace_layers: 0, stride, ...)
+    extent vace_in_channels = 0;  ///< control latent channels (Wan: 16 inactive + 16 reactive + 64 mask = 96)
+    unet_spec unet{}; ///< the UNet families only
 };
 
 namespace detail {
@@ -152,7 +165,8 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
                                           extent videos, const video_workload& w, double calls) {
     const std::string where = "lower_denoiser";
     check_attention(w.impl, s.code, w.attention);
-    if (s.family == denoiser_family::unet_temporal) return lower_unet(s.unet, lat, videos, w, calls);
+    if (is_unet(s.family))
+        return lower_unet(s.unet, lat, videos, w, calls, s.family == denoiser_family::unet_temporal);
     detail::require_positive(static_cast<double>(s.layers), where, "layers");
     detail::require_positive(static_cast<double>(s.hidden), where, "hidden");
     detail::require_positive(static_cast<double>(s.heads), where, "heads");
@@ -273,6 +287,31 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
             if (!ideal_pw) block_ops(b, w.impl, s.code, block_part::cross, bs, w.compute, w.weights, per_token);
             b.role(op_role::replicated);
         };
+        if (s.vace_blocks > 0) {
+            // VACE: the control latents' own patch embedding, then the VACE blocks (each a block of the main
+            // architecture, the first with a proj_in added to the video stream, each with a proj_out giving
+            // its hint); every hint stays alive until its main block adds it
+            if (s.vace_stride < 1 || (s.vace_blocks - 1) * s.vace_stride >= s.layers)
+                detail::raise(errc::inconsistent, where,
+                              "VACE hints every " + std::to_string(s.vace_stride) + " blocks from " +
+                                  std::to_string(s.vace_blocks) + " VACE blocks need more than the model's " +
+                                  std::to_string(s.layers) + " blocks");
+            b.role(op_role::sequence);
+            b.linear(NV, s.vace_in_channels * patch, D);
+            b.linear(NV, D, D);
+            b.elementwise(NV * D, 2, 1, 1);
+            b.begin_repeat(static_cast<double>(s.vace_blocks));
+            block(videos, N);
+            b.role(op_role::sequence);
+            b.linear(NV, D, D);
+            b.role(op_role::replicated);
+            b.end_repeat();
+            b.role(op_role::sequence);
+            b.begin_repeat(static_cast<double>(s.vace_blocks));
+            b.elementwise(NV * D, 2, 1, 2); // x + hint * scale after the hint's main block
+            b.end_repeat();
+            b.role(op_role::replicated);
+        }
         b.begin_repeat(static_cast<double>(s.layers));
         if (s.family == denoiser_family::dit_factorised) {
             const extent frames = (lat.frames + rule.patch_t - 1) / rule.patch_t;
@@ -289,7 +328,9 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         b.norm(pointwise_kind::layernorm, NV, D, 0);
         b.linear(NV, D, patch_out);
         b.role(op_role::replicated);
-        b.resident(static_cast<double>(NV + LV) * static_cast<double>(D) * size_bytes(w.compute) * 2.0);
+        // the residual stream and its block input, and VACE's hints (each [tokens x D] until its main block)
+        b.resident((static_cast<double>(NV + LV) * 2.0 + static_cast<double>(s.vace_blocks) * static_cast<double>(NV)) *
+                   static_cast<double>(D) * size_bytes(w.compute));
         break;
     }
     case denoiser_family::mmdit_joint: {
@@ -342,7 +383,8 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         detail::mmdit_output(b, videos, te, NV, JV, D, patch_out, 2, w.compute);
         break;
     }
-    case denoiser_family::unet_temporal: break; // lowered by lower_unet above
+    case denoiser_family::unet_temporal:
+    case denoiser_family::unet_2d: break; // lowered by lower_unet above
     case denoiser_family::mmdit_dual_single:
     case denoiser_family::mmdit_asymmetric: {
         const bool asym = s.family == denoiser_family::mmdit_asymmetric;

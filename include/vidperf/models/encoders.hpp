@@ -50,6 +50,7 @@ struct encoder_spec {
     extent image_size = 0;   ///< vision: input resolution
     extent relative_buckets = 0; ///< T5: relative-attention buckets
     bool per_layer_bias = false; ///< umT5: a relative bias table in every layer (T5: first layer only)
+    extent projection = 0;       ///< CLIP text with projection: the pooled token projected to this width (no bias)
 };
 
 /// One call of an encoder on `prompts` sequences.
@@ -133,6 +134,7 @@ struct encoder_spec {
     b.elementwise(R * D, 2, 1, 1);
     b.end_repeat();
     b.norm(norm, R, D, affine); // final norm
+    if (e.projection > 0) b.linear(prompts, D, e.projection, false); // the pooled token's projection
     b.resident(static_cast<double>(R) * static_cast<double>(D) * size_bytes(compute) * 2.0);
     return b.finish(calls);
 }

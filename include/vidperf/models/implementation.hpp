@@ -122,9 +122,14 @@ inline void check_attention(implementation impl, reference_code code, attention_
 /// diffusers' Wan docs load AutoencoderKLWan in fp32 (pipeline_wan.py:56 @ diffusers@58eb52c): fp32
 /// tensors whose convolutions cuDNN runs on TF32 tensor cores by default, i.e. `tf32`. HunyuanVideo's
 /// sample_video.py decodes in fp16 (--vae-precision, hyvideo/config.py:68-79 @ HunyuanVideo@fa14b00).
-[[nodiscard]] constexpr dtype vae_dtype(implementation impl, reference_code code, dtype compute) noexcept {
+/// StableDiffusionXLPipeline upcasts a force_upcast VAE to fp32 when the pipeline runs in fp16
+/// (pipeline_stable_diffusion_xl.py `needs_upcasting` @ diffusers 0.42.1); cuDNN runs its fp32 convolutions
+/// on TF32 tensor cores, as above.
+[[nodiscard]] constexpr dtype vae_dtype(implementation impl, reference_code code, dtype compute,
+                                        bool force_upcast = false) noexcept {
     if (impl == implementation::ideal) return unquantised(compute);
     if (code == reference_code::wan) return dtype::tf32;
+    if (force_upcast && impl == implementation::diffusers && compute == dtype::fp16) return dtype::tf32;
     if (impl == implementation::official && code == reference_code::hunyuanvideo) return dtype::fp16;
     return unquantised(compute);
 }

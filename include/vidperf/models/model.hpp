@@ -34,6 +34,7 @@ struct model_spec {
     encoder_spec image_encoder{};
     bool has_image_encoder = false;
     extent encode_frames = 0; ///< I2V: frames the VAE encodes for conditioning; 0 = the whole clip (Wan)
+    extent encode_passes = 1; ///< conditioning clips encoded (VACE: the inactive and the reactive video)
     vae_spec vae;
     video_workload standard; ///< the workload the model's own documentation uses
     vae_tiling standard_tiling{}; ///< VAE tiling the model's reference pipeline turns on by default
@@ -57,7 +58,8 @@ struct inference_options {
     check_applies(w.accel, m.denoiser.family, m.slug);
     const latent_shape lat = latents(m.latent, w, m.slug);
     const extent passes = cfg_passes(w.cfg);
-    const dtype vae = vae_dtype(w.impl, m.denoiser.code, w.compute); // Wan's reference code runs its VAE in fp32
+    // Wan's reference code runs its VAE in fp32, SDXL's pipeline upcasts it from fp16
+    const dtype vae = vae_dtype(w.impl, m.denoiser.code, w.compute, m.vae.force_upcast);
     const vae_tiling tiling = opt.tiling.value_or(m.standard_tiling);
     std::vector<stage> stages;
     auto push = [&](stage_kind k, stage s) {
@@ -76,13 +78,14 @@ struct inference_options {
     if (m.has_image_encoder)
         push(stage_kind::image_encoder,
              lower_encoder(m.image_encoder, w.batch, unquantised(w.compute), unquantised(w.compute), "image_encoder", 1));
-    if (m.task == task_kind::i2v) // the conditioning clip (the image, then zeros for Wan) is VAE-encoded
+    // the conditioning clip (the image, then zeros for Wan; VACE's control video) is VAE-encoded
+    if (m.task == task_kind::i2v || m.task == task_kind::v2v)
         push(stage_kind::vae_encode, lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
-                                          w.batch, vae, tiling));
+                                          w.batch * m.encode_passes, vae, tiling));
 
     parallel_plan par = opt.parallel;
     validate(par);
-    if (par.tp > 1 && m.denoiser.family == denoiser_family::unet_temporal)
+    if (par.tp > 1 && is_unet(m.denoiser.family))
         detail::raise(errc::not_representable, m.slug, "tensor parallelism is not modelled for UNet denoisers");
     par.tp_layers = static_cast<int>(m.denoiser.layers * (m.denoiser.family == denoiser_family::dit_factorised ? 2 : 1) +
                                      m.denoiser.single_layers);
@@ -90,7 +93,7 @@ struct inference_options {
     const bool cfg_parallel = par.cfg == 2;
     if (cfg_parallel && w.cfg == cfg_mode::off)
         detail::raise(errc::inconsistent, m.slug, "CFG parallelism needs guidance on (this workload has cfg off)");
-    if (par.sequence_degree() > 1 && m.denoiser.family == denoiser_family::unet_temporal)
+    if (par.sequence_degree() > 1 && is_unet(m.denoiser.family))
         detail::raise(errc::not_representable, m.slug, "sequence parallelism is not modelled for UNet denoisers");
     // with CFG parallelism each GPU runs one of the two guidance passes
     const extent videos = w.cfg == cfg_mode::batched && !cfg_parallel ? w.batch * 2 : w.batch;

@@ -59,6 +59,19 @@ namespace presets_detail {
     return e;
 }
 
+[[nodiscard]] constexpr encoder_spec openclip_bigg_text() {
+    // laion/CLIP-ViT-bigG-14 text tower (SDXL's text_encoder_2, CLIPTextModelWithProjection): 32 layers,
+    // width 1280, 20 heads, MLP 5120, vocab 49408, 77 tokens, a 1280 x 1280 projection of the pooled token
+    encoder_spec e = clip_l_text();
+    e.name = "openclip-vit-bigg-14-text";
+    e.layers = 32;
+    e.d_model = 1280;
+    e.heads = 20;
+    e.d_ff = 5120;
+    e.projection = 1280;
+    return e;
+}
+
 [[nodiscard]] constexpr encoder_spec llava_llama3_8b() {
     // xtuner/llava-llama-3-8b-v1_1 language model (HunyuanVideo's text encoder): Llama-3-8B, 32 layers,
     // hidden 4096, 32 heads, 8 KV heads, SwiGLU 14336, vocab 128256; HunyuanVideo reads the hidden state
@@ -90,6 +103,26 @@ namespace presets_detail {
     e.tokens = 257;
     e.patch = 14;
     e.image_size = 224;
+    return e;
+}
+
+[[nodiscard]] constexpr encoder_spec clip_l336_vision() {
+    // openai/clip-vit-large-patch14-336 vision tower (the vision tower of xtuner/llava-llama-3-8b-v1_1, which
+    // HunyuanVideo-I2V's text encoder runs on the conditioning image): 24 layers, width 1024, 16 heads, MLP
+    // 4096, patch 14 at 336 px: 576 patches + class token; LLaVA reads the hidden state one layer before the
+    // last (vision_feature_layer -2). 303,507,456 parameters (CLIPVisionModel); LLaVA's two-layer projector
+    // (1024 -> 4096 -> 4096, 20,979,712 parameters) is not modelled
+    encoder_spec e;
+    e.kind = encoder_kind::clip_vision;
+    e.name = "clip-vit-l-14-336-vision";
+    e.layers = 24;
+    e.run_layers = 23;
+    e.d_model = 1024;
+    e.heads = 16;
+    e.d_ff = 4096;
+    e.tokens = 577;
+    e.patch = 14;
+    e.image_size = 336;
     return e;
 }
 
@@ -246,6 +279,18 @@ namespace presets_detail {
     return v;
 }
 
+[[nodiscard]] constexpr vae_spec sd_vae(extent sample_size) {
+    // Stable Diffusion's VAE (diffusers AutoencoderKL; stable-diffusion-v1-5 and stable-diffusion-xl-base-1.0
+    // vae/config.json): FLUX's levels with 4 latent channels and both 1x1 quant convs. 83,653,863 parameters
+    vae_spec v = flux_vae();
+    v.name = "sd-vae";
+    v.latent_channels = 4;
+    v.quant_convs = true;
+    // enable_tiling(): tiles of the config's sample_size overlapping by a quarter
+    v.tiles = {sample_size, sample_size, sample_size * 3 / 4, sample_size * 3 / 4};
+    return v;
+}
+
 [[nodiscard]] constexpr latent_rule rule(extent tc, extent sc, extent pt, extent ps, extent multiple) {
     latent_rule r;
     r.temporal_compression = tc;
@@ -303,6 +348,23 @@ inline constexpr std::string_view wan21_src =
     m.standard = std_w;
     m.standard.impl = implementation::official; // the README runs generate.py of the model's own repository
     m.denoiser.official_fp32_weights = true;     // Wan2.1's generate.py holds the DiT in fp32 (autocast bf16)
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_wan21_vace(std::string_view slug, std::string_view name, denoiser_spec d,
+                                                   extent blocks, extent stride, video_workload std_w) {
+    // Wan2.1-VACE (diffusers scripts/convert_wan_to_diffusers.py "Wan-VACE-1.3B": vace_layers 0, 2, ..., 28;
+    // "Wan-VACE-14B": 0, 5, ..., 35; vace_in_channels 96): Wan2.1's DiT with VACE blocks on the control
+    // latents. The pipelines encode the control video twice (video x (1 - mask) and video x mask: Wan2.1
+    // wan/vace.py vace_encode_frames, diffusers WanVACEPipeline.prepare_video_latents), a zero video with an
+    // all-ones mask when none is given; reference images (extra latent frames) are not in the standard
+    d.vace_blocks = blocks;
+    d.vace_stride = stride;
+    d.vace_in_channels = 96;
+    model_spec m = wan(slug, name, task_kind::v2v, d, std_w);
+    m.source = "Wan-Video/Wan2.1 README (VACE: generate.py --task vace-1.3B / vace-14B) and wan/vace.py; diffusers "
+               "WanVACETransformer3DModel";
+    m.encode_passes = 2;
     return m;
 }
 
@@ -419,6 +481,31 @@ inline constexpr std::string_view wan21_src =
     // diffusers HunyuanVideoPipeline's example calls vae.enable_tiling(); the tiles are diffusers' (the official
     // sample_video.py also tiles, with its own 64-frame temporal tiles)
     m.standard_tiling = {true};
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_hunyuanvideo_i2v() {
+    // Tencent/HunyuanVideo-I2V README: sample_image2video.py --i2v-mode --i2v-resolution 720p --i2v-stability
+    // --infer-steps 50 --video-length 129 --embedded-cfg-scale 6.0: the token-replace model (diffusers'
+    // convert_hunyuan_video_to_diffusers.py "HYVideo-T/2-I2V-16ch": in_channels 16, guidance_embeds true,
+    // image_condition_type token_replace). The image's latent replaces the first latent frame, whose tokens
+    // take a second modulation (timestep 0): one more adaLN GEMM per block on one vector per video, not
+    // modelled (under 0.01 % of the FLOPs). Parameters as HunyuanVideo's: 12,821,012,544.
+    model_spec m = make_hunyuanvideo();
+    m.slug = "hunyuanvideo-i2v";
+    m.name = "HunyuanVideo-I2V (13B)";
+    m.task = task_kind::i2v;
+    m.source = "Tencent/HunyuanVideo-I2V README (sample_image2video.py, 720p, 129 frames, 50 steps, embedded "
+               "guidance 6.0, token_replace) and diffusers HunyuanVideoImageToVideoPipeline";
+    // The LLaVA text encoder reads the prompt template with the image in it: 256 text + 103 template tokens,
+    // the one <image> token expanded to 576 image tokens (934 in all), run to the layer two before its last.
+    // The DiT sees every 4th image token (image_embed_interleave 4 for token_replace: 144) and the prompt's
+    // 256 tokens less the 4 cropped assistant-header tokens (252): 396 text tokens.
+    m.text_encoders[0].tokens = 256 + 103 - 1 + 576;
+    m.denoiser.text_tokens = 576 / 4 + 252;
+    m.image_encoder = clip_l336_vision();
+    m.has_image_encoder = true;
+    m.encode_frames = 1; // the conditioning image, encoded once
     return m;
 }
 
@@ -588,6 +675,84 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr model_spec sd_image_model(std::string_view slug, std::string_view name, std::string_view source,
+                                                  const unet_spec& u, extent size) {
+    denoiser_spec d;
+    d.family = denoiser_family::unet_2d;
+    d.layers = 1;
+    d.hidden = u.channels[0];
+    d.heads = u.heads > 0 ? u.heads : u.channels[0] / u.head_dim;
+    d.in_channels = u.in_channels;
+    d.out_channels = u.out_channels;
+    d.text_dim = u.cross_dim;
+    d.text_tokens = u.cross_tokens;
+    d.unet = u;
+    model_spec m;
+    m.slug = slug;
+    m.name = name;
+    m.task = task_kind::t2i;
+    m.source = source;
+    m.latent = rule(1, 8, 1, 1, 8); // the pipelines need height and width divisible by 8
+    m.latent.causal = false;
+    m.denoiser = d;
+    m.text_encoders[0] = clip_l_text();
+    m.vae = sd_vae(size);
+    // the pipelines' defaults: 50 steps, guidance batched. The model cards load the pipeline in fp16; vidperf's
+    // default dtype is bf16 for every model (the same tensor-core rate); `--dtype fp16` runs it as the cards do
+    m.standard = workload(size, size, 1, 50, cfg_mode::batched);
+    m.standard.impl = implementation::diffusers;
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_sd15() {
+    // stable-diffusion-v1-5/stable-diffusion-v1-5 unet/config.json (UNet2DConditionModel): block_out_channels
+    // (320, 640, 1280, 1280), CrossAttnDownBlock2D x 3 + DownBlock2D, layers_per_block 2, attention_head_dim 8
+    // (eight heads on every level: 40 to 160 wide), cross_attention_dim 768, 4 latent channels.
+    // 859,520,964 parameters
+    unet_spec u;
+    u.levels = 4;
+    u.channels = {320, 640, 1280, 1280};
+    u.attention = {true, true, true, false};
+    u.heads = 8;
+    u.cross_dim = 768;
+    u.cross_tokens = 77;
+    u.in_channels = 4;
+    u.out_channels = 4;
+    u.added_time_ids = 0;
+    return sd_image_model("sd-1.5", "Stable Diffusion 1.5 (image)",
+                          "stable-diffusion-v1-5/stable-diffusion-v1-5 configs; diffusers StableDiffusionPipeline "
+                          "defaults (512x512 from the UNet's sample_size 64, 50 steps, guidance 7.5 batched)",
+                          u, 512);
+}
+
+[[nodiscard]] constexpr model_spec make_sdxl() {
+    // stabilityai/stable-diffusion-xl-base-1.0 unet/config.json (UNet2DConditionModel): block_out_channels
+    // (320, 640, 1280), DownBlock2D + CrossAttnDownBlock2D x 2, transformer_layers_per_block (1, 2, 10),
+    // attention_head_dim (5, 10, 20) = 64-wide heads, cross_attention_dim 2048 (CLIP-L 768 + OpenCLIP-bigG
+    // 1280), addition_embed_type text_time: 6 time ids x 256 + the pooled 1280 = 2816 into the add
+    // embedding. 2,567,463,684 parameters
+    unet_spec u;
+    u.levels = 3;
+    u.channels = {320, 640, 1280, 0};
+    u.attention = {false, true, true, false};
+    u.transformer_layers = {1, 2, 10, 0};
+    u.head_dim = 64;
+    u.cross_dim = 2048;
+    u.cross_tokens = 77;
+    u.in_channels = 4;
+    u.out_channels = 4;
+    u.added_time_ids = 6;
+    u.added_pooled = 1280;
+    model_spec m = sd_image_model("sdxl", "Stable Diffusion XL 1.0 base (image)",
+                                  "stabilityai/stable-diffusion-xl-base-1.0 configs; diffusers "
+                                  "StableDiffusionXLPipeline defaults (1024x1024, 50 steps, guidance 5.0 batched)",
+                                  u, 1024);
+    m.text_encoders[1] = openclip_bigg_text();
+    m.text_encoder_count = 2;
+    m.vae.force_upcast = true; // vae/config.json force_upcast true: decoded in fp32 from an fp16 pipeline
+    return m;
+}
+
 } // namespace presets_detail
 
 /// The built-in model presets.
@@ -600,6 +765,10 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(wan("wan2.1-t2v-14b", "Wan2.1-T2V-14B", task_kind::t2v, wan_dit(40, 5120, 40, 13824, 16, 16),
                         workload(1280, 720, 81, 50, cfg_mode::sequential)));
         v.push_back(make_wan21_i2v_14b());
+        v.push_back(make_wan21_vace("wan2.1-vace-1.3b", "Wan2.1-VACE-1.3B", wan_dit(30, 1536, 12, 8960, 16, 16), 15, 2,
+                                    workload(832, 480, 81, 50, cfg_mode::sequential)));
+        v.push_back(make_wan21_vace("wan2.1-vace-14b", "Wan2.1-VACE-14B", wan_dit(40, 5120, 40, 13824, 16, 16), 8, 5,
+                                    workload(1280, 720, 81, 50, cfg_mode::sequential)));
         v.push_back(make_wan22_ti2v_5b());
         v.push_back(make_wan22_a14b("wan2.2-t2v-a14b", "Wan2.2-T2V-A14B", task_kind::t2v, 16, 0.875, 12.0));
         v.push_back(make_wan22_a14b("wan2.2-i2v-a14b", "Wan2.2-I2V-A14B", task_kind::i2v, 36, 0.900, 5.0));
@@ -607,11 +776,14 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(make_cogvideox("cogvideox-5b", "CogVideoX-5B", 42, 3072, 48, true, true, 720, 480, 49, 1));
         v.push_back(make_cogvideox("cogvideox1.5-5b", "CogVideoX1.5-5B", 42, 3072, 48, true, true, 1360, 768, 81, 2));
         v.push_back(make_hunyuanvideo());
+        v.push_back(make_hunyuanvideo_i2v());
         v.push_back(make_mochi());
         v.push_back(make_ltx_video());
         v.push_back(make_open_sora_2());
         v.push_back(make_svd_xt());
         v.push_back(make_flux1_dev());
+        v.push_back(make_sd15());
+        v.push_back(make_sdxl());
         return v;
     }();
     return presets;

@@ -111,6 +111,9 @@ struct vae_spec {
     /// 1x1 convolutions on the latent distribution and before the decoder (AutoencoderKL use_quant_conv /
     /// use_post_quant_conv; FLUX's VAE has neither); read by the `image` family
     bool quant_convs = true;
+    /// The pipeline decodes in fp32 when it runs in fp16 (diffusers' StableDiffusionXLPipeline with the
+    /// config's force_upcast: the SDXL VAE overflows in fp16)
+    bool force_upcast = false;
 };
 
 /// VAE tiling as a pipeline asks for it: `enabled` is diffusers' `vae.enable_tiling()`. Tile sizes are the

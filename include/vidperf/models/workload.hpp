@@ -21,15 +21,16 @@
 
 namespace vidperf {
 
-/// What a model makes from what: text to video, image to video, both from one checkpoint, or text to image
-/// (one frame: FLUX.1).
-enum class task_kind : std::uint8_t { t2v, i2v, ti2v, t2i };
+/// What a model makes from what: text to video, image to video, both from one checkpoint, text to image
+/// (one frame: FLUX.1), or video to video (a control or source video is VAE-encoded: Wan2.1-VACE).
+enum class task_kind : std::uint8_t { t2v, i2v, ti2v, t2i, v2v };
 
 template <>
 struct enum_names<task_kind> {
     static constexpr std::string_view what = "task";
     static constexpr auto entries = std::to_array<name_entry<task_kind>>(
-        {{task_kind::t2v, "t2v"}, {task_kind::i2v, "i2v"}, {task_kind::ti2v, "ti2v"}, {task_kind::t2i, "t2i"}});
+        {{task_kind::t2v, "t2v"}, {task_kind::i2v, "i2v"}, {task_kind::ti2v, "ti2v"}, {task_kind::t2i, "t2i"},
+         {task_kind::v2v, "v2v"}});
 };
 
 /// Classifier-free guidance: off (guidance-distilled models), the conditional

@@ -20,9 +20,9 @@ struct error_band_row {
 inline constexpr int error_band_min_rows = 8;
 
 inline constexpr std::array<error_band_row, 4> error_bands{{
-    {"all", -0.201279, 0.045632, 38},
+    {"all", -0.281714, 0.044517, 40},
     {"ada", -0.281509, 0.089829, 3},
-    {"ampere", -0.299737, 0.021216, 18},
+    {"ampere", -0.363787, 0.020116, 20},
     {"hopper", -0.104856, 0.046189, 17},
 }};
 
