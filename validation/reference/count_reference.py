@@ -50,6 +50,9 @@ NEGLIGIBLE = 1e-3  # a family below this share of the stage's FLOPs on both side
 #               vae22_diffusers_config for Wan2.2; Wan2.2's pipeline is written with expand_timesteps=True.
 #   Wan2.1-VACE: the same script's "Wan-VACE-1.3B" / "Wan-VACE-14B" (vace_layers every 2nd / 5th block,
 #               vace_in_channels 96); WanVACEPipeline passes control latents of 96 channels.
+#   SkyReels-V2-DF-14B-540P: scripts/convert_skyreelsv2_to_diffusers.py "SkyReels-V2-DF-14B-540P" (Wan2.1-T2V-14B's
+#               config, inject_sample_info false); one call of one diffusion-forcing iteration: 97 pixel frames
+#               = 25 latent frames, a timestep per frame (enable_diffusion_forcing).
 #   CogVideoX:  scripts/convert_cogvideox_to_diffusers.py get_transformer_init_kwargs("1.0" / "1.5") and its
 #               comments: 2b = 30 layers, 30 heads, no RoPE; 5b = 42 layers, 48 heads, RoPE; the VAE is
 #               AutoencoderKLCogVideoX() with the default sample size (convert_vae()).
@@ -90,6 +93,7 @@ WAN22_I2V_A14B = dict(WAN_COMMON, ffn_dim=13824, in_channels=36, num_attention_h
 WAN22_TI2V_5B = dict(WAN_COMMON, ffn_dim=14336, in_channels=48, num_attention_heads=24, num_layers=30, out_channels=48)
 WAN_VACE_1_3B = dict(WAN_T2V_1_3B, vace_layers=list(range(0, 30, 2)), vace_in_channels=96)
 WAN_VACE_14B = dict(WAN_T2V_14B, vace_layers=list(range(0, 40, 5)), vace_in_channels=96)
+SKYREELS_DF_14B = dict(WAN_T2V_14B, inject_sample_info=False)
 WAN21_VAE: dict = {}
 WAN22_VAE = dict(base_dim=160, z_dim=48, is_residual=True, in_channels=12, out_channels=12, decoder_base_dim=256,
                  scale_factor_temporal=4, scale_factor_spatial=16, patch_size=2)
@@ -178,6 +182,12 @@ def wan_vace_inputs(cfg):
         kw["control_hidden_states"] = meta(b, cfg["vace_in_channels"], t, h, w)
         return kw
     return make
+
+
+def skyreels_df_inputs(b, t, h, w):  # one iteration of base_num_frames 97: (97 - 1) // 4 + 1 latent frames
+    t = (97 - 1) // 4 + 1
+    return dict(hidden_states=meta(b, 16, t, h, w), timestep=meta(b, t), encoder_hidden_states=meta(b, 512, 4096),
+                enable_diffusion_forcing=True, return_dict=False)
 
 
 def cogvideox_inputs(cfg):
@@ -296,6 +306,10 @@ def cases():
              d.AutoencoderKLWan, WAN21_VAE),
         Case("wan2.1-vace-14b", d.WanVACETransformer3DModel, WAN_VACE_14B, wan_vace_inputs(WAN_VACE_14B),
              d.AutoencoderKLWan, WAN21_VAE),
+        Case("skyreels-v2-df-14b-540p", d.SkyReelsV2Transformer3DModel, SKYREELS_DF_14B, skyreels_df_inputs,
+             d.AutoencoderKLWan, WAN21_VAE,
+             note="diffusion forcing: the denoiser rows are one call of one 25-latent-frame iteration (the "
+                  "257-frame video makes 3); the decode is the whole video's, as diffusers runs it"),
         Case("cogvideox-2b", d.CogVideoXTransformer3DModel, COG_2B, cogvideox_inputs(COG_2B),
              d.AutoencoderKLCogVideoX, {}),
         Case("cogvideox-5b", d.CogVideoXTransformer3DModel, COG_5B, cogvideox_inputs(COG_5B),
@@ -526,11 +540,11 @@ def main():
         if not ok:
             failures.append(case.slug)
 
-    say(f"{'model':<17} {'stage':<19} {'quantity':<17} {'reference':>17} {'vidperf':>17} {'diff':>8}  ok")
+    say(f"{'model':<23} {'stage':<19} {'quantity':<17} {'reference':>17} {'vidperf':>17} {'diff':>8}  ok")
     for slug, what, q, ref, v, good in rows:
         exact = q == "parameters"
         diff = f"{(v - ref) / ref * 100:>+7.2f}%" if ref else ("    0  " if v == 0 else "    new")
-        say(f"{slug:<17} {what:<19} {q:<17} {fmt_num(ref, exact):>17} {fmt_num(v, exact):>17} {diff:>8}  {good}")
+        say(f"{slug:<23} {what:<19} {q:<17} {fmt_num(ref, exact):>17} {fmt_num(v, exact):>17} {diff:>8}  {good}")
     say()
     for n in notes:
         say(f"note: {n}")

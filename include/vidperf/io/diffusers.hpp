@@ -612,8 +612,11 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
     }
     std::string_view base;
     const bool vace = cls == "WanVACETransformer3DModel";
+    const bool skyreels = cls == "SkyReelsV2Transformer3DModel";
     if (cls == "WanTransformer3DModel")
         base = "wan2.1-t2v-1.3b";
+    else if (skyreels)
+        base = "skyreels-v2-df-14b-540p";
     else if (vace)
         base = "wan2.1-vace-1.3b";
     else if (cls == "CogVideoXTransformer3DModel")
@@ -630,7 +633,8 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
     else
         detail::raise(errc::json_bad_value, wt,
                       "field '_class_name' is '" + cls +
-                          "'; vidperf reads WanTransformer3DModel, WanVACETransformer3DModel, CogVideoXTransformer3DModel, "
+                          "'; vidperf reads WanTransformer3DModel, WanVACETransformer3DModel, SkyReelsV2Transformer3DModel, "
+                          "CogVideoXTransformer3DModel, "
                           "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel, "
                           "FluxTransformer2DModel, and the UNets UNetSpatioTemporalConditionModel and "
                           "UNet2DConditionModel");
@@ -653,7 +657,7 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
     d.in_channels = detail::int_field(t, "in_channels", wt);
     d.out_channels = detail::opt_int(t, "out_channels", wt).value_or(d.in_channels);
     detail::read_patch(t, m.latent, wt);
-    if (cls == "WanTransformer3DModel" || vace) {
+    if (cls == "WanTransformer3DModel" || vace || skyreels) {
         d.hidden = d.heads * d.head_dim;
         d.ffn = detail::int_field(t, "ffn_dim", wt);
         d.text_dim = detail::int_field(t, "text_dim", wt);
@@ -671,6 +675,7 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
             // condition channels beside the noise (Wan2.2 I2V-A14B: 16 + 4 mask + 16): the VAE encodes the clip
             if (d.in_channels > d.out_channels) m.task = task_kind::i2v;
         }
+        if (skyreels) d.fps_embedding = detail::flag(t, "inject_sample_info", false);
         if (vace) { // vace_layers: the main blocks after which the hints are added, 0 and evenly spaced
             const auto& layers = detail::require_field(t, "vace_layers", wt);
             const bool listed = layers.is_array() && !layers.empty() &&
@@ -758,7 +763,12 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
         detail::read_text_encoder(c.text_encoder_2, m.text_encoders[1], store);
     if (!c.model_index.empty()) { // checked: it must be a pipeline index
         const nlohmann::json mi = detail::parse_json(c.model_index, "model_index.json");
-        (void)detail::string_field(mi, "_class_name", "model_index.json");
+        const std::string pipe = detail::string_field(mi, "_class_name", "model_index.json");
+        // SkyReels-V2: diffusion forcing only in its DF pipelines (the preset's 97-frame iterations, 17 overlapping)
+        if (cls == "SkyReelsV2Transformer3DModel" && pipe.find("DiffusionForcing") == std::string::npos) {
+            m.denoiser.per_frame_timesteps = false;
+            m.forcing = {};
+        }
         // WanPipeline's expand_timesteps (Wan2.2-TI2V-5B): the timestep MLP runs on every token
         if (detail::has(mi, "expand_timesteps")) {
             if (!mi.at("expand_timesteps").is_boolean())
@@ -869,7 +879,10 @@ namespace detail {
             t["patch_size_t"] = m.latent.patch_t;
             pipeline = "LTXPipeline";
         } else {
-            t["_class_name"] = d.vace_blocks > 0 ? "WanVACETransformer3DModel" : "WanTransformer3DModel";
+            t["_class_name"] = d.vace_blocks > 0            ? "WanVACETransformer3DModel"
+                               : d.per_frame_timesteps ? "SkyReelsV2Transformer3DModel"
+                                                       : "WanTransformer3DModel";
+            if (d.per_frame_timesteps) t["inject_sample_info"] = d.fps_embedding;
             if (d.vace_blocks > 0) {
                 nlohmann::json layers = nlohmann::json::array();
                 for (extent i = 0; i < d.vace_blocks; ++i) layers.push_back(i * d.vace_stride);
@@ -881,7 +894,8 @@ namespace detail {
             t["freq_dim"] = d.time_freq_dim;
             t["patch_size"] = {m.latent.patch_t, m.latent.patch_h, m.latent.patch_w};
             t["image_dim"] = d.image_tokens > 0 ? nlohmann::json(d.image_dim) : nlohmann::json(nullptr);
-            pipeline = d.vace_blocks > 0 ? "WanVACEPipeline"
+            pipeline = d.vace_blocks > 0          ? "WanVACEPipeline"
+                       : d.per_frame_timesteps ? "SkyReelsV2DiffusionForcingPipeline"
                        : d.image_tokens > 0 ? "WanImageToVideoPipeline"
                                             : "WanPipeline";
         }

@@ -101,6 +101,11 @@ struct denoiser_spec {
     extent vace_blocks = 0;
     extent vace_stride = 1;       ///< main blocks between two hints (the config's vace_layers: 0, stride, ...)
     extent vace_in_channels = 0;  ///< control latent channels (Wan: 16 inactive + 16 reactive + 64 mask = 96)
+    /// Diffusion forcing (SkyReels-V2 DF): a timestep per latent frame. The timestep MLP and the 6 D projection
+    /// run on every frame, and the codes repeat the projection to every token in fp32 ([6, tokens, D] live)
+    bool per_frame_timesteps = false;
+    /// SkyReels-V2's inject_sample_info: an embedding of the fps class (2 x D) through D -> D -> 6 D
+    bool fps_embedding = false;
     unet_spec unet{}; ///< the UNet families only
 };
 
@@ -196,11 +201,18 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
     bs.ffn = s.ffn;
     bs.qk_norm = s.qk_norm;
 
+    const extent time_rows = s.per_frame_timesteps ? videos * ((lat.frames + rule.patch_t - 1) / rule.patch_t) : videos;
     stage_builder b("denoiser", "denoiser", w.compute, w.weights);
     if (per_token) // also the time projection to 6 D, in place of the one below
         per_token_time_embedding(b, w.impl, NV, s.time_freq_dim, D, w.compute);
-    else
-        detail::time_embedding(b, s, videos);
+    else // one timestep per video, or per latent frame under diffusion forcing
+        detail::time_embedding(b, s, time_rows);
+    if (s.fps_embedding) { // nn.Embedding(2, D), then Linear(D, D), SiLU, Linear(D, 6 D)
+        b.parameters(2.0 * static_cast<double>(D));
+        b.linear(videos, D, D);
+        b.elementwise(videos * D);
+        b.linear(videos, D, 6 * D);
+    }
 
     switch (s.family) {
     case denoiser_family::dit_cross:
@@ -213,7 +225,7 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         b.linear(LV, s.text_dim, D);
         b.elementwise(LV * D);
         b.linear(LV, D, D);
-        if (!per_token) b.linear(videos, D, 6 * D); // time projection to the 6 modulation vectors
+        if (!per_token) b.linear(time_rows, D, 6 * D); // time projection to the 6 modulation vectors
         if (s.image_tokens > 0) {   // CLIP image tokens through an MLP projector
             const extent IV = videos * s.image_tokens;
             b.norm(pointwise_kind::layernorm, IV, s.image_dim, 2);
@@ -330,7 +342,10 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         b.role(op_role::replicated);
         // the residual stream and its block input, and VACE's hints (each [tokens x D] until its main block)
         b.resident((static_cast<double>(NV + LV) * 2.0 + static_cast<double>(s.vace_blocks) * static_cast<double>(NV)) *
-                   static_cast<double>(D) * size_bytes(w.compute));
+                       static_cast<double>(D) * size_bytes(w.compute) +
+                   (s.per_frame_timesteps && w.impl != implementation::ideal
+                        ? 6.0 * static_cast<double>(NV) * static_cast<double>(D) * 4.0 // the per-token table, fp32
+                        : 0.0));
         break;
     }
     case denoiser_family::mmdit_joint: {

@@ -11,6 +11,7 @@
 
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/accelerators.hpp>
+#include <vidperf/models/chunking.hpp>
 #include <vidperf/models/denoiser.hpp>
 #include <vidperf/models/encoders.hpp>
 #include <vidperf/models/experts.hpp>
@@ -40,6 +41,8 @@ struct model_spec {
     vae_tiling standard_tiling{}; ///< VAE tiling the model's reference pipeline turns on by default
     /// two experts of `denoiser`'s architecture switched by timestep (Wan2.2 A14B; models/experts.hpp)
     expert_switch experts{};
+    /// long videos in overlapping iterations (SkyReels-V2 DF; models/chunking.hpp); base_frames 0: none
+    diffusion_forcing forcing{};
 };
 
 struct inference_options {
@@ -102,32 +105,49 @@ struct inference_options {
     // step caching: the served steps leave the denoiser and run the cache's probe (models/accelerators.hpp)
     const extent served = cached_steps(w.accel, w.steps);
     const double per_step = calls / static_cast<double>(w.steps);
-    stage whole = lower_denoiser(m.denoiser, m.latent, lat, videos, w, calls);
-    // the cache lives through the loop: its residuals join every denoiser call's live bytes
-    const double cache = cache_bytes(w.accel, m.denoiser, lat, w.batch, cfg_parallel ? 1 : passes, w.compute);
-    whole.activation_bytes += bytes(cache);
-    stage den = parallelize(whole, par, w.compute);
-    keep_attention(den, w.accel.attention_keep); // sparse kernels: the attention, not its collectives
-    if (cfg_parallel) { // the two halves exchange their noise predictions every step
-        const double latent = static_cast<double>(w.batch * m.denoiser.out_channels * lat.frames * lat.height *
-                                                  lat.width);
-        den.ops.push_back({detail::collective(collective_kind::all_gather, 2 * latent, 2, w.compute, par), 1,
-                           op_role::replicated});
-    }
+    // diffusion forcing: the denoiser runs on each iteration's frames, every step of every iteration
+    const chunk_plan chunks = plan_chunks(m.forcing, w.frames, lat.frames, m.latent.temporal_compression, m.slug);
+    if (chunks.chunked && m.experts.two_experts)
+        detail::raise(errc::not_representable, m.slug, "diffusion forcing is not modelled for two-expert models");
+    const auto chunk_latent = [&](extent frames) {
+        latent_shape c = lat;
+        c.frames = frames;
+        c.tokens = ((frames + m.latent.patch_t - 1) / m.latent.patch_t) * (lat.height / m.latent.patch_h) *
+                   (lat.width / m.latent.patch_w);
+        return c;
+    };
+    // one iteration size's denoiser stage, with its calls per iteration
+    const auto denoiser_stage = [&](const latent_shape& at) {
+        stage whole = lower_denoiser(m.denoiser, m.latent, at, videos, w, calls);
+        // the cache lives through the loop: its residuals join every denoiser call's live bytes
+        whole.activation_bytes += bytes(cache_bytes(w.accel, m.denoiser, at, w.batch, cfg_parallel ? 1 : passes, w.compute));
+        stage d = parallelize(whole, par, w.compute);
+        keep_attention(d, w.accel.attention_keep); // sparse kernels: the attention, not its collectives
+        if (cfg_parallel) { // the two halves exchange their noise predictions every step
+            const double latent = static_cast<double>(w.batch * m.denoiser.out_channels * at.frames * at.height *
+                                                      at.width);
+            d.ops.push_back({detail::collective(collective_kind::all_gather, 2 * latent, 2, w.compute, par), 1,
+                             op_role::replicated});
+        }
+        return d;
+    };
     // the stage of the served steps carries the weights of the expert it runs on
-    auto push_cache_step = [&](const stage& expert) {
+    auto push_cache_step = [&](const stage& expert, const latent_shape& at, double iterations) {
         if (served == 0) return;
-        stage st = lower_cache_step(m.denoiser, m.latent, lat, videos, w, static_cast<double>(served) * per_step);
-        st.activation_bytes += bytes(cache);
+        stage st = lower_cache_step(m.denoiser, m.latent, at, videos, w,
+                                    static_cast<double>(served) * per_step * iterations);
+        st.activation_bytes +=
+            bytes(cache_bytes(w.accel, m.denoiser, at, w.batch, cfg_parallel ? 1 : passes, w.compute));
         st = parallelize(st, par, w.compute);
         keep_attention(st, w.accel.attention_keep); // First-Block Cache runs one block
-        st.name = "step_cache";
+        st.name = expert.name == "denoiser_tail" ? "step_cache_tail" : "step_cache";
         st.module = expert.module;
         st.parameters = expert.parameters;
         st.weight_bytes = expert.weight_bytes;
         push(stage_kind::denoiser, std::move(st));
     };
     if (m.experts.two_experts) {
+        stage den = denoiser_stage(lat);
         // the high-noise expert runs the first steps, the low-noise expert (module denoiser_2) the rest; both
         // stages stay in the list (a zero-call expert still holds its weights when nothing is offloaded).
         // Served steps come off the later (low-noise) steps first.
@@ -141,27 +161,53 @@ struct inference_options {
         low.module = "denoiser_2";
         const bool on_low = served_low * 2 >= served;
         push(stage_kind::denoiser, den); // in running order, so model offload moves each expert in once
-        if (!on_low) push_cache_step(den);
+        if (!on_low) push_cache_step(den, lat, 1);
         push(stage_kind::denoiser, low);
-        if (on_low) push_cache_step(low);
+        if (on_low) push_cache_step(low, lat, 1);
     } else {
-        den.calls = static_cast<double>(w.steps - served) * per_step;
-        push(stage_kind::denoiser, den);
-        push_cache_step(den);
+        // one stage per iteration size (the last iteration of a chunked video may be shorter: denoiser_tail)
+        for (std::size_t g = 0; g < chunks.groups.size(); ++g) {
+            const auto& group = chunks.groups[g];
+            if (group.count == 0) continue;
+            const latent_shape at = chunks.chunked ? chunk_latent(group.frames) : lat;
+            stage den = denoiser_stage(at);
+            den.calls = static_cast<double>(w.steps - served) * per_step * static_cast<double>(group.count);
+            if (g == 1) den.name = "denoiser_tail";
+            push(stage_kind::denoiser, den);
+            push_cache_step(den, at, static_cast<double>(group.count));
+        }
     }
 
     // scheduler update per step: guidance combine and the solver's update on the latents, as the
     // implementation's pipeline runs them (models/implementation.hpp), else an fp32 combine and axpy
     {
         stage_builder b("scheduler", "none", dtype::fp32, dtype::fp32);
-        const extent elems = w.batch * m.vae.latent_channels * lat.frames * lat.height * lat.width;
+        // (a chunked video: every iteration's frames, every step)
+        const extent elems = w.batch * m.vae.latent_channels * (chunks.chunked ? chunks.denoised_frames() : lat.frames) *
+                             lat.height * lat.width;
         if (!step_ops(b, w.impl, m.denoiser.code, elems, w.cfg != cfg_mode::off, w.compute)) {
             if (w.cfg != cfg_mode::off) b.elementwise(elems, 2, 1, 3);
             b.elementwise(elems, 2, 1, 2);
         }
         push(stage_kind::scheduler, b.finish(static_cast<double>(w.steps)));
     }
-    push(stage_kind::vae_decode, lower_vae_decode(m.vae, lat, w.batch, vae, tiling));
+    if (chunks.chunked && w.impl == implementation::official) {
+        // the official code decodes every iteration's frames and encodes the last overlap_frames pixel frames
+        // again for the next iteration (models/chunking.hpp)
+        stage enc = lower_vae_encode(m.vae, m.forcing.overlap_frames, w.height, w.width, w.batch, vae, tiling);
+        enc.calls = static_cast<double>(chunks.iterations - 1);
+        enc.name = "vae_encode_overlap";
+        push(stage_kind::vae_encode, std::move(enc));
+        for (std::size_t g = 0; g < chunks.groups.size(); ++g) {
+            if (chunks.groups[g].count == 0) continue;
+            stage dec = lower_vae_decode(m.vae, chunk_latent(chunks.groups[g].frames), w.batch, vae, tiling);
+            dec.calls = static_cast<double>(chunks.groups[g].count);
+            if (g == 1) dec.name = "vae_decode_tail";
+            push(stage_kind::vae_decode, std::move(dec));
+        }
+    } else { // diffusers keeps the latents and decodes the whole video once
+        push(stage_kind::vae_decode, lower_vae_decode(m.vae, lat, w.batch, vae, tiling));
+    }
     extent frames = w.frames;
     if (opt.interpolation > 1) {
         push(stage_kind::interpolation, lower_interpolation(frames, w.height, w.width, w.batch, opt.interpolation, unquantised(w.compute)));

@@ -368,6 +368,24 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr model_spec make_skyreels_v2_df_14b() {
+    // Skywork/SkyReels-V2-DF-14B-540P (diffusers scripts/convert_skyreelsv2_to_diffusers.py
+    // "SkyReels-V2-DF-14B-540P": Wan2.1-T2V-14B's DiT, inject_sample_info false): diffusion forcing, a timestep
+    // per latent frame. README @ abed76f, synchronous 10 s video: generate_video_df.py --resolution 540P
+    // --ar_step 0 --base_num_frames 97 --num_frames 257 --overlap_history 17; generate_video_df.py defaults:
+    // 30 steps, guidance 6.0 (two passes), shift 8.0. 540P is 960 x 544. The code is Wan2.1's (fp32 norms and
+    // modulation, float64 RoPE tables, an fp32 VAE) with the DiT loaded in bf16.
+    denoiser_spec d = wan_dit(40, 5120, 40, 13824, 16, 16);
+    d.per_frame_timesteps = true;
+    model_spec m = wan("skyreels-v2-df-14b-540p", "SkyReels-V2-DF-14B-540P", task_kind::t2v, d,
+                       workload(960, 544, 257, 30, cfg_mode::sequential));
+    m.source = "SkyworkAI/SkyReels-V2 README and generate_video_df.py (diffusion forcing); diffusers "
+               "SkyReelsV2Transformer3DModel";
+    m.denoiser.official_fp32_weights = false; // get_transformer(..., weight_dtype=torch.bfloat16)
+    m.forcing = {97, 17};
+    return m;
+}
+
 [[nodiscard]] constexpr model_spec make_wan21_i2v_14b() {
     denoiser_spec d = wan_dit(40, 5120, 40, 13824, 36, 16); // 16 noise + 4 mask + 16 condition channels
     d.image_tokens = 257;
@@ -765,6 +783,7 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(wan("wan2.1-t2v-14b", "Wan2.1-T2V-14B", task_kind::t2v, wan_dit(40, 5120, 40, 13824, 16, 16),
                         workload(1280, 720, 81, 50, cfg_mode::sequential)));
         v.push_back(make_wan21_i2v_14b());
+        v.push_back(make_skyreels_v2_df_14b());
         v.push_back(make_wan21_vace("wan2.1-vace-1.3b", "Wan2.1-VACE-1.3B", wan_dit(30, 1536, 12, 8960, 16, 16), 15, 2,
                                     workload(832, 480, 81, 50, cfg_mode::sequential)));
         v.push_back(make_wan21_vace("wan2.1-vace-14b", "Wan2.1-VACE-14B", wan_dit(40, 5120, 40, 13824, 16, 16), 8, 5,
