@@ -5,16 +5,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stage_helpers.hpp"
+
 #include <vidperf/io/diffusers.hpp>
 #include <vidperf/vidperf.hpp>
 
 using namespace vidperf;
 
 namespace {
-const stage* find_stage(const std::vector<stage>& stages, std::string_view name) {
-    for (const auto& s : stages)
-        if (s.name == name) return &s;
-    return nullptr;
+using test::find_stage;
+
+const stage& named(const std::vector<stage>& stages, std::string_view name) {
+    const stage* s = find_stage(stages, name);
+    REQUIRE_MESSAGE(s != nullptr, "no stage " << name);
+    return *s;
 }
 
 extent conv_frames(const stage& s) { // frames of the first convolution's input: the clip the stage works on
@@ -71,8 +75,8 @@ TEST_CASE("SkyReels-V2 DF: every step of every iteration runs the denoiser on th
     w.impl = implementation::diffusers;
     stages = lower_inference(m, w);
     CHECK(find_stage(stages, "vae_encode_overlap") == nullptr);
-    CHECK(find_stage(stages, "vae_decode")->calls == 1);
-    CHECK(conv_frames(*find_stage(stages, "vae_decode")) > conv_frames(*dec));
+    CHECK(named(stages, "vae_decode").calls == 1);
+    CHECK(conv_frames(named(stages, "vae_decode")) > conv_frames(*dec));
     // the README's 237 frames: a shorter last iteration gets its own stage of the same module
     w.frames = 237;
     stages = lower_inference(m, w);
@@ -80,20 +84,20 @@ TEST_CASE("SkyReels-V2 DF: every step of every iteration runs the denoiser on th
     REQUIRE(tail != nullptr);
     CHECK(tail->module == "denoiser");
     CHECK(tail->calls == 30 * 2);
-    CHECK(find_stage(stages, "denoiser")->calls == 30 * 2 * 2);
+    CHECK(named(stages, "denoiser").calls == 30 * 2 * 2);
     // a clip within one iteration is one pass
     w.frames = 97;
     stages = lower_inference(m, w);
-    CHECK(find_stage(stages, "denoiser")->calls == 30 * 2);
+    CHECK(named(stages, "denoiser").calls == 30 * 2);
 }
 
 TEST_CASE("per-frame timesteps: the timestep MLP runs per latent frame and the per-token table is live") {
     model_spec m = find_model("skyreels-v2-df-14b-540p");
     video_workload w = m.standard;
     w.frames = 97; // one iteration: 25 latent frames, 25 x 34 x 60 = 51,000 tokens
-    const double with = find_stage(lower_inference(m, w), "denoiser")->activation_bytes.value();
+    const double with = named(lower_inference(m, w), "denoiser").activation_bytes.value();
     m.denoiser.per_frame_timesteps = false;
-    const double without = find_stage(lower_inference(m, w), "denoiser")->activation_bytes.value();
+    const double without = named(lower_inference(m, w), "denoiser").activation_bytes.value();
     CHECK(with - without == doctest::Approx(6.0 * 51000 * 5120 * 4)); // [6, tokens, D] in fp32
 }
 

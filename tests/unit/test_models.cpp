@@ -110,6 +110,14 @@ constexpr published_count published_counts[] = {
     {"skyreels-v2-df-14b-540p", "denoiser", 14e9, "SkyReels-V2 README: the 14B DF model (Wan2.1-T2V-14B's DiT)"},
     {"skyreels-v2-df-14b-540p", "umt5-xxl-encoder", umt5, "checkpoint count"},
     {"skyreels-v2-df-14b-540p", "vae", 126892531.0, "the Wan2.1 VAE (checkpoint count)"},
+    // Cosmos-Predict2: "2B" and "14B" in the model names; diffusers' CosmosTransformer3DModel from the convert
+    // script's Video2World configs on the meta device gives the exact counts (count_reference.txt)
+    {"cosmos-predict2-2b", "denoiser", 1956413440.0, "diffusers CosmosTransformer3DModel (2B Video2World)"},
+    {"cosmos-predict2-2b", "t5-11b-encoder", 4864791552.0, "transformers T5EncoderModel, google-t5/t5-11b config"},
+    {"cosmos-predict2-2b", "vae", 126892531.0, "the Wan2.1 VAE (checkpoint count)"},
+    {"cosmos-predict2-14b", "denoiser", 14265285632.0, "diffusers CosmosTransformer3DModel (14B Video2World)"},
+    {"cosmos-predict2-14b", "t5-11b-encoder", 4864791552.0, "transformers T5EncoderModel, google-t5/t5-11b config"},
+    {"cosmos-predict2-14b", "vae", 126892531.0, "the Wan2.1 VAE (checkpoint count)"},
     {"wan2.2-ti2v-5b", "denoiser", 5.0e9, "Wan2.2 README: TI2V-5B"},
     {"wan2.2-ti2v-5b", "umt5-xxl-encoder", umt5, "checkpoint count"},
     {"wan2.2-ti2v-5b", "vae", 704688668.0, "Wan2.2_VAE.pth element count"},

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stage_helpers.hpp"
+
 #include <vidperf/io/diffusers.hpp>
 #include <vidperf/pipeline/pipeline.hpp>
 #include <vidperf/vidperf.hpp>
@@ -13,19 +15,12 @@
 using namespace vidperf;
 
 namespace {
-const stage& find_stage(const std::vector<stage>& stages, std::string_view name) {
-    for (const auto& s : stages)
-        if (s.name == name) return s;
-    FAIL("no stage " << name);
-    return stages.front();
-}
+using test::flops_of;
 
-template <class Op>
-double flops_of(const stage& s) {
-    double f = 0;
-    for (const auto& o : s.ops)
-        if (std::holds_alternative<Op>(o.op)) f += o.count * cost(o.op).flops.value();
-    return f;
+const stage& find_stage(const std::vector<stage>& stages, std::string_view name) {
+    const stage* s = test::find_stage(stages, name);
+    REQUIRE_MESSAGE(s != nullptr, "no stage " << name);
+    return *s;
 }
 
 /// The configs of vidperf's SD 1.5 export with diffusers' own unet/config.json (tests/data/diffusers/save_config).

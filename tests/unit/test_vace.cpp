@@ -6,25 +6,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stage_helpers.hpp"
+
 #include <vidperf/io/diffusers.hpp>
 #include <vidperf/vidperf.hpp>
 
 using namespace vidperf;
 
 namespace {
-const stage* find_stage(const std::vector<stage>& stages, std::string_view name) {
-    for (const auto& s : stages)
-        if (s.name == name) return &s;
-    return nullptr;
-}
+using test::find_stage;
 
-double dense_flops(const stage& s) {
-    double f = 0;
-    for (const auto& o : s.ops)
-        if (std::holds_alternative<gemm_op>(o.op) || std::holds_alternative<conv_op>(o.op))
-            f += o.count * cost(o.op).flops.value();
-    return f;
-}
+double dense_flops(const stage& s) { return test::flops_of<gemm_op>(s) + test::flops_of<conv_op>(s); }
 } // namespace
 
 TEST_CASE("VACE adds its blocks' work and weights to Wan2.1's DiT, and holds one hint per VACE block") {

@@ -4,6 +4,8 @@
 // count_reference.py checks the same decodes against diffusers itself.
 #include <doctest/doctest.h>
 
+#include "stage_helpers.hpp"
+
 #include <vidperf/models/presets.hpp>
 #include <vidperf/vidperf.hpp>
 
@@ -15,14 +17,7 @@ double total_count(const std::vector<vae_tile>& tiles) {
     for (const auto& t : tiles) n += t.count;
     return n;
 }
-/// FLOPs of the stage's ops of one kind.
-template <class Op>
-double flops_of(const stage& s) {
-    double f = 0;
-    for (const auto& u : s.ops)
-        if (std::holds_alternative<Op>(u.op)) f += u.count * cost(u.op).flops.value();
-    return f;
-}
+using test::flops_of;
 } // namespace
 
 TEST_CASE("HunyuanVideo's VAE mid-block attention runs over all frames of the chunk at once, by hand") {

@@ -53,6 +53,9 @@ NEGLIGIBLE = 1e-3  # a family below this share of the stage's FLOPs on both side
 #   SkyReels-V2-DF-14B-540P: scripts/convert_skyreelsv2_to_diffusers.py "SkyReels-V2-DF-14B-540P" (Wan2.1-T2V-14B's
 #               config, inject_sample_info false); one call of one diffusion-forcing iteration: 97 pixel frames
 #               = 25 latent frames, a timestep per frame (enable_diffusion_forcing).
+#   Cosmos-Predict2: scripts/convert_cosmos_to_diffusers.py TRANSFORMER_CONFIGS["Cosmos-2.0-Diffusion-2B-Video2World"]
+#               / ["...-14B-Video2World"]; the VAE is AutoencoderKLWan (--vae_type wan2.1). Cosmos2VideoToWorldPipeline
+#               passes a timestep per latent frame ([B, 1, T, 1, 1]), the condition mask and the padding mask.
 #   CogVideoX:  scripts/convert_cogvideox_to_diffusers.py get_transformer_init_kwargs("1.0" / "1.5") and its
 #               comments: 2b = 30 layers, 30 heads, no RoPE; 5b = 42 layers, 48 heads, RoPE; the VAE is
 #               AutoencoderKLCogVideoX() with the default sample size (convert_vae()).
@@ -94,6 +97,11 @@ WAN22_TI2V_5B = dict(WAN_COMMON, ffn_dim=14336, in_channels=48, num_attention_he
 WAN_VACE_1_3B = dict(WAN_T2V_1_3B, vace_layers=list(range(0, 30, 2)), vace_in_channels=96)
 WAN_VACE_14B = dict(WAN_T2V_14B, vace_layers=list(range(0, 40, 5)), vace_in_channels=96)
 SKYREELS_DF_14B = dict(WAN_T2V_14B, inject_sample_info=False)
+COSMOS_COMMON = dict(in_channels=17, out_channels=16, attention_head_dim=128, mlp_ratio=4.0, text_embed_dim=1024,
+                     adaln_lora_dim=256, max_size=(128, 240, 240), patch_size=(1, 2, 2), concat_padding_mask=True,
+                     extra_pos_embed_type=None)
+COSMOS2_2B = dict(COSMOS_COMMON, num_attention_heads=16, num_layers=28, rope_scale=(1.0, 3.0, 3.0))
+COSMOS2_14B = dict(COSMOS_COMMON, num_attention_heads=40, num_layers=36, rope_scale=(20 / 24, 2.0, 2.0))
 WAN21_VAE: dict = {}
 WAN22_VAE = dict(base_dim=160, z_dim=48, is_residual=True, in_channels=12, out_channels=12, decoder_base_dim=256,
                  scale_factor_temporal=4, scale_factor_spatial=16, patch_size=2)
@@ -188,6 +196,11 @@ def skyreels_df_inputs(b, t, h, w):  # one iteration of base_num_frames 97: (97 
     t = (97 - 1) // 4 + 1
     return dict(hidden_states=meta(b, 16, t, h, w), timestep=meta(b, t), encoder_hidden_states=meta(b, 512, 4096),
                 enable_diffusion_forcing=True, return_dict=False)
+
+
+def cosmos_inputs(b, t, h, w):
+    return dict(hidden_states=meta(b, 16, t, h, w), timestep=meta(b, 1, t, 1, 1), encoder_hidden_states=meta(b, 512, 1024),
+                condition_mask=meta(b, 1, t, h, w), padding_mask=meta(1, 1, h * 8, w * 8), fps=16, return_dict=False)
 
 
 def cogvideox_inputs(cfg):
@@ -310,6 +323,9 @@ def cases():
              d.AutoencoderKLWan, WAN21_VAE,
              note="diffusion forcing: the denoiser rows are one call of one 25-latent-frame iteration (the "
                   "257-frame video makes 3); the decode is the whole video's, as diffusers runs it"),
+        Case("cosmos-predict2-2b", d.CosmosTransformer3DModel, COSMOS2_2B, cosmos_inputs, d.AutoencoderKLWan, WAN21_VAE),
+        Case("cosmos-predict2-14b", d.CosmosTransformer3DModel, COSMOS2_14B, cosmos_inputs, d.AutoencoderKLWan,
+             WAN21_VAE),
         Case("cogvideox-2b", d.CogVideoXTransformer3DModel, COG_2B, cogvideox_inputs(COG_2B),
              d.AutoencoderKLCogVideoX, {}),
         Case("cogvideox-5b", d.CogVideoXTransformer3DModel, COG_5B, cogvideox_inputs(COG_5B),
@@ -375,10 +391,22 @@ class Counter:
 
 @contextlib.contextmanager
 def meta_friendly():
-    """Two calls the reference code makes that meta tensors cannot take, replaced for the count:
-    torch.nonzero on Mochi's prompt mask (every prompt token counts as valid) and torch.autocast("meta")
-    around Mochi's RoPE frequencies (a no-op: dtypes do not change FLOPs)."""
+    """Calls the reference code makes that meta tensors (or this environment) cannot take, replaced for the
+    count: torch.nonzero on Mochi's prompt mask (every prompt token counts as valid), torch.autocast("meta")
+    around Mochi's RoPE frequencies (a no-op: dtypes do not change FLOPs), and torchvision's nearest resize of
+    Cosmos's padding mask (a shape change, no FLOPs; torchvision need not be installed)."""
     nonzero, autocast = torch.nonzero, torch.autocast
+    import types
+    from diffusers.models.transformers import transformer_cosmos
+
+    def meta_resize(x, size, *args, **kwargs):
+        return torch.empty(*x.shape[:-2], *size, device=x.device, dtype=x.dtype)
+
+    had_transforms = hasattr(transformer_cosmos, "transforms")
+    saved_transforms = getattr(transformer_cosmos, "transforms", None)
+    transformer_cosmos.transforms = types.SimpleNamespace(
+        functional=types.SimpleNamespace(resize=meta_resize),
+        InterpolationMode=types.SimpleNamespace(NEAREST=None))
 
     def meta_nonzero(x, *args, **kwargs):
         if x.device.type != "meta":
@@ -394,6 +422,10 @@ def meta_friendly():
         yield
     finally:
         torch.nonzero, torch.autocast = nonzero, autocast
+        if had_transforms:
+            transformer_cosmos.transforms = saved_transforms
+        else:
+            del transformer_cosmos.transforms
 
 
 def build(cls, cfg):

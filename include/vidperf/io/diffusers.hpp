@@ -628,13 +628,15 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
         base = "mochi-1";
     else if (cls == "LTXVideoTransformer3DModel")
         base = "ltx-video";
+    else if (cls == "CosmosTransformer3DModel")
+        base = "cosmos-predict2-2b";
     else if (cls == "FluxTransformer2DModel")
         base = "flux.1-dev";
     else
         detail::raise(errc::json_bad_value, wt,
                       "field '_class_name' is '" + cls +
                           "'; vidperf reads WanTransformer3DModel, WanVACETransformer3DModel, SkyReelsV2Transformer3DModel, "
-                          "CogVideoXTransformer3DModel, "
+                          "CogVideoXTransformer3DModel, CosmosTransformer3DModel, "
                           "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel, "
                           "FluxTransformer2DModel, and the UNets UNetSpatioTemporalConditionModel and "
                           "UNet2DConditionModel");
@@ -724,6 +726,22 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
                                   "'; HunyuanVideoTransformer3DModel takes latent_concat and token_replace");
             d.text_tokens = 576 / (type == "latent_concat" ? 2 : 4) + 252;
         }
+    } else if (cls == "CosmosTransformer3DModel") {
+        d.hidden = d.heads * d.head_dim;
+        d.ffn = static_cast<extent>(detail::bounded_field(t, "mlp_ratio", wt, static_cast<double>(detail::max_config_factor),
+                                                          true) *
+                                    static_cast<double>(d.hidden));
+        d.text_dim = detail::int_field(t, "text_embed_dim", wt, 1);
+        d.adaln_lora = detail::int_field(t, "adaln_lora_dim", wt, 1);
+        if (!detail::flag(t, "concat_padding_mask", true))
+            detail::raise(errc::not_representable, wt, "field 'concat_padding_mask' false is not modelled");
+        for (const char* key : {"extra_pos_embed_type", "img_context_dim_in", "controlnet_block_every_n"})
+            if (detail::has(t, key) && !t.at(key).is_null())
+                detail::raise(errc::not_representable, wt,
+                              "field '" + std::string(key) + "' = " + detail::json_text(t.at(key)) +
+                                  " is not modelled (Cosmos-Predict2 leaves it null)");
+        if (detail::flag(t, "use_crossattn_projection", false))
+            detail::raise(errc::not_representable, wt, "field 'use_crossattn_projection' true is not modelled");
     } else if (cls == "MochiTransformer3DModel") {
         d.hidden = d.heads * d.head_dim;
         d.text_hidden = detail::int_field(t, "pooled_projection_dim", wt);
@@ -899,6 +917,16 @@ namespace detail {
                        : d.image_tokens > 0 ? "WanImageToVideoPipeline"
                                             : "WanPipeline";
         }
+        break;
+    case denoiser_family::dit_adaln_lora:
+        t["_class_name"] = "CosmosTransformer3DModel";
+        t["mlp_ratio"] = static_cast<double>(d.ffn) / static_cast<double>(d.hidden);
+        t["text_embed_dim"] = d.text_dim;
+        t["adaln_lora_dim"] = d.adaln_lora;
+        t["patch_size"] = {m.latent.patch_t, m.latent.patch_h, m.latent.patch_w};
+        t["concat_padding_mask"] = true;
+        t["extra_pos_embed_type"] = nullptr;
+        pipeline = "Cosmos2VideoToWorldPipeline";
         break;
     case denoiser_family::mmdit_joint:
         t["_class_name"] = "CogVideoXTransformer3DModel";

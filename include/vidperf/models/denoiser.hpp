@@ -18,6 +18,9 @@
 ///    attention and MLP (HunyuanVideo, Open-Sora 2.0);
 ///  - mmdit_asymmetric: dual-stream blocks whose text stream is narrower than
 ///    the video stream (Mochi 1);
+///  - dit_adaln_lora: a DiT whose every norm takes its modulation through a low-rank
+///    D -> r -> 3 D projection of the timestep embedding, with cross-attention to the text
+///    straight from the encoder's width, and no biases (NVIDIA Cosmos-Predict2);
 ///  - unet_2d: the 2-D UNet of image models (Stable Diffusion 1.x, SDXL; unet.hpp);
 ///  - unet_temporal: a UNet with temporal layers (Stable Video Diffusion; unet.hpp).
 
@@ -43,6 +46,7 @@ enum class denoiser_family : std::uint8_t {
     mmdit_asymmetric,
     unet_temporal,
     unet_2d,
+    dit_adaln_lora,
 };
 
 /// True for the UNet families (lowered by lower_unet, not block by block).
@@ -60,7 +64,8 @@ struct enum_names<denoiser_family> {
         {denoiser_family::mmdit_dual_single, "mmdit-dual-single"},
         {denoiser_family::mmdit_asymmetric, "mmdit-asymmetric"},
         {denoiser_family::unet_temporal, "unet-temporal"},
-        {denoiser_family::unet_2d, "unet-2d"}});
+        {denoiser_family::unet_2d, "unet-2d"},
+        {denoiser_family::dit_adaln_lora, "dit-adaln-lora"}});
 };
 
 enum class mlp_kind : std::uint8_t { gelu, swiglu };
@@ -106,6 +111,7 @@ struct denoiser_spec {
     bool per_frame_timesteps = false;
     /// SkyReels-V2's inject_sample_info: an embedding of the fps class (2 x D) through D -> D -> 6 D
     bool fps_embedding = false;
+    extent adaln_lora = 0; ///< dit_adaln_lora: the rank of the modulation projections (Cosmos: 256)
     unet_spec unet{}; ///< the UNet families only
 };
 
@@ -205,7 +211,7 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
     stage_builder b("denoiser", "denoiser", w.compute, w.weights);
     if (per_token) // also the time projection to 6 D, in place of the one below
         per_token_time_embedding(b, w.impl, NV, s.time_freq_dim, D, w.compute);
-    else // one timestep per video, or per latent frame under diffusion forcing
+    else if (s.family != denoiser_family::dit_adaln_lora) // its own, below
         detail::time_embedding(b, s, time_rows);
     if (s.fps_embedding) { // nn.Embedding(2, D), then Linear(D, D), SiLU, Linear(D, 6 D)
         b.parameters(2.0 * static_cast<double>(D));
@@ -346,6 +352,74 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
                    (s.per_frame_timesteps && w.impl != implementation::ideal
                         ? 6.0 * static_cast<double>(NV) * static_cast<double>(D) * 4.0 // the per-token table, fp32
                         : 0.0));
+        break;
+    }
+    case denoiser_family::dit_adaln_lora: {
+        // Cosmos-Predict2 (diffusers CosmosTransformer3DModel): the padding mask joins the latent channels; the
+        // timestep MLP D -> D -> 3 D (no biases) and an RMSNorm of the sinusoid; per frame under per-frame
+        // timesteps, expanded to every token before the blocks, so the low-rank modulation GEMMs run per token
+        const extent mod_rows = s.per_frame_timesteps ? NV : videos;
+        const extent r = s.adaln_lora;
+        detail::require_positive(static_cast<double>(r), where, "adaln_lora");
+        b.role(op_role::sequence);
+        b.linear(NV, (s.in_channels + 1) * patch, D, false);
+        b.role(op_role::replicated);
+        b.linear(time_rows, D, D, false);
+        b.elementwise(time_rows * D);
+        b.linear(time_rows, D, 3 * D, false);
+        b.norm(pointwise_kind::rmsnorm, time_rows, D, 1);
+        auto modulation = [&](extent out) { // SiLU, D -> r -> out, plus the timestep MLP's 3 D
+            b.role(mod_rows == NV ? op_role::sequence : op_role::replicated);
+            b.linear(mod_rows, D, r, false);
+            b.linear(mod_rows, r, out, false);
+            b.role(op_role::sequence);
+        };
+        auto adaptive_norm = [&] { // CosmosAdaLayerNormZero: shift, scale and gate, then LayerNorm and modulation
+            modulation(3 * D);
+            if (ideal_pw) {
+                b.norm(pointwise_kind::layernorm, NV, D, 0);
+                detail::modulated_residual(b, NV, D);
+            }
+        };
+        b.begin_repeat(static_cast<double>(s.layers));
+        adaptive_norm();
+        b.linear(NV, D, A, false);
+        b.linear(NV, D, A, false);
+        b.linear(NV, D, A, false);
+        b.norm(pointwise_kind::rmsnorm, NV, A, 0); // per-head RMSNorm on q and k, weights of head_dim
+        b.norm(pointwise_kind::rmsnorm, NV, A, 0);
+        b.parameters(2.0 * static_cast<double>(hd));
+        if (ideal_pw) b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on q and k
+        b.role(op_role::self_attention);
+        b.attention(detail::make_attention(videos, H, N, N, hd, k));
+        b.role(op_role::sequence);
+        b.linear(NV, A, D, false);
+        adaptive_norm();
+        b.linear(NV, D, A, false);
+        b.norm(pointwise_kind::rmsnorm, NV, A, 0);
+        b.role(op_role::replicated); // the text's keys and values, from the encoder's width
+        b.linear(LV, s.text_dim, A, false);
+        b.linear(LV, s.text_dim, A, false);
+        b.norm(pointwise_kind::rmsnorm, LV, A, 0);
+        b.parameters(2.0 * static_cast<double>(hd));
+        b.role(op_role::cross_attention);
+        b.attention(detail::make_attention(videos, H, N, L, hd, k));
+        b.role(op_role::sequence);
+        b.linear(NV, A, D, false);
+        adaptive_norm();
+        b.linear(NV, D, s.ffn, false);
+        b.elementwise(NV * s.ffn, 1, 1, 8); // GELU
+        b.linear(NV, s.ffn, D, false);
+        b.role(op_role::replicated);
+        b.end_repeat();
+        modulation(2 * D); // the output norm's shift and scale
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        b.linear(NV, D, patch_out, false);
+        b.role(op_role::replicated);
+        b.resident(static_cast<double>(NV + LV) * 2.0 * static_cast<double>(D) * size_bytes(w.compute) +
+                   (s.per_frame_timesteps ? 2.0 * static_cast<double>(NV) * 4.0 * static_cast<double>(D) *
+                                                size_bytes(w.compute)
+                                          : 0.0)); // the per-token timestep embeddings (3 D and D)
         break;
     }
     case denoiser_family::mmdit_joint: {

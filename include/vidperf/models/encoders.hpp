@@ -51,6 +51,7 @@ struct encoder_spec {
     extent relative_buckets = 0; ///< T5: relative-attention buckets
     bool per_layer_bias = false; ///< umT5: a relative bias table in every layer (T5: first layer only)
     extent projection = 0;       ///< CLIP text with projection: the pooled token projected to this width (no bias)
+    bool relu_ffn = false;       ///< T5 1.0 (t5-11b): one d_ff projection and ReLU, not v1.1's gated GELU
 };
 
 /// One call of an encoder on `prompts` sequences.
@@ -95,7 +96,8 @@ struct encoder_spec {
         unused.linear(1, D, KV, bias);
         unused.linear(1, A, D, bias);
         unused.linear(1, D, e.d_ff, bias);
-        if (e.kind != encoder_kind::clip_text && e.kind != encoder_kind::clip_vision) unused.linear(1, D, e.d_ff, false);
+        if (e.kind != encoder_kind::clip_text && e.kind != encoder_kind::clip_vision && !e.relu_ffn)
+            unused.linear(1, D, e.d_ff, false);
         unused.linear(1, e.d_ff, D, bias);
         unused.parameters(2.0 * affine * static_cast<double>(D));
         b.parameters(unused.parameter_count());
@@ -122,7 +124,10 @@ struct encoder_spec {
     b.linear(R, A, D, bias);
     b.elementwise(R * D, 2, 1, 1); // residual
     b.norm(norm, R, D, affine);
-    if (e.kind == encoder_kind::t5 || e.kind == encoder_kind::llama) {
+    if (e.kind == encoder_kind::t5 && e.relu_ffn) {
+        b.linear(R, D, e.d_ff, false);
+        b.elementwise(R * e.d_ff, 1, 1, 1); // ReLU
+    } else if (e.kind == encoder_kind::t5 || e.kind == encoder_kind::llama) {
         b.linear(R, D, e.d_ff, false);
         b.linear(R, D, e.d_ff, false);
         b.elementwise(R * e.d_ff, 2, 1, 8); // act(gate) * up

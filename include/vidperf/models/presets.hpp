@@ -45,6 +45,19 @@ namespace presets_detail {
     return e;
 }
 
+[[nodiscard]] constexpr encoder_spec t5_11b(extent tokens) {
+    // google-t5/t5-11b encoder (Cosmos-Predict2's text encoder): T5 1.0, 24 layers, d_model 1024, 128 heads x
+    // d_kv 128, a ReLU feed-forward of d_ff 65536 (not v1.1's gated GELU), vocab 32128, 32 relative buckets
+    encoder_spec e = t5_xxl(tokens);
+    e.name = "t5-11b-encoder";
+    e.d_model = 1024;
+    e.heads = 128;
+    e.head_dim = 128;
+    e.d_ff = 65536;
+    e.relu_ffn = true;
+    return e;
+}
+
 [[nodiscard]] constexpr encoder_spec clip_l_text() {
     // openai/clip-vit-large-patch14 text tower: 12 layers, width 768, 12 heads, MLP 3072, vocab 49408, 77 tokens
     encoder_spec e;
@@ -466,6 +479,42 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr model_spec make_cosmos_predict2(std::string_view slug, std::string_view name, extent layers,
+                                                        extent heads) {
+    // nvidia/Cosmos-Predict2-{2B,14B}-Video2World (diffusers scripts/convert_cosmos_to_diffusers.py
+    // "Cosmos-2.0-Diffusion-{2B,14B}-Video2World": 28 / 36 blocks, 16 / 40 heads x 128, MLP ratio 4,
+    // adaln_lora_dim 256, in_channels 16 + 1 condition mask (and the padding mask), text_embed_dim 1024, patch
+    // (1, 2, 2), no extra positional embedding); the Wan2.1 VAE; T5-11B's encoder, 512 tokens.
+    // Cosmos2VideoToWorldPipeline: 1280 x 704, 93 frames, 35 steps, guidance 7.0 in two calls; the conditioning
+    // video (an image, repeated to 93 frames) is VAE-encoded whole; a timestep per latent frame
+    denoiser_spec d;
+    d.family = denoiser_family::dit_adaln_lora;
+    d.layers = layers;
+    d.hidden = heads * 128;
+    d.heads = heads;
+    d.head_dim = 128;
+    d.ffn = 4 * heads * 128;
+    d.in_channels = 17;
+    d.out_channels = 16;
+    d.text_dim = 1024;
+    d.text_tokens = 512;
+    d.adaln_lora = 256;
+    d.per_frame_timesteps = true;
+    model_spec m;
+    m.slug = slug;
+    m.name = name;
+    m.task = task_kind::i2v;
+    m.source = "nvidia/Cosmos-Predict2 Video2World configs (diffusers convert_cosmos_to_diffusers.py) and "
+               "diffusers Cosmos2VideoToWorldPipeline defaults";
+    m.latent = rule(4, 8, 1, 2, 16);
+    m.denoiser = d;
+    m.text_encoders[0] = t5_11b(512);
+    m.vae = wan21_vae();
+    m.standard = workload(1280, 704, 93, 35, cfg_mode::sequential);
+    m.standard.impl = implementation::diffusers;
+    return m;
+}
+
 [[nodiscard]] constexpr model_spec make_hunyuanvideo() {
     denoiser_spec d;
     d.family = denoiser_family::mmdit_dual_single;
@@ -794,6 +843,8 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(make_cogvideox("cogvideox-2b", "CogVideoX-2B", 30, 1920, 30, true, false, 720, 480, 49, 1));
         v.push_back(make_cogvideox("cogvideox-5b", "CogVideoX-5B", 42, 3072, 48, true, true, 720, 480, 49, 1));
         v.push_back(make_cogvideox("cogvideox1.5-5b", "CogVideoX1.5-5B", 42, 3072, 48, true, true, 1360, 768, 81, 2));
+        v.push_back(make_cosmos_predict2("cosmos-predict2-2b", "Cosmos-Predict2-2B-Video2World", 28, 16));
+        v.push_back(make_cosmos_predict2("cosmos-predict2-14b", "Cosmos-Predict2-14B-Video2World", 36, 40));
         v.push_back(make_hunyuanvideo());
         v.push_back(make_hunyuanvideo_i2v());
         v.push_back(make_mochi());
