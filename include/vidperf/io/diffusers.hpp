@@ -116,6 +116,14 @@ inline void read_text_encoder(const std::string& text, encoder_spec& e, string_s
         e.vocab = int_field(j, "vocab_size", where);
         e.relative_buckets = int_field(j, "relative_attention_num_buckets", where);
         e.per_layer_bias = type == "umt5";
+        // T5 1.0 (t5-11b) has one ReLU projection, v1.1 and umT5 a gated GELU; absent: the preset's
+        if (has(j, "feed_forward_proj")) {
+            const std::string ff = string_field(j, "feed_forward_proj", where);
+            if (ff != "relu" && ff != "gated-gelu")
+                raise(errc::not_representable, where,
+                      "field 'feed_forward_proj' is '" + ff + "'; vidperf models \"relu\" and \"gated-gelu\"");
+            e.relu_ffn = ff == "relu";
+        }
     } else if (type == "llama" || type == "clip_text_model") {
         e.kind = type == "llama" ? encoder_kind::llama : encoder_kind::clip_text;
         e.d_model = int_field(j, "hidden_size", where);
@@ -578,8 +586,7 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
     loaded_model out;
     auto& store = *out.strings;
     if (cls == "UNet2DConditionModel") { // Stable Diffusion 1.x / 2.x, SDXL: a 2-D UNet
-        const nlohmann::json peek = t;
-        const bool xl = detail::has(peek, "addition_embed_type") && peek.at("addition_embed_type") == "text_time";
+        const bool xl = detail::has(t, "addition_embed_type") && t.at("addition_embed_type") == "text_time";
         const std::string_view base = xl ? "sdxl" : "sd-1.5";
         model_spec& m = out.spec;
         m = find_model(base);
@@ -867,7 +874,8 @@ namespace detail {
                 {"d_kv", e.head_dim ? e.head_dim : e.d_model / e.heads},
                 {"d_ff", e.d_ff},
                 {"vocab_size", e.vocab},
-                {"relative_attention_num_buckets", e.relative_buckets}};
+                {"relative_attention_num_buckets", e.relative_buckets},
+                {"feed_forward_proj", e.relu_ffn ? "relu" : "gated-gelu"}};
     return {{"model_type", e.kind == encoder_kind::llama ? "llama" : "clip_text_model"},
             {"_name_or_path", e.name},
             {"hidden_size", e.d_model},
