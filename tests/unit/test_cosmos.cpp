@@ -79,14 +79,15 @@ TEST_CASE("CosmosTransformer3DModel folders import; options Cosmos-Predict2 leav
     CHECK(c2.spec.denoiser.adaln_lora == 256);
     diffusers_configs c = to_diffusers(find_model("cosmos-predict2-2b"));
     CHECK(nlohmann::json::parse(c.model_index).at("_class_name") == "Cosmos2VideoToWorldPipeline");
-    for (const auto& [key, value] : {std::pair<std::string, nlohmann::json>{"extra_pos_embed_type", "learnable"},
+    for (const auto& option : {std::pair<std::string, nlohmann::json>{"extra_pos_embed_type", "learnable"},
                                      {"concat_padding_mask", false},
                                      {"use_crossattn_projection", true},
                                      {"img_context_dim_in", 1152},
                                      {"adaln_lora_dim", 0}}) {
+        const std::string& key = option.first; // not a structured binding: CAPTURE's lambda takes it
         CAPTURE(key);
         auto t = nlohmann::json::parse(to_diffusers(find_model("cosmos-predict2-2b")).transformer);
-        t[key] = value;
+        t[key] = option.second;
         c.transformer = t.dump();
         CHECK_THROWS_WITH_AS((void)model_from_diffusers(c, "x"), doctest::Contains(key.c_str()), error);
     }
