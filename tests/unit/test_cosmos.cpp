@@ -27,7 +27,8 @@ TEST_CASE("Cosmos-Predict2: one call's GEMM FLOPs as diffusers counts them, the 
     const model_spec& m = find_model("cosmos-predict2-2b");
     video_workload w = m.standard;
     w.impl = implementation::ideal;
-    const stage& den = stage_named(lower_inference(m, w), "denoiser");
+    const auto stages = lower_inference(m, w); // the stage below refers into it
+    const stage& den = stage_named(stages, "denoiser");
     // validation/reference/count_reference.txt: CosmosTransformer3DModel under FlopCounterMode, timestep [1, 1, 24, 1, 1]
     CHECK(den.parameters == 1'956'413'440.0);
     CHECK(gemm_flops(den) == doctest::Approx(3.07996e14).epsilon(1e-5));
@@ -38,13 +39,15 @@ TEST_CASE("Cosmos-Predict2: one call's GEMM FLOPs as diffusers counts them, the 
     const double tokens = 24.0 * 44 * 80, D = 2048, r = 256;
     const double lora = 2.0 * (3 * 28 * (D * r + r * 3 * D) + (D * r + r * 2 * D));
     const double frame_mlp = 2.0 * (D * D + D * 3 * D);
-    CHECK(gemm_flops(den) - gemm_flops(stage_named(lower_inference(one, w), "denoiser")) ==
+    const auto per_video = lower_inference(one, w);
+    CHECK(gemm_flops(den) - gemm_flops(stage_named(per_video, "denoiser")) ==
           doctest::Approx((tokens - 1) * lora + (24 - 1) * frame_mlp).epsilon(1e-9));
 }
 
 TEST_CASE("T5-11B's encoder: one ReLU projection per layer, 4,864,791,552 parameters as transformers counts") {
     const model_spec& m = find_model("cosmos-predict2-14b");
-    const stage& enc = stage_named(lower_inference(m, m.standard), "text_encoder");
+    const auto stages = lower_inference(m, m.standard); // the stage below refers into it
+    const stage& enc = stage_named(stages, "text_encoder");
     CHECK(enc.parameters == 4'864'791'552.0);
     encoder_spec gated = m.text_encoders[0];
     gated.relu_ffn = false; // v1.1's gated GELU would add a second 1024 x 65536 projection per layer
