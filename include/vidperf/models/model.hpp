@@ -109,13 +109,7 @@ struct inference_options {
     const chunk_plan chunks = plan_chunks(m.forcing, w.frames, lat.frames, m.latent.temporal_compression, m.slug);
     if (chunks.chunked && m.experts.two_experts)
         detail::raise(errc::not_representable, m.slug, "diffusion forcing is not modelled for two-expert models");
-    const auto chunk_latent = [&](extent frames) {
-        latent_shape c = lat;
-        c.frames = frames;
-        c.tokens = ((frames + m.latent.patch_t - 1) / m.latent.patch_t) * (lat.height / m.latent.patch_h) *
-                   (lat.width / m.latent.patch_w);
-        return c;
-    };
+    const auto chunk_latent = [&](extent frames) { return with_frames(m.latent, lat, frames); };
     // one iteration size's denoiser stage, with its calls per iteration
     const auto denoiser_stage = [&](const latent_shape& at) {
         stage whole = lower_denoiser(m.denoiser, m.latent, at, videos, w, calls);

@@ -125,16 +125,13 @@ namespace presets_detail {
     // 4096, patch 14 at 336 px: 576 patches + class token; LLaVA reads the hidden state one layer before the
     // last (vision_feature_layer -2). 303,507,456 parameters (CLIPVisionModel); LLaVA's two-layer projector
     // (1024 -> 4096 -> 4096, 20,979,712 parameters) is not modelled
-    encoder_spec e;
-    e.kind = encoder_kind::clip_vision;
+    encoder_spec e = clip_h_vision(); // the same tower kind and patch 14
     e.name = "clip-vit-l-14-336-vision";
     e.layers = 24;
     e.run_layers = 23;
     e.d_model = 1024;
-    e.heads = 16;
     e.d_ff = 4096;
     e.tokens = 577;
-    e.patch = 14;
     e.image_size = 336;
     return e;
 }

@@ -139,6 +139,13 @@ struct frame_neighbours {
 }
 
 /// Latent shape and token count of one video; raises when the workload is not one the model takes.
+/// `lat` with `frames` latent frames and the tokens they patchify into under `r` (a diffusion-forcing iteration).
+[[nodiscard]] constexpr latent_shape with_frames(const latent_rule& r, latent_shape lat, extent frames) noexcept {
+    lat.frames = frames;
+    lat.tokens = ((frames + r.patch_t - 1) / r.patch_t) * (lat.height / r.patch_h) * (lat.width / r.patch_w);
+    return lat;
+}
+
 [[nodiscard]] inline latent_shape latents(const latent_rule& r, const video_workload& w, std::string_view model) {
     const std::string where = "model '" + std::string(model) + "'";
     detail::require_positive(static_cast<double>(w.width), where, "width");
@@ -164,11 +171,9 @@ struct frame_neighbours {
         }
     }
     latent_shape s;
-    s.frames = r.causal ? 1 + (w.frames - 1) / r.temporal_compression : w.frames / r.temporal_compression;
     s.height = w.height / r.spatial_compression;
     s.width = w.width / r.spatial_compression;
-    s.tokens = ((s.frames + r.patch_t - 1) / r.patch_t) * (s.height / r.patch_h) * (s.width / r.patch_w);
-    return s;
+    return with_frames(r, s, r.causal ? 1 + (w.frames - 1) / r.temporal_compression : w.frames / r.temporal_compression);
 }
 
 /// Checks the non-shape fields of a workload.
