@@ -67,6 +67,16 @@ NEGLIGIBLE = 1e-3  # a family below this share of the stage's FLOPs on both side
 #   Mochi:      scripts/convert_mochi_to_diffusers.py: MochiTransformer3DModel() and
 #               AutoencoderKLMochi(latent_channels=12, out_channels=3).
 #   LTX-Video:  scripts/convert_ltx_to_diffusers.py get_transformer_config("0.9.0") and get_vae_config("0.9.0").
+#   Allegro:    AllegroTransformer3DModel() and AutoencoderKLAllegro() class defaults, the values of rhymes-ai/Allegro
+#               transformer/config.json and vae/config.json; AllegroPipeline's RoPE positions
+#               (_prepare_rotary_positional_embeddings) and 512 prompt tokens; the VAE decodes only in tiles.
+#   Kandinsky 5.0 T2V Lite: kandinskylab/kandinsky-5 configs/config_5s_sft.yaml dit_params (model_dim 1792, ff_dim 7168,
+#               2 text + 32 visual blocks, axes_dims 16/24/24, visual_cond) as Kandinsky5Transformer3DModel arguments
+#               (KANDINSKY5_LITE below); the VAE is AutoencoderKLHunyuanVideo() run framewise as the pipeline
+#               leaves it; 256 Qwen tokens (the original code's max_length), one batch-1 call (guidance sequential).
+#   LTX-Video 13B: the same script's get_transformer_config("0.9.7") and get_vae_config("0.9.7") (the values of
+#               Lightricks/LTX-Video-0.9.7-dev transformer/config.json); LTXConditionPipeline's 256 prompt tokens;
+#               the decoder takes the decode timestep (timestep_conditioning).
 #   FLUX.1-dev: FluxTransformer2DModel(guidance_embeds=True) and AutoencoderKL as FLUX_DEV / FLUX_VAE below.
 #   SD 1.5:     stable-diffusion-v1-5/stable-diffusion-v1-5 unet/config.json (UNet2DConditionModel) and
 #               vae/config.json (AutoencoderKL), as SD15 / SD_VAE below.
@@ -124,6 +134,20 @@ LTX_090 = dict(in_channels=128, out_channels=128, patch_size=1, patch_size_t=1, 
                attention_head_dim=64, cross_attention_dim=2048, num_layers=28, activation_fn="gelu-approximate",
                qk_norm="rms_norm_across_heads", norm_elementwise_affine=False, norm_eps=1e-6, caption_channels=4096,
                attention_bias=True, attention_out_bias=True)
+KANDINSKY5_LITE = dict(in_visual_dim=16, out_visual_dim=16, time_dim=512, patch_size=(1, 2, 2), model_dim=1792,
+                       ff_dim=7168, num_text_blocks=2, num_visual_blocks=32, axes_dims=(16, 24, 24), visual_cond=True,
+                       in_text_dim=3584, in_text_dim2=768, attention_type="regular")
+LTX_097 = dict(LTX_090, attention_head_dim=128, cross_attention_dim=4096, num_layers=48)
+LTX_097_VAE = dict(
+    in_channels=3, out_channels=3, latent_channels=128, block_out_channels=(128, 256, 512, 1024, 2048),
+    down_block_types=("LTXVideo095DownBlock3D",) * 4, decoder_block_out_channels=(256, 512, 1024),
+    layers_per_block=(4, 6, 6, 2, 2), decoder_layers_per_block=(5, 5, 5, 5),
+    spatio_temporal_scaling=(True, True, True, True), decoder_spatio_temporal_scaling=(True, True, True),
+    decoder_inject_noise=(False, False, False, False),
+    downsample_type=("spatial", "temporal", "spatiotemporal", "spatiotemporal"), upsample_residual=(True, True, True),
+    upsample_factor=(2, 2, 2), timestep_conditioning=True, patch_size=4, patch_size_t=1, resnet_norm_eps=1e-6,
+    scaling_factor=1.0, encoder_causal=True, decoder_causal=False, spatial_compression_ratio=32,
+    temporal_compression_ratio=8)
 LTX_090_VAE = dict(
     in_channels=3, out_channels=3, latent_channels=128, block_out_channels=(128, 256, 512, 512),
     down_block_types=("LTXVideoDownBlock3D",) * 4, decoder_block_out_channels=(128, 256, 512, 512),
@@ -238,6 +262,34 @@ def ltx_inputs(b, t, h, w):
                 rope_interpolation_scale=(8 / 25, 32, 32), return_dict=False)
 
 
+def ltx_13b_inputs(b, t, h, w):
+    return dict(hidden_states=meta(b, t * h * w, 128), encoder_hidden_states=meta(b, 256, 4096), timestep=meta(b),
+                encoder_attention_mask=meta(b, 256), num_frames=t, height=h, width=w,
+                rope_interpolation_scale=(8 / 25, 32, 32), return_dict=False)
+
+
+def allegro_inputs(b, t, h, w):
+    from diffusers.models.embeddings import get_3d_rotary_pos_embed_allegro
+    gh, gw = h // 2, w // 2
+    freqs_t, freqs_h, freqs_w, grid_t, grid_h, grid_w = get_3d_rotary_pos_embed_allegro(
+        embed_dim=96, crops_coords=((0, 0), (gh, gw)), grid_size=(gh, gw), temporal_size=t,
+        interpolation_scale=(2.2, 2.0, 2.0), device="cpu")
+    pos = torch.cartesian_prod(grid_t.long(), grid_h.long(), grid_w.long())
+    pos = pos.reshape(-1, 3).transpose(0, 1).reshape(3, 1, -1).contiguous()
+    to_meta = lambda x: tuple(y.to("meta") for y in x)  # noqa: E731 (the positions are data; the model is on meta)
+    rotary = (tuple(to_meta(f) for f in (freqs_t, freqs_h, freqs_w)), to_meta(pos))
+    return dict(hidden_states=meta(b, 4, t, h, w), encoder_hidden_states=meta(b, 512, 4096), timestep=meta(b),
+                encoder_attention_mask=meta(b, 512), image_rotary_emb=rotary, return_dict=False)
+
+
+def kandinsky5_inputs(b, t, h, w):  # Kandinsky5T2VPipeline: channel-last latents with condition and mask
+    text = 256
+    return dict(hidden_states=meta(b, t, h, w, 33), encoder_hidden_states=meta(b, text, 3584), timestep=meta(b),
+                pooled_projections=meta(b, 768),
+                visual_rope_pos=[torch.arange(t), torch.arange(h // 2), torch.arange(w // 2)],
+                text_rope_pos=torch.arange(text), scale_factor=(1.0, 2.0, 2.0), return_dict=False)
+
+
 def flux_inputs(b, t, h, w):  # FluxPipeline packs 2 x 2 latent patches: [b, tokens, 64]
     tokens = (h // 2) * (w // 2)
     return dict(hidden_states=meta(b, tokens, 64), encoder_hidden_states=meta(b, 512, 4096),
@@ -280,9 +332,14 @@ def decode_ltx(vae, z):
     vae.decode(z, None)
 
 
+def decode_ltx_timestep(vae, z):  # LTXConditionPipeline: the decode timestep, one per video
+    vae.decode(z, meta(z.shape[0]))
+
+
 class Case:
     """One preset: its reference classes, their configs, the inputs of one denoiser call and how the VAE decodes.
 
+    `tiles_only`: the VAE class has no untiled decode (AutoencoderKLAllegro raises without enable_tiling());
     `as_run`: the denoiser's inputs as the pipeline really passes them where vidperf's lowering deliberately
     differs (reported beside the judged rows); `tiling`: the pipeline's documented set-up calls
     vae.enable_tiling(); `experts`: 2 when the pipeline holds two denoisers of this config (transformer and
@@ -290,10 +347,10 @@ class Case:
     """
 
     def __init__(self, slug, denoiser, denoiser_cfg, inputs, vae, vae_cfg, decode=decode_plain, tiling=False,
-                 note="", as_run=None, experts=1):
+                 note="", as_run=None, experts=1, tiles_only=False):
         self.slug, self.denoiser, self.denoiser_cfg, self.inputs = slug, denoiser, denoiser_cfg, inputs
         self.vae, self.vae_cfg, self.decode, self.tiling, self.note = vae, vae_cfg, decode, tiling, note
-        self.as_run, self.experts = as_run, experts
+        self.as_run, self.experts, self.tiles_only = as_run, experts, tiles_only
 
 
 def cases():
@@ -343,6 +400,12 @@ def cases():
                   "joint attention)"),
         Case("ltx-video", d.LTXVideoTransformer3DModel, LTX_090, ltx_inputs, d.AutoencoderKLLTXVideo, LTX_090_VAE,
              decode=decode_ltx),
+        Case("allegro", d.AllegroTransformer3DModel, {}, allegro_inputs, d.AutoencoderKLAllegro, {}, tiling=True,
+             tiles_only=True),
+        Case("kandinsky-5-t2v-lite", d.Kandinsky5Transformer3DModel, KANDINSKY5_LITE, kandinsky5_inputs,
+             d.AutoencoderKLHunyuanVideo, {}),
+        Case("ltx-video-13b", d.LTXVideoTransformer3DModel, LTX_097, ltx_13b_inputs, d.AutoencoderKLLTXVideo,
+             LTX_097_VAE, decode=decode_ltx_timestep),
         Case("svd-xt", d.UNetSpatioTemporalConditionModel, {}, svd_inputs, d.AutoencoderKLTemporalDecoder, SVD_VAE,
              decode=decode_svd),
         Case("flux.1-dev", d.FluxTransformer2DModel, FLUX_DEV, flux_inputs, d.AutoencoderKL, FLUX_VAE,
@@ -449,6 +512,8 @@ def denoiser_count(case, work, inputs=None):
 
 
 def can_tile(case):
+    if case.tiles_only:
+        return False
     return hasattr(build(case.vae, case.vae_cfg), "use_tiling")
 
 

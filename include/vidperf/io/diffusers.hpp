@@ -9,7 +9,8 @@
 /// supplies what a config does not say (latent rule, standard workload):
 ///   WanTransformer3DModel -> wan2.1-t2v-1.3b, CogVideoXTransformer3DModel ->
 ///   cogvideox-5b, HunyuanVideoTransformer3DModel -> hunyuanvideo,
-///   MochiTransformer3DModel -> mochi-1, LTXVideoTransformer3DModel -> ltx-video.
+///   MochiTransformer3DModel -> mochi-1, LTXVideoTransformer3DModel -> ltx-video (ltx-video-13b with the
+///   0.9.5 VAE's LTXVideo095DownBlock3D).
 /// Key names are diffusers' own (diffusers 0.32-0.35 model classes).
 
 #include <algorithm>
@@ -188,6 +189,171 @@ template <std::size_t N, class T>
     return n;
 }
 
+/// Whether an AutoencoderKLLTXVideo config's down_block_types are LTXVideo095DownBlock3D (all four; a mix
+/// is refused naming the field), as LTX-Video 0.9.5 and later write them; absent = 0.9.0's blocks.
+[[nodiscard]] inline bool ltx_095_blocks(const nlohmann::json& j, std::string_view w) {
+    if (!has(j, "down_block_types")) return false;
+    const auto& types = j.at("down_block_types");
+    int n095 = 0, n090 = 0;
+    if (types.is_array() && types.size() == 4)
+        for (const auto& t : types) {
+            if (t == "LTXVideo095DownBlock3D") ++n095;
+            if (t == "LTXVideoDownBlock3D") ++n090;
+        }
+    if (n095 == 4) return true;
+    if (n090 == 4) return false;
+    raise(errc::json_bad_value, w,
+          "field 'down_block_types' must be four LTXVideoDownBlock3D (0.9.0) or four LTXVideo095DownBlock3D "
+          "(0.9.5), got " + json_text(types));
+}
+
+/// An AutoencoderKLLTXVideo config with LTXVideo095DownBlock3D into `v` (family ltx_095). What the lowering
+/// does not model is refused naming the field: down-samplers other than space-to-depth ones, injected
+/// noise, up-samplers without the residual or not halving the width, a decoder without timestep
+/// conditioning.
+inline void read_ltx_095_vae(const nlohmann::json& j, vae_spec& v, std::string_view w) {
+    v.family = vae_family::ltx_095;
+    const auto widths = int_list<5, extent>(j, "block_out_channels", w);
+    v.widths = {widths[0], widths[1], widths[2], widths[3]};
+    v.mid_width = widths[4];
+    v.layers = int_list<5, extent>(j, "layers_per_block", w);
+    const auto scaling = int_list<4, std::uint8_t>(j, "spatio_temporal_scaling", w, true);
+    const auto& types = require_field(j, "downsample_type", w);
+    if (!types.is_array() || types.size() != 4)
+        raise(errc::json_bad_value, w, "field 'downsample_type' must be a list of 4 names, got " + json_text(types));
+    for (std::size_t i = 0; i < 4; ++i) {
+        const std::string t = types[i].is_string() ? types[i].get<std::string>() : "";
+        v.down_t[i] = scaling[i] > 1 && (t == "temporal" || t == "spatiotemporal") ? 2 : 1;
+        v.down_s[i] = scaling[i] > 1 && (t == "spatial" || t == "spatiotemporal") ? 2 : 1;
+        if (t != "spatial" && t != "temporal" && t != "spatiotemporal")
+            raise(errc::json_bad_value, w,
+                  "field 'downsample_type' entry " + std::to_string(i) + " is " + json_text(types[i]) +
+                      ": only the space-to-depth down-samplers 'spatial', 'temporal' and 'spatiotemporal' are "
+                      "modelled");
+    }
+    const auto dec = int_list<3, extent>(j, "decoder_block_out_channels", w);
+    for (std::size_t i = 0; i < 3; ++i)
+        if (dec[i] % 2 != 0) raise(errc::json_bad_value, w, "field 'decoder_block_out_channels' must hold even widths");
+    v.decoder_widths = {dec[0] / 2, dec[1] / 2, dec[2] / 2, dec[2]};
+    if (dec[0] * 2 != dec[1] || dec[1] * 2 != dec[2])
+        raise(errc::not_representable, w,
+              "field 'decoder_block_out_channels' must double from block to block (each up-sampler halves the "
+              "width), got " + json_text(j.at("decoder_block_out_channels")));
+    const auto dl = int_list<4, extent>(j, "decoder_layers_per_block", w);
+    v.decoder_layers = {dl[0], dl[1], dl[2], 0, dl[3]};
+    auto require_all = [&](std::string_view key, const nlohmann::json& want, std::size_t n, std::string_view why) {
+        const auto& f = require_field(j, key, w);
+        bool ok = f.is_array() && f.size() == n;
+        for (std::size_t i = 0; ok && i < n; ++i) ok = f[i] == want;
+        if (!ok)
+            raise(errc::not_representable, w,
+                  "field '" + std::string(key) + "' must be " + std::to_string(n) + " x " + json_text(want) + " (" +
+                      std::string(why) + "), got " + json_text(f));
+    };
+    require_all("decoder_spatio_temporal_scaling", true, 3, "three (2, 2, 2) up-samplers");
+    require_all("upsample_residual", true, 3, "the up-samplers' residual");
+    require_all("upsample_factor", 2, 3, "each up-sampler halves the width");
+    require_all("decoder_inject_noise", false, 4, "injected noise is not modelled");
+    if (!flag(j, "timestep_conditioning", false))
+        raise(errc::not_representable, w,
+              "field 'timestep_conditioning' must be true with LTXVideo095DownBlock3D (the decoder is modelled with "
+              "its timestep embedders)");
+    if (opt_int(j, "patch_size_t", w).value_or(1) != 1)
+        raise(errc::not_representable, w, "field 'patch_size_t' must be 1");
+    v.patch = opt_factor(j, "patch_size", w).value_or(4);
+    extent ft = 1, fs = 1;
+    for (std::size_t i = 0; i < 4; ++i) {
+        ft *= v.down_t[i];
+        fs *= v.down_s[i];
+    }
+    if (ft != 8 || fs != 8)
+        raise(errc::not_representable, w,
+              "fields 'spatio_temporal_scaling' and 'downsample_type' must compress 8x in time and space, as the "
+              "decoder's three (2, 2, 2) up-samplers expand");
+    v.temporal_compression = 8;
+    v.spatial_compression = v.patch * 8;
+    v.upsample_halves = false;
+    v.temporal_chunk = 0;
+    v.tiles = presets_detail::ltx_vae().tiles;
+}
+
+/// An AutoencoderKLAllegro config into `v`: 4 levels of AllegroDownBlock3D / AllegroUpBlock3D, the decoder's
+/// temporal up-sampling mirroring the encoder's; tiles of 24 frames x sample_size pixels, overlapping by
+/// 8 frames, 120 rows and 80 columns (the class's fixed tile_overlap_*).
+inline void read_allegro_vae(const nlohmann::json& j, vae_spec& v, std::string_view w) {
+    v.family = vae_family::allegro;
+    auto block_types = [&](std::string_view key, std::string_view want) {
+        if (!has(j, key)) return;
+        const auto& types = j.at(std::string(key));
+        bool ok = types.is_array() && types.size() == 4;
+        for (std::size_t i = 0; ok && i < 4; ++i) ok = types[i] == want;
+        if (!ok)
+            raise(errc::json_bad_value, w,
+                  "field '" + std::string(key) + "' must be four " + std::string(want) + ", got " + json_text(types));
+    };
+    block_types("down_block_types", "AllegroDownBlock3D");
+    block_types("up_block_types", "AllegroUpBlock3D");
+    v.widths = has(j, "block_out_channels") ? int_list<4, extent>(j, "block_out_channels", w)
+                                            : std::array<extent, 4>{128, 256, 512, 512};
+    const extent layers = opt_int(j, "layers_per_block", w).value_or(2);
+    v.layers = {layers, layers, layers, layers, 1};
+    const auto down = has(j, "temporal_downsample_blocks")
+                          ? int_list<4, std::uint8_t>(j, "temporal_downsample_blocks", w, true)
+                          : std::array<std::uint8_t, 4>{2, 2, 1, 1};
+    const auto up = has(j, "temporal_upsample_blocks") ? int_list<4, std::uint8_t>(j, "temporal_upsample_blocks", w, true)
+                                                       : std::array<std::uint8_t, 4>{1, 2, 2, 1};
+    if (down[3] != 1 || up[3] != 1 || up[0] != down[2] || up[1] != down[1] || up[2] != down[0])
+        raise(errc::not_representable, w,
+              "fields 'temporal_downsample_blocks' " + json_text(j.value("temporal_downsample_blocks", nlohmann::json())) +
+                  " and 'temporal_upsample_blocks' must mirror each other with the last level not re-sampling");
+    v.down_t = down;
+    v.down_s = {2, 2, 2, 1}; // every level but the last (spatial_compression_ratio = 2 ** (levels - 1))
+    v.up_t = {};
+    v.patch = 1;
+    v.temporal_compression = down[0] * down[1] * down[2];
+    if (auto tc = opt_int(j, "temporal_compression_ratio", w); tc && *tc != v.temporal_compression)
+        raise(errc::not_representable, w,
+              "field 'temporal_compression_ratio' is " + std::to_string(*tc) +
+                  " but 'temporal_downsample_blocks' compress " + std::to_string(v.temporal_compression) + "x");
+    v.spatial_compression = 8;
+    const extent sample = opt_int(j, "sample_size", w).value_or(320);
+    if (sample <= 120)
+        raise(errc::json_bad_value, w,
+              "field 'sample_size' must exceed the class's 120-pixel tile overlap, got " + std::to_string(sample));
+    v.tiles = {sample, sample, sample - 120, sample - 80, 24, 16};
+    v.tiles.fixed_grid = true;
+    v.temporal_chunk = 0;
+    v.upsample_halves = false;
+}
+
+/// transformer/config.json of diffusers' Kandinsky5Transformer3DModel into `d`: model_dim, ff_dim, time_dim,
+/// num_text_blocks / num_visual_blocks, axes_dims (the head width is their sum), in_visual_dim (doubled
+/// plus a mask channel with visual_cond), in_text_dim / in_text_dim2; sparse attention is refused.
+inline void read_kandinsky5(const nlohmann::json& t, denoiser_spec& d, std::string_view wt) {
+    d.hidden = int_field(t, "model_dim", wt);
+    d.ffn = int_field(t, "ff_dim", wt);
+    d.time_embed_dim = opt_int(t, "time_dim", wt).value_or(512);
+    d.time_freq_dim = d.hidden; // the sinusoid is model_dim wide
+    d.refiner_layers = opt_int(t, "num_text_blocks", wt).value_or(2);
+    d.layers = int_field(t, "num_visual_blocks", wt);
+    const auto axes = has(t, "axes_dims") ? int_list<3, extent>(t, "axes_dims", wt) : std::array<extent, 3>{16, 24, 24};
+    d.head_dim = axes[0] + axes[1] + axes[2];
+    if (d.hidden % d.head_dim != 0)
+        raise(errc::json_bad_value, wt,
+              "field 'model_dim' (" + std::to_string(d.hidden) + ") must be a multiple of the head width, the sum of "
+              "'axes_dims' (" + std::to_string(d.head_dim) + ")");
+    d.heads = d.hidden / d.head_dim;
+    const extent visual = int_field(t, "in_visual_dim", wt);
+    d.in_channels = flag(t, "visual_cond", false) ? 2 * visual + 1 : visual;
+    d.out_channels = opt_int(t, "out_visual_dim", wt).value_or(visual);
+    d.text_dim = opt_int(t, "in_text_dim", wt).value_or(3584);
+    d.pooled_dim = opt_int(t, "in_text_dim2", wt).value_or(768);
+    if (has(t, "attention_type") && t.at("attention_type") != "regular")
+        raise(errc::not_representable, wt,
+              "field 'attention_type' is " + json_text(t.at("attention_type")) +
+                  ": only 'regular' (dense) attention is modelled; the NABLA sparse attention of the 10 s models is not");
+}
+
 /// vae/config.json into `v`: the classes vidperf lowers (AutoencoderKLWan, AutoencoderKLCogVideoX,
 /// AutoencoderKLHunyuanVideo, AutoencoderKLLTXVideo 0.9.0, AutoencoderKLMochi,
 /// AutoencoderKLTemporalDecoder, AutoencoderKL); another class keeps the base preset's VAE.
@@ -198,6 +364,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
     if (auto z = opt_int(j, "z_dim", w)) v.latent_channels = *z;
     if (auto z = opt_int(j, "latent_channels", w)) v.latent_channels = *z;
     v.decoder_widths = {};
+    v.decoder_layers = {};
+    v.mid_width = 0;
     v.up_t = {};
     if (cls == "AutoencoderKLWan") {
         v.family = vae_family::wan;
@@ -271,6 +439,10 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         } else {
             v.tiles = {}; // AutoencoderKLTemporalDecoder has no tiled decode
         }
+    } else if (cls == "AutoencoderKLAllegro") {
+        read_allegro_vae(j, v, w);
+    } else if (cls == "AutoencoderKLLTXVideo" && ltx_095_blocks(j, w)) {
+        read_ltx_095_vae(j, v, w);
     } else if (cls == "AutoencoderKLLTXVideo") {
         if (flag(j, "timestep_conditioning", false))
             raise(errc::json_bad_value, w,
@@ -374,6 +546,52 @@ inline void read_vae(const std::string& text, vae_spec& v) {
                 {"layers_per_block", list(v.layers, 5)},
                 {"spatio_temporal_scaling", flags(v.down_t, 4)},
                 {"patch_size", v.patch}};
+    case vae_family::allegro: {
+        json down = json::array(), up = json::array();
+        for (std::size_t i = 0; i < 4; ++i) {
+            down.push_back("AllegroDownBlock3D");
+            up.push_back("AllegroUpBlock3D");
+        }
+        return {{"_class_name", "AutoencoderKLAllegro"},
+                {"latent_channels", v.latent_channels},
+                {"block_out_channels", list(v.widths, 4)},
+                {"down_block_types", down},
+                {"up_block_types", up},
+                {"layers_per_block", v.layers[0]},
+                {"temporal_downsample_blocks", flags(v.down_t, 4)},
+                {"temporal_upsample_blocks", {v.down_t[2] > 1, v.down_t[1] > 1, v.down_t[0] > 1, false}},
+                {"temporal_compression_ratio", v.temporal_compression},
+                {"sample_size", v.tiles.tile_height}};
+    }
+    case vae_family::ltx_095: {
+        json types = json::array(), sampler = json::array(), scaling = json::array();
+        for (std::size_t i = 0; i < 4; ++i) { // a level that does not scale is written "spatiotemporal", unused
+            types.push_back("LTXVideo095DownBlock3D");
+            sampler.push_back(v.down_t[i] > 1 && v.down_s[i] == 1   ? "temporal"
+                              : v.down_s[i] > 1 && v.down_t[i] == 1 ? "spatial"
+                                                                    : "spatiotemporal");
+            scaling.push_back(v.down_t[i] > 1 || v.down_s[i] > 1);
+        }
+        const auto& dl = decoder_layers_of(v);
+        return {{"_class_name", "AutoencoderKLLTXVideo"},
+                {"latent_channels", v.latent_channels},
+                {"block_out_channels", {v.widths[0], v.widths[1], v.widths[2], v.widths[3], v.mid_width}},
+                {"down_block_types", types},
+                {"downsample_type", sampler},
+                {"layers_per_block", list(v.layers, 5)},
+                {"spatio_temporal_scaling", scaling},
+                {"decoder_block_out_channels", {2 * dw[0], 2 * dw[1], 2 * dw[2]}},
+                {"decoder_layers_per_block", {dl[0], dl[1], dl[2], dl[4]}},
+                {"decoder_spatio_temporal_scaling", json::array({true, true, true})},
+                {"decoder_inject_noise", json::array({false, false, false, false})},
+                {"upsample_residual", json::array({true, true, true})},
+                {"upsample_factor", {2, 2, 2}},
+                {"timestep_conditioning", true},
+                {"patch_size", v.patch},
+                {"patch_size_t", 1},
+                {"spatial_compression_ratio", v.spatial_compression},
+                {"temporal_compression_ratio", v.temporal_compression}};
+    }
     case vae_family::mochi:
         return {{"_class_name", "AutoencoderKLMochi"},
                 {"latent_channels", v.latent_channels},
@@ -633,10 +851,17 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
                                                                                                : "hunyuanvideo";
     else if (cls == "MochiTransformer3DModel")
         base = "mochi-1";
-    else if (cls == "LTXVideoTransformer3DModel")
-        base = "ltx-video";
+    else if (cls == "LTXVideoTransformer3DModel") // the 0.9.5 VAE: the later models' pipeline defaults
+        base = !c.vae.empty() && detail::ltx_095_blocks(detail::parse_json(c.vae, "vae/config.json"),
+                                                        "vae/config.json")
+                   ? "ltx-video-13b"
+                   : "ltx-video";
     else if (cls == "CosmosTransformer3DModel")
         base = "cosmos-predict2-2b";
+    else if (cls == "AllegroTransformer3DModel")
+        base = "allegro";
+    else if (cls == "Kandinsky5Transformer3DModel")
+        base = "kandinsky-5-t2v-lite";
     else if (cls == "FluxTransformer2DModel")
         base = "flux.1-dev";
     else
@@ -645,7 +870,7 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
                           "'; vidperf reads WanTransformer3DModel, WanVACETransformer3DModel, SkyReelsV2Transformer3DModel, "
                           "CogVideoXTransformer3DModel, CosmosTransformer3DModel, "
                           "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel, "
-                          "FluxTransformer2DModel, and the UNets UNetSpatioTemporalConditionModel and "
+                          "AllegroTransformer3DModel, Kandinsky5Transformer3DModel, FluxTransformer2DModel, and the UNets UNetSpatioTemporalConditionModel and "
                           "UNet2DConditionModel");
     model_spec& m = out.spec;
     m = find_model(base);
@@ -655,18 +880,25 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
     m.standard.impl = implementation::diffusers; // a diffusers folder runs in its diffusers pipeline
     m.standard.attention = default_attention(m.standard.impl, m.denoiser.code, m.standard.attention);
     denoiser_spec& d = m.denoiser;
-    d.layers = detail::int_field(t, "num_layers", wt);
-    d.heads = detail::int_field(t, "num_attention_heads", wt);
-    d.head_dim = detail::int_field(t, "attention_head_dim", wt);
+    const bool kandinsky = cls == "Kandinsky5Transformer3DModel";
+    if (kandinsky) { // its own key names: model_dim, ff_dim, axes_dims (whose sum is the head width), ...
+        detail::read_kandinsky5(t, d, wt);
+    } else {
+        d.layers = detail::int_field(t, "num_layers", wt);
+        d.heads = detail::int_field(t, "num_attention_heads", wt);
+        d.head_dim = detail::int_field(t, "attention_head_dim", wt);
+        d.in_channels = detail::int_field(t, "in_channels", wt);
+        d.out_channels = detail::opt_int(t, "out_channels", wt).value_or(d.in_channels);
+    }
     if (d.heads * d.head_dim > detail::max_config_int) // both <= 2^24: the product is exact
         detail::raise(errc::json_bad_value, wt,
                       "fields 'num_attention_heads' x 'attention_head_dim' = " + std::to_string(d.heads) + " x " +
                           std::to_string(d.head_dim) + " = " + std::to_string(d.heads * d.head_dim) +
                           ", a hidden size above " + std::to_string(detail::max_config_int));
-    d.in_channels = detail::int_field(t, "in_channels", wt);
-    d.out_channels = detail::opt_int(t, "out_channels", wt).value_or(d.in_channels);
     detail::read_patch(t, m.latent, wt);
-    if (cls == "WanTransformer3DModel" || vace || skyreels) {
+    if (kandinsky) {
+        // read above
+    } else if (cls == "WanTransformer3DModel" || vace || skyreels) {
         d.hidden = d.heads * d.head_dim;
         d.ffn = detail::int_field(t, "ffn_dim", wt);
         d.text_dim = detail::int_field(t, "text_dim", wt);
@@ -772,6 +1004,18 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
         d.text_dim = detail::int_field(t, "joint_attention_dim", wt);
         d.pooled_dim = detail::opt_int(t, "pooled_projection_dim", wt).value_or(768);
         d.guidance_embed = detail::flag(t, "guidance_embeds", false);
+    } else if (cls == "AllegroTransformer3DModel") {
+        d.hidden = d.heads * d.head_dim;
+        d.ffn = 4 * d.hidden; // FeedForward's default mult
+        d.text_dim = detail::opt_int(t, "caption_channels", wt).value_or(4096);
+        if (auto cross = detail::opt_int(t, "cross_attention_dim", wt); cross && *cross != d.hidden)
+            detail::raise(errc::not_representable, wt,
+                          "field 'cross_attention_dim' is " + std::to_string(*cross) +
+                              ": the caption projection gives the width of the blocks, " + std::to_string(d.hidden));
+        if (detail::has(t, "norm_type") && t.at("norm_type") != "ada_norm_single")
+            detail::raise(errc::not_representable, wt,
+                          "field 'norm_type' is " + detail::json_text(t.at("norm_type")) +
+                              ": only 'ada_norm_single' is modelled");
     } else { // LTX-Video
         d.hidden = d.heads * d.head_dim;
         d.ffn = 4 * d.hidden;
@@ -898,7 +1142,15 @@ namespace detail {
     std::string pipeline;
     switch (d.family) {
     case denoiser_family::dit_cross:
-        if (m.latent.patch_h == 1) { // LTX-Video
+        if (d.code == reference_code::allegro) {
+            t["_class_name"] = "AllegroTransformer3DModel";
+            t["caption_channels"] = d.text_dim;
+            t["cross_attention_dim"] = d.hidden;
+            t["norm_type"] = "ada_norm_single";
+            t["patch_size"] = m.latent.patch_h;
+            t["patch_size_t"] = m.latent.patch_t;
+            pipeline = "AllegroPipeline";
+        } else if (m.latent.patch_h == 1) { // LTX-Video
             t["_class_name"] = "LTXVideoTransformer3DModel";
             t["caption_channels"] = d.text_dim;
             t["patch_size"] = m.latent.patch_h;
@@ -926,6 +1178,27 @@ namespace detail {
                                             : "WanPipeline";
         }
         break;
+    case denoiser_family::dit_text_visual: {
+        const bool cond = d.in_channels == 2 * d.out_channels + 1;
+        const extent hd = d.head_dim ? d.head_dim : d.hidden / d.heads;
+        const extent side = hd * 3 / 8; // Kandinsky 5's split of the head: 16 + 24 + 24 at 64
+        t = {{"_class_name", "Kandinsky5Transformer3DModel"},
+             {"in_visual_dim", cond ? d.out_channels : d.in_channels},
+             {"out_visual_dim", d.out_channels},
+             {"visual_cond", cond},
+             {"in_text_dim", d.text_dim},
+             {"in_text_dim2", d.pooled_dim},
+             {"time_dim", d.time_embed_dim},
+             {"model_dim", d.hidden},
+             {"ff_dim", d.ffn},
+             {"num_text_blocks", d.refiner_layers},
+             {"num_visual_blocks", d.layers},
+             {"axes_dims", {hd - 2 * side, side, side}},
+             {"patch_size", {m.latent.patch_t, m.latent.patch_h, m.latent.patch_w}},
+             {"attention_type", "regular"}};
+        pipeline = "Kandinsky5T2VPipeline";
+        break;
+    }
     case denoiser_family::dit_adaln_lora:
         t["_class_name"] = "CosmosTransformer3DModel";
         t["mlp_ratio"] = static_cast<double>(d.ffn) / static_cast<double>(d.hidden);

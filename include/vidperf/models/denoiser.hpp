@@ -21,6 +21,9 @@
 ///  - dit_adaln_lora: a DiT whose every norm takes its modulation through a low-rank
 ///    D -> r -> 3 D projection of the timestep embedding, with cross-attention to the text
 ///    straight from the encoder's width, and no biases (NVIDIA Cosmos-Predict2);
+///  - dit_text_visual: self-attention blocks over the text tokens, then visual blocks of
+///    self-attention, cross-attention to those tokens and a bias-free MLP, every block modulated
+///    through its own projection of a narrow timestep embedding (Kandinsky 5);
 ///  - unet_2d: the 2-D UNet of image models (Stable Diffusion 1.x, SDXL; unet.hpp);
 ///  - unet_temporal: a UNet with temporal layers (Stable Video Diffusion; unet.hpp).
 
@@ -47,6 +50,7 @@ enum class denoiser_family : std::uint8_t {
     unet_temporal,
     unet_2d,
     dit_adaln_lora,
+    dit_text_visual,
 };
 
 /// True for the UNet families (lowered by lower_unet, not block by block).
@@ -65,7 +69,8 @@ struct enum_names<denoiser_family> {
         {denoiser_family::mmdit_asymmetric, "mmdit-asymmetric"},
         {denoiser_family::unet_temporal, "unet-temporal"},
         {denoiser_family::unet_2d, "unet-2d"},
-        {denoiser_family::dit_adaln_lora, "dit-adaln-lora"}});
+        {denoiser_family::dit_adaln_lora, "dit-adaln-lora"},
+        {denoiser_family::dit_text_visual, "dit-text-visual"}});
 };
 
 enum class mlp_kind : std::uint8_t { gelu, swiglu };
@@ -420,6 +425,75 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
                    (s.per_frame_timesteps ? 2.0 * static_cast<double>(NV) * 4.0 * static_cast<double>(D) *
                                                 size_bytes(w.compute)
                                           : 0.0)); // the per-token timestep embeddings (3 D and D)
+        break;
+    }
+    case denoiser_family::dit_text_visual: {
+        // Kandinsky 5 (diffusers Kandinsky5Transformer3DModel): the timestep MLP (a D-wide sinusoid to the
+        // narrow time width, above) plus the pooled CLIP text through a Linear and an affine LayerNorm; the
+        // text tokens through a Linear and an affine LayerNorm; text blocks, then visual blocks; each block
+        // projects SiLU(time) to its own shift / scale / gate vectors. Attention: per-head RMSNorm on q and k
+        // (head_dim weights each), biases on q, k, v and out; MLPs without biases, exact GELU
+        const extent te = s.time_embed_dim ? s.time_embed_dim : D;
+        detail::require_positive(static_cast<double>(s.pooled_dim), where, "pooled_dim");
+        b.linear(videos, s.pooled_dim, te);
+        b.norm(pointwise_kind::layernorm, videos, te, 2);
+        b.linear(LV, s.text_dim, D);
+        b.norm(pointwise_kind::layernorm, LV, D, 2);
+        b.role(op_role::sequence);
+        b.linear(NV, patch_in, D);
+        b.role(op_role::replicated);
+        auto pre_norm = [&](extent rows) {
+            b.norm(pointwise_kind::layernorm, rows, D, 0);
+            detail::modulated_residual(b, rows, D);
+        };
+        // one attention: queries from `q_rows` (`seq_q` per video), keys and values from `kv_rows`
+        auto attend = [&](extent q_rows, extent kv_rows, extent seq_q, extent seq_kv, bool rope, op_role q_role,
+                          op_role kv_role, op_role attn_role) {
+            b.role(q_role);
+            b.linear(q_rows, D, A);
+            b.norm(pointwise_kind::rmsnorm, q_rows, A, 0);
+            b.role(kv_role);
+            b.linear(kv_rows, D, A);
+            b.linear(kv_rows, D, A);
+            b.norm(pointwise_kind::rmsnorm, kv_rows, A, 0);
+            b.parameters(2.0 * static_cast<double>(hd));
+            b.role(q_role);
+            if (rope) b.elementwise(2 * q_rows * A, 2, 1, 3);
+            b.role(attn_role);
+            b.attention(detail::make_attention(videos, H, seq_q, seq_kv, hd, k));
+            b.role(q_role);
+            b.linear(q_rows, A, D);
+        };
+        auto mlp = [&](extent rows) {
+            b.linear(rows, D, s.ffn, false);
+            b.elementwise(rows * s.ffn, 1, 1, 8); // GELU
+            b.linear(rows, s.ffn, D, false);
+        };
+        b.begin_repeat(static_cast<double>(s.refiner_layers)); // text blocks: self-attention and MLP
+        b.linear(videos, te, 6 * D);
+        pre_norm(LV);
+        attend(LV, LV, L, L, true, op_role::replicated, op_role::replicated, op_role::replicated);
+        pre_norm(LV);
+        mlp(LV);
+        b.end_repeat();
+        b.begin_repeat(static_cast<double>(s.layers)); // visual blocks
+        b.role(op_role::replicated);
+        b.linear(videos, te, 9 * D);
+        b.role(op_role::sequence);
+        pre_norm(NV);
+        attend(NV, NV, N, N, true, op_role::sequence, op_role::sequence, op_role::self_attention);
+        pre_norm(NV);
+        attend(NV, LV, N, L, false, op_role::sequence, op_role::replicated, op_role::cross_attention);
+        pre_norm(NV);
+        mlp(NV);
+        b.role(op_role::replicated);
+        b.end_repeat();
+        b.linear(videos, te, 2 * D); // the output norm's shift and scale
+        b.role(op_role::sequence);
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        b.linear(NV, D, patch_out);
+        b.role(op_role::replicated);
+        b.resident(static_cast<double>(NV + LV) * 2.0 * static_cast<double>(D) * size_bytes(w.compute));
         break;
     }
     case denoiser_family::mmdit_joint: {

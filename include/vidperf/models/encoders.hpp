@@ -52,6 +52,12 @@ struct encoder_spec {
     bool per_layer_bias = false; ///< umT5: a relative bias table in every layer (T5: first layer only)
     extent projection = 0;       ///< CLIP text with projection: the pooled token projected to this width (no bias)
     bool relu_ffn = false;       ///< T5 1.0 (t5-11b): one d_ff projection and ReLU, not v1.1's gated GELU
+    bool qkv_bias = false;       ///< llama kind: biases on the q, k and v projections (Qwen2)
+    /// llama kind: the forward also computes the logits at every position, a D x vocab GEMM with its own
+    /// weights (Qwen2_5_VLForConditionalGeneration called for its hidden states)
+    bool lm_head = false;
+    /// weights loaded with the encoder that a text-only call does not run (Qwen2.5-VL's vision tower)
+    double idle_parameters = 0;
 };
 
 /// One call of an encoder on `prompts` sequences.
@@ -71,6 +77,7 @@ struct encoder_spec {
     const extent R = prompts * S;
     const extent run = e.run_layers ? e.run_layers : e.layers;
     const bool bias = e.kind == encoder_kind::clip_text || e.kind == encoder_kind::clip_vision;
+    const bool qkv_bias = bias || (e.kind == encoder_kind::llama && e.qkv_bias);
     const pointwise_kind norm = bias ? pointwise_kind::layernorm : pointwise_kind::rmsnorm;
     const int affine = bias ? 2 : 1;
 
@@ -91,9 +98,9 @@ struct encoder_spec {
     if (run < e.layers) {
         stage_builder unused("", "", compute, weights);
         unused.begin_repeat(static_cast<double>(e.layers - run));
-        unused.linear(1, D, A, bias);
-        unused.linear(1, D, KV, bias);
-        unused.linear(1, D, KV, bias);
+        unused.linear(1, D, A, qkv_bias);
+        unused.linear(1, D, KV, qkv_bias);
+        unused.linear(1, D, KV, qkv_bias);
         unused.linear(1, A, D, bias);
         unused.linear(1, D, e.d_ff, bias);
         if (e.kind != encoder_kind::clip_text && e.kind != encoder_kind::clip_vision && !e.relu_ffn)
@@ -105,9 +112,9 @@ struct encoder_spec {
 
     b.begin_repeat(static_cast<double>(run));
     b.norm(norm, R, D, affine);
-    b.linear(R, D, A, bias);
-    b.linear(R, D, KV, bias);
-    b.linear(R, D, KV, bias);
+    b.linear(R, D, A, qkv_bias);
+    b.linear(R, D, KV, qkv_bias);
+    b.linear(R, D, KV, qkv_bias);
     if (e.kind == encoder_kind::t5 && e.per_layer_bias)
         b.parameters(static_cast<double>(e.relative_buckets) * static_cast<double>(e.heads));
     if (e.kind == encoder_kind::llama) b.elementwise(prompts * S * (A + KV), 2, 1, 3); // RoPE
@@ -140,6 +147,8 @@ struct encoder_spec {
     b.end_repeat();
     b.norm(norm, R, D, affine); // final norm
     if (e.projection > 0) b.linear(prompts, D, e.projection, false); // the pooled token's projection
+    if (e.lm_head) b.linear(R, D, e.vocab, false);                    // logits nobody reads
+    b.parameters(e.idle_parameters);
     b.resident(static_cast<double>(R) * static_cast<double>(D) * size_bytes(compute) * 2.0);
     return b.finish(calls);
 }

@@ -63,7 +63,7 @@ struct enum_names<implementation> {
 
 /// Whose code a denoiser's reference implementations are (picks the op lists below). `none`: no
 /// implementation has been read for it, so every implementation lowers as `ideal`.
-enum class reference_code : std::uint8_t { none, wan, cogvideox, hunyuanvideo, mochi, ltx_video, open_sora, svd };
+enum class reference_code : std::uint8_t { none, wan, cogvideox, hunyuanvideo, mochi, ltx_video, open_sora, svd, allegro };
 
 template <>
 struct enum_names<reference_code> {
@@ -76,7 +76,8 @@ struct enum_names<reference_code> {
         {reference_code::mochi, "mochi"},
         {reference_code::ltx_video, "ltx-video"},
         {reference_code::open_sora, "open-sora"},
-        {reference_code::svd, "svd"}});
+        {reference_code::svd, "svd"},
+        {reference_code::allegro, "allegro"}});
 };
 
 /// PyTorch composes torch.nn.RMSNorm (F.rms_norm) from eight kernels (upcast, pow, mean, add, rsqrt, mul,
@@ -124,11 +125,13 @@ inline void check_attention(implementation impl, reference_code code, attention_
 /// sample_video.py decodes in fp16 (--vae-precision, hyvideo/config.py:68-79 @ HunyuanVideo@fa14b00).
 /// StableDiffusionXLPipeline upcasts a force_upcast VAE to fp32 when the pipeline runs in fp16
 /// (pipeline_stable_diffusion_xl.py `needs_upcasting` @ diffusers 0.42.1); cuDNN runs its fp32 convolutions
-/// on TF32 tensor cores, as above.
+/// on TF32 tensor cores, as above. Allegro's single_inference.py loads its VAE in fp32 ("vae have better
+/// formance in float32", rhymes-ai/Allegro@0e4fb8a) and diffusers' AllegroPipeline example does the same
+/// (pipeline_allegro.py EXAMPLE_DOC_STRING @ diffusers 0.42.1).
 [[nodiscard]] constexpr dtype vae_dtype(implementation impl, reference_code code, dtype compute,
                                         bool force_upcast = false) noexcept {
     if (impl == implementation::ideal) return unquantised(compute);
-    if (code == reference_code::wan) return dtype::tf32;
+    if (code == reference_code::wan || code == reference_code::allegro) return dtype::tf32;
     if (force_upcast && impl == implementation::diffusers && compute == dtype::fp16) return dtype::tf32;
     if (impl == implementation::official && code == reference_code::hunyuanvideo) return dtype::fp16;
     return unquantised(compute);
@@ -186,7 +189,8 @@ struct block_shape {
     case reference_code::ltx_video: return impl == implementation::diffusers;
     case reference_code::none:
     case reference_code::open_sora:
-    case reference_code::svd: return false;
+    case reference_code::svd:
+    case reference_code::allegro: return false;
     }
     return false;
 }
@@ -707,7 +711,8 @@ inline void block_ops(stage_builder& b, implementation impl, reference_code code
     case reference_code::mochi: impl_detail::mochi_block(b, s, half, official); return;
     case reference_code::none:
     case reference_code::open_sora:
-    case reference_code::svd: return;
+    case reference_code::svd:
+    case reference_code::allegro: return;
     }
 }
 
@@ -859,7 +864,8 @@ inline bool step_ops(stage_builder& b, implementation impl, reference_code code,
         kernel(b, elems, f32, 2, f32, 0, 2);
         return true;
     case reference_code::none:
-    case reference_code::open_sora: return false;
+    case reference_code::open_sora:
+    case reference_code::allegro: return false;
     }
     return false;
 }

@@ -103,6 +103,29 @@ namespace presets_detail {
     return e;
 }
 
+[[nodiscard]] constexpr encoder_spec qwen25_vl_7b_text() {
+    // Qwen/Qwen2.5-VL-7B-Instruct as Kandinsky 5 runs it (Qwen2_5_VLForConditionalGeneration on the prompt in
+    // a chat template): the language model (28 layers, hidden 3584, 28 heads, 4 KV heads, SwiGLU 18944, vocab
+    // 152064, q/k/v biases; 7,070,619,136 parameters), the untied lm_head computing logits at every position,
+    // and the vision tower loaded but not run (676,550,144: transformers' Qwen2_5_VLVisionConfig with
+    // out_hidden_size 3584; all three give 8,292,166,656, the model card's 8.29B). 128 template tokens before
+    // the prompt's; the last hidden state (after the final norm) is read.
+    encoder_spec e;
+    e.kind = encoder_kind::llama;
+    e.name = "qwen2.5-vl-7b";
+    e.layers = 28;
+    e.d_model = 3584;
+    e.heads = 28;
+    e.kv_heads = 4;
+    e.d_ff = 18944;
+    e.vocab = 152064;
+    e.tokens = 128 + 256;
+    e.qkv_bias = true;
+    e.lm_head = true;
+    e.idle_parameters = 676550144.0;
+    return e;
+}
+
 [[nodiscard]] constexpr encoder_spec clip_h_vision() {
     // open-clip xlm-roberta-large-vit-huge-14 vision tower (Wan I2V): 32 layers, width 1280, 16 heads,
     // MLP 5120, patch 14 at 224 px: 256 patches + class token
@@ -252,6 +275,53 @@ namespace presets_detail {
     // diffusers AutoencoderKLLTXVideo: 512 px tiles every 448 px with enable_tiling(); 16 + 1 frame temporal
     // tiles every 8 frames only with use_framewise_decoding, off by default
     v.tiles = {512, 512, 448, 448, 16, 8, false};
+    return v;
+}
+
+[[nodiscard]] constexpr vae_spec ltx_095_vae() {
+    // LTX-Video 0.9.5 / 0.9.7 VAE (diffusers scripts/convert_ltx_to_diffusers.py get_vae_config("0.9.7"), the
+    // same as "0.9.5"): block_out_channels (128, 256, 512, 1024, 2048), 4 LTXVideo095DownBlock3D with
+    // layers_per_block (4, 6, 6, 2, 2) and downsample_type (spatial, temporal, spatiotemporal, spatiotemporal);
+    // decoder_block_out_channels (256, 512, 1024) halved by upsample_factor 2 (up blocks at 512, 256, 128 behind
+    // a middle block at 1024), decoder_layers_per_block (5, 5, 5, 5), upsample_residual, timestep_conditioning.
+    // 1,246,913,522 parameters (encoder 694,098,881, decoder 552,814,641)
+    vae_spec v;
+    v.name = "ltx-video-0.9.5-vae";
+    v.family = vae_family::ltx_095;
+    v.latent_channels = 128;
+    v.widths = {128, 256, 512, 1024};
+    v.mid_width = 2048;
+    v.decoder_widths = {128, 256, 512, 1024};
+    v.layers = {4, 6, 6, 2, 2};
+    v.decoder_layers = {5, 5, 5, 0, 5};
+    v.down_t = {1, 2, 2, 2};
+    v.down_s = {2, 1, 2, 2};
+    v.patch = 4;
+    v.temporal_compression = 8;
+    v.spatial_compression = 32;
+    v.tiles = ltx_vae().tiles; // the same class and tiling defaults as 0.9.0
+    return v;
+}
+
+[[nodiscard]] constexpr vae_spec allegro_vae() {
+    // Allegro's VAE (diffusers AutoencoderKLAllegro; rhymes-ai/Allegro vae/config.json, the class defaults):
+    // block_out_channels (128, 256, 512, 512), 2 layers per block (3 in the decoder), 4 latent channels,
+    // temporal_downsample_blocks (T, T, F, F) / temporal_upsample_blocks (F, T, T, F): 4x temporal, 8x
+    // spatial. 174,955,751 parameters (encoder 64,001,032 with quant_conv 72, decoder 110,954,647 with
+    // post_quant_conv 20). It decodes only in tiles of 24 x 320 x 320 pixels every 16 x 200 x 240 (the
+    // class's kernel and stride; the original config's chunk_len 24, t_over 8, tile_overlap (120, 80)).
+    vae_spec v;
+    v.name = "allegro-vae";
+    v.family = vae_family::allegro;
+    v.latent_channels = 4;
+    v.widths = {128, 256, 512, 512};
+    v.layers = {2, 2, 2, 2, 1};
+    v.down_t = {2, 2, 1, 1};
+    v.down_s = {2, 2, 2, 1};
+    v.temporal_compression = 4;
+    v.spatial_compression = 8;
+    v.tiles = {320, 320, 200, 240, 24, 16};
+    v.tiles.fixed_grid = true;
     return v;
 }
 
@@ -632,6 +702,102 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr model_spec make_ltx_video_13b() {
+    // LTX-Video 13B 0.9.7 (diffusers scripts/convert_ltx_to_diffusers.py get_transformer_config("0.9.7"), the
+    // values of Lightricks/LTX-Video-0.9.7-dev transformer/config.json): the 0.9.0 block at 48 layers, 32
+    // heads x 128, cross_attention_dim 4096
+    model_spec m = make_ltx_video();
+    m.denoiser.layers = 48;
+    m.denoiser.hidden = 4096;
+    m.denoiser.head_dim = 128;
+    m.denoiser.ffn = 16384;
+    m.denoiser.text_tokens = 256; // LTXConditionPipeline max_sequence_length
+    m.slug = "ltx-video-13b";
+    m.name = "LTX-Video 13B 0.9.7";
+    m.source = "Lightricks/LTX-Video-0.9.7-dev configs (diffusers get_transformer_config / get_vae_config \"0.9.7\")";
+    m.text_encoders[0] = t5_xxl(256);
+    m.vae = ltx_095_vae();
+    // diffusers LTXConditionPipeline defaults (the class diffusers' docs use for 0.9.7): 704 x 512, 161 frames,
+    // 50 steps, guidance 3 batched with the prompt. The README's two-pass multi-scale recipe (27 + 13 steps,
+    // a latent up-sampler between) is not modelled.
+    m.standard = workload(704, 512, 161, 50, cfg_mode::batched);
+    m.standard.impl = implementation::diffusers;
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_allegro() {
+    // Allegro (rhymes-ai/Allegro transformer/config.json, the AllegroTransformer3DModel defaults): 32 blocks of
+    // self-attention (no q/k norm, 3-D RoPE), cross-attention to the T5 tokens without a norm, GELU MLP x4;
+    // 24 heads x 96 = 2304; 4 latent channels in 1 x 2 x 2 patches; adaLN-single modulation
+    denoiser_spec d;
+    d.family = denoiser_family::dit_cross;
+    d.layers = 32;
+    d.hidden = 2304;
+    d.heads = 24;
+    d.head_dim = 96;
+    d.ffn = 9216;
+    d.in_channels = 4;
+    d.out_channels = 4;
+    d.text_dim = 4096;
+    d.text_tokens = 512; // AllegroPipeline max_sequence_length, padded
+    d.qk_norm = false;
+    d.cross_norm_affine = 0; // no norm before the cross-attention
+    d.code = reference_code::allegro;
+    model_spec m;
+    m.slug = "allegro";
+    m.name = "Allegro (2.8B)";
+    m.task = task_kind::t2v;
+    m.source = "rhymes-ai/Allegro configs and diffusers AllegroTransformer3DModel / AutoencoderKLAllegro defaults";
+    m.latent = rule(4, 8, 1, 2, 16);
+    m.latent.causal = false; // 88 frames are 22 latent frames
+    m.denoiser = d;
+    m.text_encoders[0] = t5_xxl(512);
+    m.vae = allegro_vae();
+    // the README: single_inference.py at 1280 x 720, 88 frames, --num_sampling_steps 100 --guidance_scale 7.5
+    // (guidance batched with the prompt, as AllegroPipeline does too)
+    m.standard = workload(1280, 720, 88, 100, cfg_mode::batched);
+    m.standard.impl = implementation::official;
+    return m;
+}
+
+[[nodiscard]] constexpr model_spec make_kandinsky5_t2v_lite() {
+    // Kandinsky 5.0 T2V Lite SFT 5s (kandinskylab/kandinsky-5 configs/config_5s_sft.yaml dit_params, passed to
+    // diffusers' Kandinsky5Transformer3DModel): model_dim 1792, ff_dim 7168, time_dim 512, 2 text blocks and 32
+    // visual blocks, axes_dims (16, 24, 24) (28 heads x 64), patch (1, 2, 2), 16 latent channels plus 16
+    // condition channels and a mask (visual_cond), Qwen2.5-VL tokens (3584) and the pooled CLIP-L (768)
+    denoiser_spec d;
+    d.family = denoiser_family::dit_text_visual;
+    d.layers = 32;
+    d.refiner_layers = 2;
+    d.hidden = 1792;
+    d.heads = 28;
+    d.head_dim = 64;
+    d.ffn = 7168;
+    d.in_channels = 33;
+    d.out_channels = 16;
+    d.text_dim = 3584;
+    d.text_tokens = 256; // the original code's Qwen max_length (prompts are not padded; an expanded prompt is long)
+    d.pooled_dim = 768;
+    d.time_freq_dim = 1792;
+    d.time_embed_dim = 512;
+    model_spec m;
+    m.slug = "kandinsky-5-t2v-lite";
+    m.name = "Kandinsky 5.0 T2V Lite (2B)";
+    m.task = task_kind::t2v;
+    m.source = "kandinskylab/kandinsky-5 configs/config_5s_sft.yaml and diffusers Kandinsky5Transformer3DModel";
+    m.latent = rule(4, 8, 1, 2, 16);
+    m.denoiser = d;
+    m.text_encoders[0] = qwen25_vl_7b_text();
+    m.text_encoders[1] = clip_l_text();
+    m.text_encoder_count = 2;
+    m.vae = hunyuan_vae(); // the HunyuanVideo VAE (config vae: hunyuan), framewise decoding as diffusers runs it
+    // the README's Lite SFT 5s: 768 x 512, 5 s at 24 fps (121 frames), 50 steps with guidance 5.0, the
+    // conditional and unconditional passes one after the other (Kandinsky5T2VPipeline: two batch-1 calls)
+    m.standard = workload(768, 512, 121, 50, cfg_mode::sequential);
+    m.standard.impl = implementation::official;
+    return m;
+}
+
 [[nodiscard]] constexpr denoiser_spec flux_mmdit(bool guidance_embed) {
     // the FLUX.1 MMDiT (black-forest-labs/FLUX.1-dev transformer/config.json; Open-Sora 2.0's MMDiT is the same
     // architecture): 19 double-stream and 38 single-stream blocks, 24 heads x 128, MLP ratio 4, 16 latent
@@ -846,6 +1012,9 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(make_hunyuanvideo_i2v());
         v.push_back(make_mochi());
         v.push_back(make_ltx_video());
+        v.push_back(make_ltx_video_13b());
+        v.push_back(make_allegro());
+        v.push_back(make_kandinsky5_t2v_lite());
         v.push_back(make_open_sora_2());
         v.push_back(make_svd_xt());
         v.push_back(make_flux1_dev());

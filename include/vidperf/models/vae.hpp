@@ -45,9 +45,16 @@ enum class vae_family : std::uint8_t {
     cogvideox, ///< diffusers AutoencoderKLCogVideoX: group norms, spatial norms in the decoder
     hunyuan,   ///< diffusers AutoencoderKLHunyuanVideo: group norms, causal 3-D re-samplers
     ltx,       ///< diffusers AutoencoderKLLTXVideo 0.9.0: parameter-free RMS norms, depth-to-space up-sampling
+    /// diffusers AutoencoderKLLTXVideo with LTXVideo095DownBlock3D (LTX-Video 0.9.5, 0.9.7, 0.9.8):
+    /// space-to-depth down-samplers that widen, residual depth-to-space up-samplers that halve the width, a
+    /// decoder conditioned on the decode timestep
+    ltx_095,
     mochi,     ///< diffusers AutoencoderKLMochi: linear un-patchify up-samplers, attention in the encoder
     svd,       ///< diffusers AutoencoderKLTemporalDecoder: an image VAE with temporal layers in the decoder
     image,     ///< diffusers AutoencoderKL: the 2-D image VAE (Stable Diffusion, FLUX), one frame at a time
+    /// diffusers AutoencoderKLAllegro: per-frame 2-D resnets each followed by four temporal convs, temporal
+    /// re-sampling by strided / channel-unfolding 3-D convs; decodes only in fixed tiles
+    allegro,
 };
 
 template <>
@@ -58,9 +65,11 @@ struct enum_names<vae_family> {
         {vae_family::cogvideox, "cogvideox"},
         {vae_family::hunyuan, "hunyuan"},
         {vae_family::ltx, "ltx"},
+        {vae_family::ltx_095, "ltx-0.9.5"},
         {vae_family::mochi, "mochi"},
         {vae_family::svd, "svd"},
-        {vae_family::image, "image"}});
+        {vae_family::image, "image"},
+        {vae_family::allegro, "allegro"}});
 };
 
 /// How diffusers' class for a VAE cuts a decode (and an encode) into tiles: the class's `__init__`
@@ -79,6 +88,10 @@ struct vae_tile_rule {
     /// The encoder's spatial tile is taken on the patchified input (diffusers' AutoencoderKLWan: a tile of
     /// 256 is 512 pixels at patch 2).
     bool encode_tiles_patchified = false;
+    /// Tiles of exactly the tile size at floor((N - tile) / stride) + 1 offsets per axis, always, each tile's
+    /// output kept until the blend (AutoencoderKLAllegro: it has no untiled decode); a margin past the last
+    /// tile is left out.
+    bool fixed_grid = false;
 };
 
 /// A video VAE as its config describes it.
@@ -94,6 +107,12 @@ struct vae_spec {
     /// Resnets per encoder level and in the middle block (diffusers decoders run one more per level; LTX and
     /// Mochi give every block's count here, the decoder mirroring them).
     std::array<extent, 5> layers{2, 2, 2, 2, 1};
+    /// The encoder's width after its last down-sampler where that widens (LTX 0.9.5: 2048, the fifth entry of
+    /// block_out_channels); 0 = widths[3].
+    extent mid_width = 0;
+    /// Resnets per decoder level (from the pixel side) and in its middle block where they do not mirror
+    /// `layers` (LTX 0.9.5: decoder_layers_per_block); all 0 = mirror.
+    std::array<extent, 5> decoder_layers{};
     /// Down-sampling after encoder level i (time, space); the decoder up-samples in mirror order. 1 = none.
     std::array<std::uint8_t, 4> down_t{1, 2, 2, 1};
     std::array<std::uint8_t, 4> down_s{2, 2, 2, 1};
@@ -144,6 +163,8 @@ enum class vae_conv : std::uint8_t {
     causal_3d,      ///< 3x3x3 convolutions, all time padding before the first frame
     frame_2d,       ///< 3x3 convolutions per frame (an image VAE)
     frame_temporal, ///< per-frame 3x3 resnets, each followed by a temporal resnet of two (3,1,1) convs (SVD)
+    /// per-frame 3x3 resnets, each followed by four norm / SiLU / (3,1,1) convs and a residual (Allegro)
+    frame_temporal4,
 };
 
 enum class vae_resample : std::uint8_t {
@@ -151,7 +172,14 @@ enum class vae_resample : std::uint8_t {
     frame_2d,   ///< down: stride-2 3x3 per frame (time pooled); up: nearest (time interpolated), 3x3 per frame
     causal_3d,  ///< down: strided causal 3x3x3; up: nearest in time and space, causal 3x3x3 (HunyuanVideo)
     conv_d2s,   ///< down: strided causal 3x3x3; up: causal 3x3x3 to c * ft * fs^2, depth-to-space (LTX)
+    /// down: 3x3x3 to c_out / (ft * fs^2), space-to-depth, plus the input folded alike and averaged in groups;
+    /// up: 3x3x3 to c_out * ft * fs^2, depth-to-space, plus the input unfolded and repeated (LTX 0.9.5)
+    conv_s2d,
     linear_d2s, ///< down: a conv whose kernel is its stride; up: linear to c * ft * fs^2, depth-to-space (Mochi)
+    /// down: in time a (2,3,3) conv at time stride 2 and three 3x3x3 convs with a residual of every other
+    /// frame; in space a stride-2 3x3 per frame; up: in time a (1,3,3) conv to 2c unfolded into frames and
+    /// three 3x3x3 convs with the frames repeated as residual; in space nearest and a 3x3 (Allegro)
+    allegro,
 };
 
 struct vae_style {
@@ -168,6 +196,9 @@ struct vae_style {
     /// Up-samplers expand every frame and the decoder drops the surplus leading frames once, at the end
     /// (Mochi: drop_last_temporal_frames); false = the first frame is not expanded (causal up-sampling).
     bool trim_after = false;
+    /// Every resnet scales and shifts its two normalised inputs by the decode timestep's embedding plus a
+    /// learned 4 x c table (LTX 0.9.5's timestep_conditioning).
+    bool timestep_modulation = false;
 };
 
 enum class vae_block_kind : std::uint8_t {
@@ -183,6 +214,10 @@ enum class vae_block_kind : std::uint8_t {
     unpatchify, ///< back (no parameters)
     features,   ///< parameter-free per-voxel features c_in -> c_out (Mochi's Fourier features)
     trim,       ///< drops the first `ft` frames (a view: no work)
+    time_embed, ///< a timestep embedder: 256 sinusoids, linear to c_out, SiLU, linear c_out -> c_out (per video)
+    norm_modulate, ///< norm at width c_in, then x * (1 + scale) + shift from a learned 2 x c table and the time embedding
+    parameter,  ///< a learned tensor of c_in elements that costs no work (LTX's timestep_scale_multiplier)
+    time_conv,  ///< a (3,1,1) conv c_in -> c_in with a residual (Allegro's temp_conv_in / temp_conv_out)
 };
 
 struct vae_block {
@@ -251,6 +286,10 @@ struct vae_tower {
     constexpr vae_tower& trim(extent c, std::uint8_t frames) {
         return frames == 0 ? *this : add({vae_block_kind::trim, c, c, 1, 1, frames, 1});
     }
+    constexpr vae_tower& time_embed(extent width) { return add({vae_block_kind::time_embed, 256, width}); }
+    constexpr vae_tower& norm_modulate(extent c) { return add({vae_block_kind::norm_modulate, c, c}); }
+    constexpr vae_tower& parameter(extent elements) { return add({vae_block_kind::parameter, elements, elements}); }
+    constexpr vae_tower& time_conv(extent c) { return add({vae_block_kind::time_conv, c, c, 3, 1}); }
 };
 
 [[nodiscard]] constexpr std::string_view name(vae_norm n) noexcept {
@@ -267,6 +306,7 @@ struct vae_tower {
     case vae_conv::causal_3d: return "causal_3d";
     case vae_conv::frame_2d: return "frame_2d";
     case vae_conv::frame_temporal: return "frame_temporal";
+    case vae_conv::frame_temporal4: return "frame_temporal4";
     }
     return "?";
 }
@@ -277,6 +317,8 @@ struct vae_tower {
     case vae_resample::causal_3d: return "causal_3d";
     case vae_resample::conv_d2s: return "conv_d2s";
     case vae_resample::linear_d2s: return "linear_d2s";
+    case vae_resample::conv_s2d: return "conv_s2d";
+    case vae_resample::allegro: return "allegro";
     }
     return "?";
 }
@@ -294,6 +336,10 @@ struct vae_tower {
     case vae_block_kind::unpatchify: return "unpatchify";
     case vae_block_kind::features: return "features";
     case vae_block_kind::trim: return "trim";
+    case vae_block_kind::time_embed: return "time_embed";
+    case vae_block_kind::norm_modulate: return "norm_modulate";
+    case vae_block_kind::parameter: return "parameter";
+    case vae_block_kind::time_conv: return "time_conv";
     }
     return "?";
 }
@@ -304,6 +350,12 @@ namespace detail {
     for (extent w : v.decoder_widths)
         if (w != 0) return v.decoder_widths;
     return v.widths;
+}
+
+[[nodiscard]] constexpr const std::array<extent, 5>& decoder_layers_of(const vae_spec& v) {
+    for (extent n : v.decoder_layers)
+        if (n != 0) return v.decoder_layers;
+    return v.layers;
 }
 
 [[nodiscard]] constexpr std::uint8_t patch_of(const vae_spec& v) {
@@ -369,6 +421,32 @@ namespace detail {
         }
         t.resnets(c[3], c[3], v.layers[4]);
         t.norm_act(c[3]).conv(c[3], z + 1, 3, 3); // the mean channels and one shared log-variance
+        break;
+    case vae_family::ltx_095: { // each block: resnets at its width, then a down-sampler that widens to the next
+        t.style = {vae_norm::rms_plain, vae_conv::causal_3d, vae_resample::conv_s2d, true, true};
+        const extent mid = v.mid_width != 0 ? v.mid_width : c[3];
+        t.patchify(3, p).conv(3 * p * p, c[0], 3, 3);
+        for (std::size_t i = 0; i < 4; ++i) {
+            const extent out = i < 3 ? c[i + 1] : mid;
+            t.resnets(c[i], c[i], v.layers[i]);
+            if (v.down_t[i] > 1 || v.down_s[i] > 1)
+                t.down(c[i], out, v.down_t[i], v.down_s[i]);
+            else if (out != c[i])
+                detail::raise(errc::not_representable, v.name, "an LTX 0.9.5 block widens only in its down-sampler");
+        }
+        t.resnets(mid, mid, v.layers[4]);
+        t.norm_act(mid).conv(mid, z + 1, 3, 3);
+        break;
+    }
+    case vae_family::allegro: // 2-D conv_in and a time conv, 4 levels, middle, head, quant_conv
+        t.style = {vae_norm::group, vae_conv::frame_temporal4, vae_resample::allegro, false};
+        t.conv(3, c[0], 1, 3).time_conv(c[0]);
+        for (std::size_t i = 0; i < 4; ++i) { // resnets (+ temporal convs), then time, then space down-sampling
+            t.resnets(i == 0 ? c[0] : c[i - 1], c[i], v.layers[i]);
+            t.down(c[i], c[i], v.down_t[i], 1).down(c[i], c[i], 1, v.down_s[i]);
+        }
+        t.resnets(c[3], c[3], 1).attention(c[3]).resnets(c[3], c[3], 1);
+        t.norm_act(c[3]).time_conv(c[3]).conv(c[3], 2 * z, 1, 3).conv(2 * z, 2 * z, 1, 1);
         break;
     case vae_family::mochi: // Fourier features, linear in, down convs that widen, attention after every resnet
         t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::linear_d2s, true, false, false, 32};
@@ -457,6 +535,30 @@ namespace detail {
         }
         t.norm_act(c[0]).conv(c[0], 3 * p * p, 3, 3).unpatchify(3, p);
         break;
+    case vae_family::ltx_095: { // the middle block and three up blocks, each embedding the decode timestep
+        t.style = {vae_norm::rms_plain, vae_conv::causal_3d, vae_resample::conv_s2d, false, true};
+        t.style.timestep_modulation = true;
+        const auto& dl = detail::decoder_layers_of(v);
+        t.conv(z, c[3], 3, 3).parameter(1); // conv_in; timestep_scale_multiplier
+        t.time_embed(4 * c[3]).resnets(c[3], c[3], dl[4]);
+        for (std::size_t i = 0; i < 3; ++i) { // level 2 - i: up-sample from c[3 - i] to c[2 - i] (2, 2, 2)
+            t.time_embed(4 * c[2 - i]).up(c[3 - i], c[2 - i], 2, 2);
+            t.resnets(c[2 - i], c[2 - i], dl[2 - i]);
+        }
+        t.time_embed(2 * c[0]).norm_modulate(c[0]).act(c[0]).conv(c[0], 3 * p * p, 3, 3).unpatchify(3, p);
+        break;
+    }
+    case vae_family::allegro: // post_quant_conv, 2-D conv_in and a time conv, middle, 4 levels, head
+        t.style = {vae_norm::group, vae_conv::frame_temporal4, vae_resample::allegro, false};
+        t.conv(z, z, 1, 1).conv(z, c[3], 1, 3).time_conv(c[3]);
+        t.resnets(c[3], c[3], 1).attention(c[3]).resnets(c[3], c[3], 1);
+        for (std::size_t i = 0; i < 4; ++i) {
+            const extent in = c[i == 0 ? 3 : 4 - i], out = c[3 - i];
+            t.resnets(in, out, v.layers[3 - i] + 1);
+            t.up(out, out, ut(i), 1).up(out, out, 1, us(i));
+        }
+        t.norm_act(c[0]).time_conv(c[0]).conv(c[0], 3, 1, 3);
+        break;
     case vae_family::mochi: // conv_in (1x1x1), middle resnets, blocks of resnets each ending in an up-sampler
         t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::linear_d2s, true, false, false, 32};
         t.style.trim_after = true; // MochiUpBlock3D expands every frame; _decode drops the first tc - 1 at the end
@@ -543,14 +645,22 @@ private:
         }
     }
     void act(extent c) { m_b.elementwise(voxels() * c, 1, 1, 4); } // SiLU
+    /// x * (1 + scale) + shift from the time embedding (timestep-modulated styles); `table` learned rows of c
+    void modulate(extent c, extent table) {
+        if (!m_s.timestep_modulation) return;
+        if (table > 0) m_b.parameters(static_cast<double>(table * c));
+        m_b.elementwise(voxels() * c, 1, 1, 2);
+    }
 
     void resnet(extent cin, extent cout) {
         const bool two_d = m_s.conv != vae_conv::causal_3d;
         const extent kt = two_d ? 1 : 3;
         norm(cin);
+        modulate(cin, 4);
         act(cin);
         conv(cin, cout, kt, 3);
         norm(cout);
+        modulate(cout, 0); // the table's second half
         act(cout);
         conv(cout, cout, kt, 3);
         if (cin != cout) {
@@ -568,6 +678,18 @@ private:
             m_b.parameters(1);
             m_b.elementwise(voxels() * cout, 2, 1, 3);
         }
+        if (m_s.conv == vae_conv::frame_temporal4) temporal_convs(cout);
+    }
+
+    /// AllegroTemporalConvLayer: four norm / SiLU / (3,1,1) convs, each input padded by a frame at both ends,
+    /// and a residual.
+    void temporal_convs(extent c) {
+        for (int i = 0; i < 4; ++i) {
+            norm(c);
+            act(c);
+            conv(c, c, 3, 1);
+        }
+        m_b.elementwise(voxels() * c, 2, 1, 1);
     }
 
     void attention(extent c) {
@@ -636,7 +758,43 @@ private:
             tensor(k.c_out);
             break;
         }
+        case vae_resample::allegro:
+            if (ft > 1) { // AllegroTemporalConvLayer(up_sample): a (1,3,3) conv to ft x c unfolded into frames
+                norm(k.c_in);
+                act(k.c_in);
+                conv(k.c_in, ft * k.c_out, 1, 3);
+                m_t *= ft;
+                tensor(k.c_out);
+                three_convs(k.c_out);
+            }
+            if (fs > 1) { // Upsample2D: nearest, then a 3x3 per frame
+                m_h *= fs;
+                m_w *= fs;
+                m_b.elementwise(voxels() * k.c_in, 1, 1, 0);
+                tensor(k.c_in);
+                conv(k.c_in, k.c_out, 1, 3);
+            }
+            break;
+        case vae_resample::conv_s2d: { // LTXVideoUpsampler3d(residual=True): both paths unfold, then add
+            conv(k.c_in, k.c_out * ft * fs * fs, 3, 3);
+            m_t = up_frames(m_t, ft);
+            m_h *= fs;
+            m_w *= fs;
+            m_b.elementwise(voxels() * k.c_out, 2, 1, 1); // depth-to-space of both, repeat, add
+            tensor(k.c_out);
+            break;
         }
+        }
+    }
+
+    /// The three norm / SiLU / 3x3x3 convs and the residual after Allegro's temporal re-sampling conv.
+    void three_convs(extent c) {
+        for (int i = 0; i < 3; ++i) {
+            norm(c);
+            act(c);
+            conv(c, c, 3, 3);
+        }
+        m_b.elementwise(voxels() * c, 2, 1, 1);
     }
 
     void down(const vae_block& k) {
@@ -656,6 +814,34 @@ private:
         case vae_resample::causal_3d:
         case vae_resample::conv_d2s: conv(k.c_in, k.c_out, 3, 3, ft, fs); break;
         case vae_resample::linear_d2s: conv(k.c_in, k.c_out, ft, fs, ft, fs); break;
+        case vae_resample::allegro:
+            if (ft > 1) { // AllegroTemporalConvLayer(down_sample): a (2,3,3) conv at time stride 2 first
+                if (m_t % ft != 0)
+                    raise(errc::out_of_range, "vae", "the clip's frames do not halve in the temporal down-sampler");
+                norm(k.c_in);
+                act(k.c_in);
+                conv(k.c_in, k.c_out, ft, 3, ft, 1);
+                three_convs(k.c_out);
+            }
+            if (fs > 1) conv(k.c_in, k.c_out, 1, 3, 1, fs); // Downsample2D
+            break;
+        case vae_resample::conv_s2d: { // LTXVideoDownsampler3d: ft - 1 leading frames repeated, then folded
+            const extent fold = ft * fs * fs;
+            if (k.c_out % fold != 0 || (k.c_in * fold) % k.c_out != 0)
+                raise(errc::not_representable, "vae", "a space-to-depth down-sampler needs widths that fold evenly");
+            m_t += ft - 1;
+            const extent in_voxels = voxels();
+            conv(k.c_in, k.c_out / fold, 3, 3);
+            if (m_t % ft != 0 || m_h % fs != 0 || m_w % fs != 0)
+                raise(errc::out_of_range, "vae", "the input does not fold into the down-sampler's factors");
+            m_t /= ft;
+            m_h /= fs;
+            m_w /= fs;
+            m_b.elementwise(in_voxels * k.c_in, 1, 1, 1); // the residual: fold, average in groups
+            m_b.elementwise(voxels() * k.c_out, 2, 1, 1); // fold the conv's output, add
+            tensor(k.c_out);
+            break;
+        }
         }
     }
 
@@ -701,6 +887,21 @@ private:
         case vae_block_kind::trim:
             if (m_t <= k.ft) raise(errc::out_of_range, "vae", "the decoder has too few frames to trim");
             m_t -= k.ft;
+            break;
+        case vae_block_kind::time_embed: // PixArtAlphaCombinedTimestepSizeEmbeddings without size conditions
+            m_b.linear(m_videos, k.c_in, k.c_out);
+            m_b.elementwise(m_videos * k.c_out, 1, 1, 4);
+            m_b.linear(m_videos, k.c_out, k.c_out);
+            break;
+        case vae_block_kind::norm_modulate:
+            norm(k.c_in);
+            m_b.parameters(static_cast<double>(2 * k.c_in));
+            m_b.elementwise(voxels() * k.c_in, 1, 1, 2);
+            break;
+        case vae_block_kind::parameter: m_b.parameters(static_cast<double>(k.c_in)); break;
+        case vae_block_kind::time_conv:
+            conv(k.c_in, k.c_out, 3, 1);
+            m_b.elementwise(voxels() * k.c_out, 2, 1, 1);
             break;
         }
     }
@@ -761,6 +962,23 @@ private:
     const extent gt = decode ? 1 : v.temporal_compression;
     const extent gs = decode ? 1 : v.spatial_compression;
     std::vector<std::pair<extent, double>> t_spans{{frames, 1.0}}, h_spans{{height, 1.0}}, w_spans{{width, 1.0}};
+    if (r.fixed_grid) { // every tile the class's size; floor((N - tile) / stride) + 1 of them per axis
+        if (tiling.tile_frames > 0 || tiling.tile_height > 0 || tiling.tile_width > 0)
+            raise(errc::not_representable, v.name, "field 'vae_tiling': this VAE class's tile sizes are fixed");
+        auto axis = [&](extent n, extent tile, extent stride, extent scale, std::string_view what) {
+            const extent t = tile / scale, s = stride / scale;
+            if (t == 0 || s == 0 || n < t)
+                raise(errc::out_of_range, v.name,
+                      "the class decodes and encodes only in tiles of " + std::to_string(tile) + " " +
+                          std::string(what) + ": the video must have at least that many, got " +
+                          std::to_string(n * scale));
+            return std::pair<extent, double>{t, static_cast<double>((n - t) / s + 1)};
+        };
+        const auto [tt, nt] = axis(frames, r.tile_frames, r.stride_frames, ut, "frames");
+        const auto [th, nh] = axis(height, r.tile_height, r.stride_height, us, "pixels of height");
+        const auto [tw, nw] = axis(width, r.tile_width, r.stride_width, us, "pixels of width");
+        return {{tt, th, tw, nt * nh * nw}};
+    }
 
     if (tiling.tile_frames > 0 && r.tile_frames == 0)
         raise(errc::not_representable, v.name, "field 'tile_frames': this VAE class has no temporal tiles");
@@ -811,7 +1029,9 @@ private:
     stage_builder b("vae", "vae", dtype::bf16, dtype::bf16);
     b.count_only();
     const extent px = v.spatial_compression * 2; // a small input the tower can take; the count is size-free
-    detail::vae_walker walk(b, tower.style, 1, v.latent_channels, decoder ? 2 : 1 + v.temporal_compression,
+    // frames the encoder takes: a causal one 1 + k t_c, another (Allegro) a multiple of t_c
+    const extent frames = tower.style.causal ? 1 + v.temporal_compression : 2 * v.temporal_compression;
+    detail::vae_walker walk(b, tower.style, 1, v.latent_channels, decoder ? 2 : frames,
                             decoder ? 2 : px, decoder ? 2 : px);
     walk.run(tower);
     return b.parameter_count();
@@ -838,8 +1058,22 @@ namespace detail {
 /// One stage that runs `tower` once per tile; its peak is the largest tile's, its weights the whole VAE's
 /// (the module is loaded whole).
 [[nodiscard]] inline stage lower_vae_tiles(const vae_spec& v, const vae_tower& tower, const std::vector<vae_tile>& tiles,
-                                           std::string name, extent videos, dtype compute, extent t_scale) {
+                                           std::string name, extent videos, dtype compute, extent t_scale,
+                                           bool decode) {
     stage_builder b(std::move(name), "vae", compute, compute);
+    double kept = 0; // elements of the tiles' outputs held until the blend (fixed-grid tiles)
+    if (v.tiles.fixed_grid) {
+        for (const auto& t : tiles) {
+            const double out = decode ? 3.0 * static_cast<double>(t.frames * v.temporal_compression) *
+                                            static_cast<double>(t.height * v.spatial_compression) *
+                                            static_cast<double>(t.width * v.spatial_compression)
+                                      : 2.0 * static_cast<double>(v.latent_channels) *
+                                            static_cast<double>(t.frames / v.temporal_compression) *
+                                            static_cast<double>(t.height / v.spatial_compression) *
+                                            static_cast<double>(t.width / v.spatial_compression);
+            kept += t.count * out * static_cast<double>(videos);
+        }
+    }
     double largest = 0;
     extent frames = 0;
     for (const auto& t : tiles) {
@@ -851,7 +1085,7 @@ namespace detail {
         }
     }
     // the largest tensor stays alive beside the running conv's input and output (skip / cache)
-    b.resident(largest * size_bytes(compute));
+    b.resident((largest + kept) * size_bytes(compute));
     stage st = b.finish(1);
     st.activation_bytes = st.activation_bytes * vae_chunk_share(v, frames, t_scale);
     st.parameters = vae_parameters(v);
@@ -865,7 +1099,7 @@ namespace detail {
                                             const vae_tiling& tiling) {
     detail::require_positive(static_cast<double>(v.latent_channels), "lower_vae_decode", "latent_channels");
     return detail::lower_vae_tiles(v, vae_decoder(v), vae_decode_tiles(v, lat.frames, lat.height, lat.width, tiling),
-                                   "vae_decode", videos, compute, 1);
+                                   "vae_decode", videos, compute, 1, true);
 }
 
 /// VAE encode of `videos` clips of `frames` x `height` x `width` pixels, as one stage.
@@ -873,7 +1107,7 @@ namespace detail {
                                             extent videos, dtype compute, const vae_tiling& tiling) {
     detail::require_positive(static_cast<double>(frames), "lower_vae_encode", "frames");
     return detail::lower_vae_tiles(v, vae_encoder(v), vae_encode_tiles(v, frames, height, width, tiling), "vae_encode",
-                                   videos, compute, v.temporal_compression);
+                                   videos, compute, v.temporal_compression, false);
 }
 
 } // namespace vidperf
