@@ -354,6 +354,46 @@ inline void read_kandinsky5(const nlohmann::json& t, denoiser_spec& d, std::stri
                   ": only 'regular' (dense) attention is modelled; the NABLA sparse attention of the 10 s models is not");
 }
 
+/// An AutoencoderKLHunyuanVideo15 config into `v`: five levels (block_out_channels), the first four
+/// down-sampling in space (ffactor_spatial 16) and the last log2(ffactor_temporal) of those in time too;
+/// spatial tiles of sample_size pixels overlapping by a quarter with enable_tiling().
+inline void read_hunyuan15_vae(const nlohmann::json& j, vae_spec& v, std::string_view w) {
+    v.family = vae_family::hunyuan15;
+    const auto c = has(j, "block_out_channels") ? int_list<5, extent>(j, "block_out_channels", w)
+                                                : std::array<extent, 5>{128, 256, 512, 1024, 1024};
+    v.widths = {c[0], c[1], c[2], c[3]};
+    v.mid_width = c[4];
+    const extent layers = opt_int(j, "layers_per_block", w).value_or(2);
+    v.layers = {layers, layers, layers, layers, layers};
+    const extent fs = opt_int(j, "ffactor_spatial", w).value_or(16);
+    const extent ft = opt_int(j, "ffactor_temporal", w).value_or(4);
+    if (fs != 16)
+        raise(errc::not_representable, w,
+              "field 'ffactor_spatial' is " + std::to_string(fs) + ": only 16 (four down-sampling levels) is modelled");
+    if (ft != 1 && ft != 2 && ft != 4 && ft != 8 && ft != 16)
+        raise(errc::json_bad_value, w,
+              "field 'ffactor_temporal' must be a power of two up to 'ffactor_spatial', got " + std::to_string(ft));
+    if (!flag(j, "downsample_match_channel", true) || !flag(j, "upsample_match_channel", true))
+        raise(errc::not_representable, w,
+              "fields 'downsample_match_channel' / 'upsample_match_channel' must be true (re-samplers that change "
+              "the width)");
+    extent time_levels = 0;
+    for (extent f = ft; f > 1; f /= 2) ++time_levels;
+    for (std::size_t i = 0; i < 4; ++i) {
+        v.down_s[i] = 2;
+        v.down_t[i] = static_cast<extent>(i) >= 4 - time_levels ? 2 : 1;
+    }
+    v.up_t = {};
+    v.decoder_widths = {};
+    v.patch = 1;
+    v.temporal_compression = ft;
+    v.spatial_compression = 16;
+    const extent tile = opt_int(j, "sample_size", w).value_or(256);
+    v.tiles = {tile, tile, tile * 3 / 4, tile * 3 / 4};
+    v.temporal_chunk = 0;
+    v.upsample_halves = false;
+}
+
 /// vae/config.json into `v`: the classes vidperf lowers (AutoencoderKLWan, AutoencoderKLCogVideoX,
 /// AutoencoderKLHunyuanVideo, AutoencoderKLLTXVideo 0.9.0, AutoencoderKLMochi,
 /// AutoencoderKLTemporalDecoder, AutoencoderKL); another class keeps the base preset's VAE.
@@ -441,6 +481,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         }
     } else if (cls == "AutoencoderKLAllegro") {
         read_allegro_vae(j, v, w);
+    } else if (cls == "AutoencoderKLHunyuanVideo15") {
+        read_hunyuan15_vae(j, v, w);
     } else if (cls == "AutoencoderKLLTXVideo" && ltx_095_blocks(j, w)) {
         read_ltx_095_vae(j, v, w);
     } else if (cls == "AutoencoderKLLTXVideo") {
@@ -561,6 +603,19 @@ inline void read_vae(const std::string& text, vae_spec& v) {
                 {"temporal_downsample_blocks", flags(v.down_t, 4)},
                 {"temporal_upsample_blocks", {v.down_t[2] > 1, v.down_t[1] > 1, v.down_t[0] > 1, false}},
                 {"temporal_compression_ratio", v.temporal_compression},
+                {"sample_size", v.tiles.tile_height}};
+    }
+    case vae_family::hunyuan15: {
+        extent time_levels = 0;
+        for (std::size_t i = 0; i < 4; ++i) time_levels += v.down_t[i] > 1;
+        return {{"_class_name", "AutoencoderKLHunyuanVideo15"},
+                {"latent_channels", v.latent_channels},
+                {"block_out_channels", {v.widths[0], v.widths[1], v.widths[2], v.widths[3], v.mid_width}},
+                {"layers_per_block", v.layers[0]},
+                {"ffactor_spatial", v.spatial_compression},
+                {"ffactor_temporal", extent{1} << time_levels},
+                {"downsample_match_channel", true},
+                {"upsample_match_channel", true},
                 {"sample_size", v.tiles.tile_height}};
     }
     case vae_family::ltx_095: {
@@ -862,6 +917,8 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
         base = "allegro";
     else if (cls == "Kandinsky5Transformer3DModel")
         base = "kandinsky-5-t2v-lite";
+    else if (cls == "HunyuanVideo15Transformer3DModel")
+        base = "hunyuanvideo-1.5-t2v";
     else if (cls == "FluxTransformer2DModel")
         base = "flux.1-dev";
     else
@@ -870,7 +927,8 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
                           "'; vidperf reads WanTransformer3DModel, WanVACETransformer3DModel, SkyReelsV2Transformer3DModel, "
                           "CogVideoXTransformer3DModel, CosmosTransformer3DModel, "
                           "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel, "
-                          "AllegroTransformer3DModel, Kandinsky5Transformer3DModel, FluxTransformer2DModel, and the UNets UNetSpatioTemporalConditionModel and "
+                          "AllegroTransformer3DModel, Kandinsky5Transformer3DModel, HunyuanVideo15Transformer3DModel, "
+                          "FluxTransformer2DModel, and the UNets UNetSpatioTemporalConditionModel and "
                           "UNet2DConditionModel");
     model_spec& m = out.spec;
     m = find_model(base);
@@ -965,6 +1023,19 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
                                   "'; HunyuanVideoTransformer3DModel takes latent_concat and token_replace");
             d.text_tokens = 576 / (type == "latent_concat" ? 2 : 4) + 252;
         }
+    } else if (cls == "HunyuanVideo15Transformer3DModel") {
+        d.hidden = d.heads * d.head_dim;
+        d.refiner_layers = detail::opt_int(t, "num_refiner_layers", wt).value_or(2);
+        d.ffn = static_cast<extent>(detail::bounded_field(t, "mlp_ratio", wt, static_cast<double>(detail::max_config_factor),
+                                                          true) *
+                                    static_cast<double>(d.hidden));
+        d.text_dim = detail::opt_int(t, "text_embed_dim", wt).value_or(3584);
+        d.glyph_dim = detail::opt_int(t, "text_embed_2_dim", wt).value_or(1472);
+        d.image_dim = detail::opt_int(t, "image_embed_dim", wt).value_or(1152);
+        if (detail::flag(t, "use_meanflow", false))
+            detail::raise(errc::not_representable, wt,
+                          "field 'use_meanflow' is true: the step-distilled checkpoint's second timestep embedder "
+                          "is not modelled");
     } else if (cls == "CosmosTransformer3DModel") {
         d.hidden = d.heads * d.head_dim;
         d.ffn = static_cast<extent>(detail::bounded_field(t, "mlp_ratio", wt, static_cast<double>(detail::max_config_factor),
@@ -1230,6 +1301,19 @@ namespace detail {
             t["pooled_projection_dim"] = d.pooled_dim;
             t["guidance_embeds"] = d.guidance_embed;
             pipeline = "FluxPipeline";
+            break;
+        }
+        if (d.glyph_tokens > 0) { // HunyuanVideo 1.5
+            t["_class_name"] = "HunyuanVideo15Transformer3DModel";
+            t["num_refiner_layers"] = d.refiner_layers;
+            t["mlp_ratio"] = static_cast<double>(d.ffn) / static_cast<double>(d.hidden);
+            t["text_embed_dim"] = d.text_dim;
+            t["text_embed_2_dim"] = d.glyph_dim;
+            t["image_embed_dim"] = d.image_dim;
+            t["patch_size"] = m.latent.patch_h;
+            t["patch_size_t"] = m.latent.patch_t;
+            t["use_meanflow"] = false;
+            pipeline = m.task == task_kind::i2v ? "HunyuanVideo15ImageToVideoPipeline" : "HunyuanVideo15Pipeline";
             break;
         }
         if (d.refiner_layers == 0) // Open-Sora 2.0's MMDiT has no diffusers class

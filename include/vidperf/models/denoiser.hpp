@@ -93,6 +93,18 @@ struct denoiser_spec {
     extent image_tokens = 0;  ///< extra image-conditioning tokens for cross-attention (Wan I2V: CLIP)
     extent image_dim = 0;
     extent refiner_layers = 0;  ///< text token-refiner blocks before the DiT (HunyuanVideo)
+    /// Text tokens the refiner (and the text projection) takes where fewer than the joint context
+    /// (HunyuanVideo 1.5: the 1000 Qwen tokens of 1985); 0 = text_tokens
+    extent refiner_tokens = 0;
+    /// A glyph text stream joining the context (HunyuanVideo 1.5's ByT5 tokens: LayerNorm, Linear to D, GELU,
+    /// Linear, GELU, Linear); 0 = none
+    extent glyph_tokens = 0;
+    extent glyph_dim = 0;
+    /// Learned vectors of D added to the context streams by type (HunyuanVideo 1.5's cond_type_embed: 3)
+    extent context_type_embeddings = 0;
+    /// The joint attention takes a dense [S x S] boolean mask of the padded context, built per call
+    /// (HunyuanVideo 1.5's processor on diffusers' native SDPA backend); 0 bytes where false
+    bool dense_joint_mask = false;
     extent pooled_dim = 0;      ///< pooled text vector added to the timestep embedding (CLIP-L: 768); 0 = none
     bool guidance_embed = false; ///< guidance-distilled: an embedding of the guidance scale
     extent time_freq_dim = 256; ///< sinusoidal timestep features
@@ -164,13 +176,13 @@ inline void time_embedding(stage_builder& b, const denoiser_spec& s, extent vide
 /// The MM-DiT output: adaLN (shift, scale) from the timestep embedding, the final norm over the video
 /// rows, the unpatchify projection; the joint residual stream stays alive across the call.
 inline void mmdit_output(stage_builder& b, extent videos, extent te, extent video_rows, extent joint_rows, extent D,
-                         extent patch_out, int norm_affine, dtype compute) {
+                         extent patch_out, int norm_affine, dtype compute, double extra_bytes = 0) {
     b.linear(videos, te, 2 * D);
     b.role(op_role::sequence);
     b.norm(pointwise_kind::layernorm, video_rows, D, norm_affine);
     b.linear(video_rows, D, patch_out);
     b.role(op_role::replicated);
-    b.resident(static_cast<double>(joint_rows) * static_cast<double>(D) * size_bytes(compute) * 2.0);
+    b.resident(static_cast<double>(joint_rows) * static_cast<double>(D) * size_bytes(compute) * 2.0 + extra_bytes);
 }
 
 } // namespace detail
@@ -556,10 +568,38 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
         const extent J = N + L;
         const extent JV = videos * J;
         const extent te = s.time_embed_dim ? s.time_embed_dim : D;
+        // the text the refiner takes (HunyuanVideo 1.5: the Qwen tokens; the glyph and image tokens join later)
+        const extent LQ = videos * (s.refiner_tokens > 0 ? s.refiner_tokens : L);
+        if (s.refiner_tokens + s.glyph_tokens + s.image_tokens > L && s.refiner_tokens > 0)
+            detail::raise(errc::inconsistent, where,
+                          "the refiner's, glyph and image tokens (" + std::to_string(s.refiner_tokens) + " + " +
+                              std::to_string(s.glyph_tokens) + " + " + std::to_string(s.image_tokens) +
+                              ") exceed the context of " + std::to_string(L));
         b.role(op_role::sequence);
         b.linear(NV, patch_in, D);
         b.role(op_role::replicated);
-        b.linear(LV, s.text_dim, T);
+        b.linear(LQ, s.text_dim, T);
+        if (s.glyph_tokens > 0) { // HunyuanVideo15ByT5TextProjection
+            const extent GV = videos * s.glyph_tokens;
+            b.norm(pointwise_kind::layernorm, GV, s.glyph_dim, 2);
+            b.linear(GV, s.glyph_dim, T);
+            b.elementwise(GV * T, 1, 1, 8);
+            b.linear(GV, T, T);
+            b.elementwise(GV * T, 1, 1, 8);
+            b.linear(GV, T, T);
+        }
+        if (s.image_tokens > 0) { // an image stream: LayerNorm, Linear, GELU, Linear to D, LayerNorm
+            const extent IV = videos * s.image_tokens;
+            b.norm(pointwise_kind::layernorm, IV, s.image_dim, 2);
+            b.linear(IV, s.image_dim, s.image_dim);
+            b.elementwise(IV * s.image_dim, 1, 1, 8);
+            b.linear(IV, s.image_dim, T);
+            b.norm(pointwise_kind::layernorm, IV, T, 2);
+        }
+        if (s.context_type_embeddings > 0) {
+            b.parameters(static_cast<double>(s.context_type_embeddings) * static_cast<double>(T));
+            b.elementwise(LV * T, 2, 1, 1);
+        }
         if (asym) { // Mochi's caption attention pool into the conditioning (MochiAttentionPool, 8 heads)
             const extent P = s.text_dim, heads = 8;
             b.elementwise(LV * P, 2, 1, 1);    // the prompt tokens' mean: the pool's one query
@@ -583,17 +623,18 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
             b.linear(videos, s.time_freq_dim, T);
             b.elementwise(videos * T);
             b.linear(videos, T, T);
-            b.elementwise(LV * s.text_dim, 2, 1, 1);
+            const extent LR = LQ / videos;
+            b.elementwise(LQ * s.text_dim, 2, 1, 1);
             b.linear(videos, s.text_dim, T);
             b.elementwise(videos * T);
             b.linear(videos, T, T);
             b.begin_repeat(static_cast<double>(s.refiner_layers));
-            b.norm(pointwise_kind::layernorm, LV, T, 2);
-            b.linear(LV, T, 3 * T);
-            b.attention(detail::make_attention(videos, H, L, L, T / H, k));
-            b.linear(LV, T, T);
-            b.norm(pointwise_kind::layernorm, LV, T, 2);
-            detail::mlp(b, LV, T, 4 * T, mlp_kind::gelu);
+            b.norm(pointwise_kind::layernorm, LQ, T, 2);
+            b.linear(LQ, T, 3 * T);
+            b.attention(detail::make_attention(videos, H, LR, LR, T / H, k));
+            b.linear(LQ, T, T);
+            b.norm(pointwise_kind::layernorm, LQ, T, 2);
+            detail::mlp(b, LQ, T, 4 * T, mlp_kind::gelu);
             b.linear(videos, te, 2 * T); // adaLN gate
             b.end_repeat();
         }
@@ -670,7 +711,11 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
             b.role(op_role::replicated);
             b.end_repeat();
         }
-        detail::mmdit_output(b, videos, te, NV, JV, D, patch_out, 0, w.compute);
+        // a dense boolean mask of the joint sequence, one byte per pair, per video
+        const double mask = s.dense_joint_mask && w.impl != implementation::ideal
+                                ? static_cast<double>(videos) * static_cast<double>(J) * static_cast<double>(J)
+                                : 0.0;
+        detail::mmdit_output(b, videos, te, NV, JV, D, patch_out, 0, w.compute, mask);
         break;
     }
     }

@@ -126,6 +126,36 @@ namespace presets_detail {
     return e;
 }
 
+[[nodiscard]] constexpr encoder_spec qwen25_vl_7b_language_model(extent tokens) {
+    // Qwen2.5-VL-7B's language model alone (Qwen2_5_VLTextModel, as diffusers' HunyuanVideo 1.5 conversion
+    // keeps it): 7,070,619,136 parameters; every layer runs (the hidden state two before the last is read)
+    encoder_spec e = qwen25_vl_7b_text();
+    e.name = "qwen2.5-vl-7b-language-model";
+    e.lm_head = false;
+    e.idle_parameters = 0;
+    e.tokens = tokens;
+    return e;
+}
+
+[[nodiscard]] constexpr encoder_spec byt5_small_glyph() {
+    // google/byt5-small's encoder with Glyph-SDXL-v2 weights (HunyuanVideo 1.5's text_encoder_2): T5 v1.1
+    // layout, 12 layers, d_model 1472, 6 heads x d_kv 64, gated-GELU d_ff 3584, vocab 384 (the glyph
+    // tokenizer's added colour and font tokens not counted: their number was not found), 32 relative
+    // buckets; 256 tokens of the prompt's quoted text (not run when the prompt quotes nothing)
+    encoder_spec e;
+    e.kind = encoder_kind::t5;
+    e.name = "byt5-small-glyph";
+    e.layers = 12;
+    e.d_model = 1472;
+    e.heads = 6;
+    e.head_dim = 64;
+    e.d_ff = 3584;
+    e.vocab = 384;
+    e.tokens = 256;
+    e.relative_buckets = 32;
+    return e;
+}
+
 [[nodiscard]] constexpr encoder_spec clip_h_vision() {
     // open-clip xlm-roberta-large-vit-huge-14 vision tower (Wan I2V): 32 layers, width 1280, 16 heads,
     // MLP 5120, patch 14 at 224 px: 256 patches + class token
@@ -322,6 +352,27 @@ namespace presets_detail {
     v.spatial_compression = 8;
     v.tiles = {320, 320, 200, 240, 24, 16};
     v.tiles.fixed_grid = true;
+    return v;
+}
+
+[[nodiscard]] constexpr vae_spec hunyuan15_vae() {
+    // HunyuanVideo 1.5's VAE (diffusers AutoencoderKLHunyuanVideo15 defaults, the values of the published
+    // vae/config.json): block_out_channels (128, 256, 512, 1024, 1024), layers_per_block 2, 32 latent channels,
+    // ffactor_spatial 16, ffactor_temporal 4 (levels 2 and 3 re-sample time too). 1,260,634,115 parameters
+    // (encoder 389,324,544, decoder 871,309,571). Tiled with enable_tiling() only: 256 px tiles overlapping
+    // by a quarter (stride 192 px), every frame in each tile.
+    vae_spec v;
+    v.name = "hunyuanvideo-1.5-vae";
+    v.family = vae_family::hunyuan15;
+    v.latent_channels = 32;
+    v.widths = {128, 256, 512, 1024};
+    v.mid_width = 1024;
+    v.layers = {2, 2, 2, 2, 2};
+    v.down_t = {1, 1, 2, 2};
+    v.down_s = {2, 2, 2, 2};
+    v.temporal_compression = 4;
+    v.spatial_compression = 16;
+    v.tiles = {256, 256, 192, 192};
     return v;
 }
 
@@ -760,6 +811,55 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr model_spec make_hunyuanvideo15_t2v() {
+    // HunyuanVideo 1.5 480p T2V (diffusers HunyuanVideo15Transformer3DModel defaults; convert script
+    // TRANSFORMER_CONFIGS["480p_t2v"] overrides only target_size / task_type): 54 dual-stream blocks, 16 heads x
+    // 128 = 2048, GELU MLP x4, no single-stream blocks; 65 channels in (32 latent, 32 condition, a mask) in 1 x 1
+    // x 1 patches; the context joins 1000 refined Qwen tokens, 256 ByT5 glyph tokens and 729 image tokens (zeros
+    // in T2V, masked), all attended jointly
+    denoiser_spec d;
+    d.family = denoiser_family::mmdit_dual_single;
+    d.layers = 54;
+    d.single_layers = 0;
+    d.hidden = 2048;
+    d.heads = 16;
+    d.head_dim = 128;
+    d.ffn = 8192;
+    d.in_channels = 65;
+    d.out_channels = 32;
+    d.text_dim = 3584;
+    d.text_tokens = 1000 + 256 + 729;
+    d.refiner_layers = 2;
+    d.refiner_tokens = 1000;
+    d.glyph_tokens = 256;
+    d.glyph_dim = 1472;
+    d.image_tokens = 729;
+    d.image_dim = 1152;
+    d.context_type_embeddings = 3;
+    d.dense_joint_mask = true; // the processor's [S x S] mask: 2.6 GB at 480p, 12.9 GB at 720p
+    model_spec m;
+    m.slug = "hunyuanvideo-1.5-t2v";
+    m.name = "HunyuanVideo 1.5 480p T2V (8.3B)";
+    m.task = task_kind::t2v;
+    m.source = "diffusers HunyuanVideo15Transformer3DModel / AutoencoderKLHunyuanVideo15 defaults (convert script "
+               "480p_t2v)";
+    m.latent = rule(4, 16, 1, 1, 16);
+    m.denoiser = d;
+    m.text_encoders[0] = qwen25_vl_7b_language_model(1000 + 108); // 108 template tokens cut before the DiT
+    m.text_encoders[1] = byt5_small_glyph();
+    m.text_encoder_count = 2;
+    m.vae = hunyuan15_vae();
+    // diffusers HunyuanVideo15Pipeline at 480p: 848 x 480, 121 frames, 50 steps, guidance 6.0 as two batch-1
+    // calls per step (the guider's two states); its example calls vae.enable_tiling()
+    m.standard = workload(848, 480, 121, 50, cfg_mode::sequential);
+    m.standard.impl = implementation::diffusers;
+    // diffusers' native backend: SDPA with the boolean padding mask, which runs the memory-efficient kernel
+    // (the docs suggest a flash-varlen hub kernel instead: --attention fa3 / fa2)
+    m.standard.attention = attention_kernel::sdpa_efficient;
+    m.standard_tiling = {true};
+    return m;
+}
+
 [[nodiscard]] constexpr model_spec make_kandinsky5_t2v_lite() {
     // Kandinsky 5.0 T2V Lite SFT 5s (kandinskylab/kandinsky-5 configs/config_5s_sft.yaml dit_params, passed to
     // diffusers' Kandinsky5Transformer3DModel): model_dim 1792, ff_dim 7168, time_dim 512, 2 text blocks and 32
@@ -1015,6 +1115,7 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(make_ltx_video_13b());
         v.push_back(make_allegro());
         v.push_back(make_kandinsky5_t2v_lite());
+        v.push_back(make_hunyuanvideo15_t2v());
         v.push_back(make_open_sora_2());
         v.push_back(make_svd_xt());
         v.push_back(make_flux1_dev());

@@ -55,6 +55,9 @@ enum class vae_family : std::uint8_t {
     /// diffusers AutoencoderKLAllegro: per-frame 2-D resnets each followed by four temporal convs, temporal
     /// re-sampling by strided / channel-unfolding 3-D convs; decodes only in fixed tiles
     allegro,
+    /// diffusers AutoencoderKLHunyuanVideo15: gain-only RMS norms, causal 3-D convs, DC-AE-style
+    /// space-to-depth down-samplers and depth-to-space up-samplers with channel shortcuts, 16x / 4x
+    hunyuan15,
 };
 
 template <>
@@ -69,7 +72,8 @@ struct enum_names<vae_family> {
         {vae_family::mochi, "mochi"},
         {vae_family::svd, "svd"},
         {vae_family::image, "image"},
-        {vae_family::allegro, "allegro"}});
+        {vae_family::allegro, "allegro"},
+        {vae_family::hunyuan15, "hunyuanvideo-1.5"}});
 };
 
 /// How diffusers' class for a VAE cuts a decode (and an encode) into tiles: the class's `__init__`
@@ -199,6 +203,9 @@ struct vae_style {
     /// Every resnet scales and shifts its two normalised inputs by the decode timestep's embedding plus a
     /// learned 4 x c table (LTX 0.9.5's timestep_conditioning).
     bool timestep_modulation = false;
+    /// Space-to-depth in time keeps the first frame whole and re-samples it in space only (HunyuanVideo 1.5:
+    /// T -> 1 + (T - 1) / 2), where LTX repeats it in front instead
+    bool first_frame_spatial = false;
 };
 
 enum class vae_block_kind : std::uint8_t {
@@ -448,6 +455,21 @@ namespace detail {
         t.resnets(c[3], c[3], 1).attention(c[3]).resnets(c[3], c[3], 1);
         t.norm_act(c[3]).time_conv(c[3]).conv(c[3], 2 * z, 1, 3).conv(2 * z, 2 * z, 1, 1);
         break;
+    case vae_family::hunyuan15: { // levels 0-3 down-sample and widen, level 4 does not; middle; head
+        t.style = {vae_norm::rms_gain, vae_conv::causal_3d, vae_resample::conv_s2d};
+        t.style.attention_all_frames = true;
+        t.style.first_frame_spatial = true;
+        const extent mid = v.mid_width != 0 ? v.mid_width : c[3];
+        t.conv(3, c[0], 3, 3);
+        for (std::size_t i = 0; i < 4; ++i) {
+            t.resnets(c[i], c[i], v.layers[i]);
+            t.down(c[i], i < 3 ? c[i + 1] : mid, v.down_t[i], v.down_s[i]);
+        }
+        t.resnets(mid, mid, v.layers[4]);
+        t.resnets(mid, mid, 1).attention(mid).resnets(mid, mid, 1);
+        t.norm_act(mid).conv(mid, 2 * z, 3, 3); // plus a channel-mean shortcut (no work to speak of)
+        break;
+    }
     case vae_family::mochi: // Fourier features, linear in, down convs that widen, attention after every resnet
         t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::linear_d2s, true, false, false, 32};
         t.features(3, 15).linear(15, c[0]).resnets(c[0], c[0], v.layers[0]);
@@ -559,6 +581,22 @@ namespace detail {
         }
         t.norm_act(c[0]).time_conv(c[0]).conv(c[0], 3, 1, 3);
         break;
+    case vae_family::hunyuan15: { // conv_in, middle, levels 4 .. 1 each ending in an up-sampler, level 0, head
+        t.style = {vae_norm::rms_gain, vae_conv::causal_3d, vae_resample::conv_s2d};
+        t.style.attention_all_frames = true;
+        const extent mid = v.mid_width != 0 ? v.mid_width : c[3];
+        t.conv(z, mid, 3, 3); // plus the latent repeated across the channels
+        t.resnets(mid, mid, 1).attention(mid).resnets(mid, mid, 1);
+        extent in = mid;
+        for (std::size_t i = 0; i < 4; ++i) { // mirrors encoder level 3 - i
+            t.resnets(in, in, v.layers[3 - i] + 1);
+            t.up(in, c[3 - i], v.down_t[3 - i], v.down_s[3 - i]);
+            in = c[3 - i];
+        }
+        t.resnets(c[0], c[0], v.layers[0] + 1);
+        t.norm_act(c[0]).conv(c[0], 3, 3, 3);
+        break;
+    }
     case vae_family::mochi: // conv_in (1x1x1), middle resnets, blocks of resnets each ending in an up-sampler
         t.style = {vae_norm::group, vae_conv::causal_3d, vae_resample::linear_d2s, true, false, false, 32};
         t.style.trim_after = true; // MochiUpBlock3D expands every frame; _decode drops the first tc - 1 at the end
@@ -829,12 +867,13 @@ private:
             const extent fold = ft * fs * fs;
             if (k.c_out % fold != 0 || (k.c_in * fold) % k.c_out != 0)
                 raise(errc::not_representable, "vae", "a space-to-depth down-sampler needs widths that fold evenly");
-            m_t += ft - 1;
+            if (!m_s.first_frame_spatial) m_t += ft - 1;
             const extent in_voxels = voxels();
             conv(k.c_in, k.c_out / fold, 3, 3);
-            if (m_t % ft != 0 || m_h % fs != 0 || m_w % fs != 0)
+            const extent folded_frames = m_s.first_frame_spatial ? m_t - 1 : m_t;
+            if (folded_frames % ft != 0 || m_h % fs != 0 || m_w % fs != 0)
                 raise(errc::out_of_range, "vae", "the input does not fold into the down-sampler's factors");
-            m_t /= ft;
+            m_t = m_s.first_frame_spatial ? 1 + folded_frames / ft : m_t / ft;
             m_h /= fs;
             m_w /= fs;
             m_b.elementwise(in_voxels * k.c_in, 1, 1, 1); // the residual: fold, average in groups
