@@ -87,6 +87,7 @@ constexpr reference_count reference_counts[] = {
     {"allegro", 2'771'907'856, 174'955'751},
     {"kandinsky-5-t2v-lite", 2'007'702'848, 246'478'803},
     {"hunyuanvideo-1.5-t2v", 8'326'608'160, 1'260'634'115},
+    {"hunyuanvideo-1.5-i2v", 8'326'608'160, 1'260'634'115},
 };
 } // namespace
 

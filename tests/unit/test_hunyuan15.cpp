@@ -75,3 +75,25 @@ TEST_CASE("HunyuanVideo 1.5's configs round-trip; the step-distilled embedder an
     bad.vae = vae.dump();
     CHECK_THROWS_WITH_AS((void)model_from_diffusers(bad, "x"), doctest::Contains("ffactor_spatial"), unsupported);
 }
+
+TEST_CASE("HunyuanVideo 1.5 I2V: the SigLIP tower as transformers counts it, the image's one-frame encode") {
+    const model_spec& m = find_model("hunyuanvideo-1.5-i2v");
+    const auto stages = lower_inference(m, m.standard);
+    const stage& img = *find_stage(stages, "image_encoder");
+    // transformers' SiglipVisionModel (so400m-patch14-384) on the meta device
+    CHECK(img.parameters == 428'225'600.0);
+    // FlopCounterMode of one 384 x 384 image: 604,223,327,232 GEMM + conv FLOPs, 66,123,122,688 attention; the
+    // pooling head's run on its one probe token (0.65 % of the GEMMs, 3.4e6 of the attention) is left out
+    CHECK(test::flops_of<gemm_op>(img) == doctest::Approx(604'223'327'232.0).epsilon(0.01));
+    CHECK(test::flops_of<gemm_op>(img) < 604'223'327'232.0);
+    CHECK(test::flops_of<attention_op>(img) == doctest::Approx(66'123'122'688.0 - 4.0 * 729 * 1152).epsilon(1e-9));
+    // the conditioning image is VAE-encoded as one frame; the DiT is the T2V model's
+    const stage& enc = *find_stage(stages, "vae_encode");
+    CHECK(enc.parameters == 1'260'634'115.0);
+    CHECK(find_stage(stages, "denoiser")->parameters == 8'326'608'160.0);
+    // a folder whose model_index names the image-to-video pipeline imports as this model
+    const auto back = model_from_diffusers(to_diffusers(m), "i");
+    CHECK(back.spec.task == task_kind::i2v);
+    CHECK(back.spec.has_image_encoder);
+    CHECK(back.spec.encode_frames == 1);
+}

@@ -440,6 +440,10 @@ def cases():
              d.AutoencoderKLHunyuanVideo, {}),
         Case("hunyuanvideo-1.5-t2v", d.HunyuanVideo15Transformer3DModel, {}, hunyuan15_inputs,
              d.AutoencoderKLHunyuanVideo15, {}, tiling=True, call=hunyuan15_forward),
+        Case("hunyuanvideo-1.5-i2v", d.HunyuanVideo15Transformer3DModel, {}, hunyuan15_inputs,
+             d.AutoencoderKLHunyuanVideo15, {}, tiling=True, call=hunyuan15_forward,
+             note="I2V: the same class and config as T2V (convert script 480p_i2v); the image tokens are real rather "
+                  "than zeroed (an elementwise product either way)"),
         Case("ltx-video-13b", d.LTXVideoTransformer3DModel, LTX_097, ltx_13b_inputs, d.AutoencoderKLLTXVideo,
              LTX_097_VAE, decode=decode_ltx_timestep),
         Case("svd-xt", d.UNetSpatioTemporalConditionModel, {}, svd_inputs, d.AutoencoderKLTemporalDecoder, SVD_VAE,

@@ -1109,6 +1109,15 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
             m.denoiser.per_frame_timesteps = false;
             m.forcing = {};
         }
+        // HunyuanVideo 1.5's image-to-video pipeline: the same transformer class and config, a SigLIP image
+        // encoder and the image's one-frame encode (the config's task_type does not tell: "480p_t2v" says "i2v")
+        if (cls == "HunyuanVideo15Transformer3DModel" && pipe == "HunyuanVideo15ImageToVideoPipeline") {
+            const model_spec& i2v = find_model("hunyuanvideo-1.5-i2v");
+            m.task = i2v.task;
+            m.image_encoder = i2v.image_encoder;
+            m.has_image_encoder = true;
+            m.encode_frames = i2v.encode_frames;
+        }
         // WanPipeline's expand_timesteps (Wan2.2-TI2V-5B): the timestep MLP runs on every token
         if (detail::has(mi, "expand_timesteps")) {
             if (!mi.at("expand_timesteps").is_boolean())
@@ -1303,33 +1312,29 @@ namespace detail {
             pipeline = "FluxPipeline";
             break;
         }
-        if (d.glyph_tokens > 0) { // HunyuanVideo 1.5
+        if (d.refiner_layers == 0) // Open-Sora 2.0's MMDiT has no diffusers class
+            detail::raise(errc::not_representable, "to_diffusers",
+                          "model '" + std::string(m.slug) + "' has no diffusers transformer class");
+        // HunyuanVideo and HunyuanVideo 1.5 (its glyph stream)
+        t["num_refiner_layers"] = d.refiner_layers;
+        t["mlp_ratio"] = static_cast<double>(d.ffn) / static_cast<double>(d.hidden);
+        t["text_embed_dim"] = d.text_dim;
+        t["patch_size"] = m.latent.patch_h;
+        t["patch_size_t"] = m.latent.patch_t;
+        if (d.glyph_tokens > 0) {
             t["_class_name"] = "HunyuanVideo15Transformer3DModel";
-            t["num_refiner_layers"] = d.refiner_layers;
-            t["mlp_ratio"] = static_cast<double>(d.ffn) / static_cast<double>(d.hidden);
-            t["text_embed_dim"] = d.text_dim;
             t["text_embed_2_dim"] = d.glyph_dim;
             t["image_embed_dim"] = d.image_dim;
-            t["patch_size"] = m.latent.patch_h;
-            t["patch_size_t"] = m.latent.patch_t;
             t["use_meanflow"] = false;
             pipeline = m.task == task_kind::i2v ? "HunyuanVideo15ImageToVideoPipeline" : "HunyuanVideo15Pipeline";
             break;
         }
-        if (d.refiner_layers == 0) // Open-Sora 2.0's MMDiT has no diffusers class
-            detail::raise(errc::not_representable, "to_diffusers",
-                          "model '" + std::string(m.slug) + "' has no diffusers transformer class");
         t["_class_name"] = "HunyuanVideoTransformer3DModel";
         if (m.task == task_kind::i2v) // the image's latent joins the channels, or replaces the first frame
             t["image_condition_type"] = d.in_channels > d.out_channels ? "latent_concat" : "token_replace";
         t["num_single_layers"] = d.single_layers;
-        t["num_refiner_layers"] = d.refiner_layers;
-        t["mlp_ratio"] = static_cast<double>(d.ffn) / static_cast<double>(d.hidden);
-        t["text_embed_dim"] = d.text_dim;
         t["pooled_projection_dim"] = d.pooled_dim;
         t["guidance_embeds"] = d.guidance_embed;
-        t["patch_size"] = m.latent.patch_h;
-        t["patch_size_t"] = m.latent.patch_t;
         pipeline = m.task == task_kind::i2v ? "HunyuanVideoImageToVideoPipeline" : "HunyuanVideoPipeline";
         break;
     case denoiser_family::unet_temporal: { // unet/config.json as UNetSpatioTemporalConditionModel writes it

@@ -58,6 +58,8 @@ struct encoder_spec {
     bool lm_head = false;
     /// weights loaded with the encoder that a text-only call does not run (Qwen2.5-VL's vision tower)
     double idle_parameters = 0;
+    /// clip_vision as SigLIP: no class token (tokens = patches), a patch embedding with a bias, no pre-norm
+    bool siglip = false;
 };
 
 /// One call of an encoder on `prompts` sequences.
@@ -82,7 +84,10 @@ struct encoder_spec {
     const int affine = bias ? 2 : 1;
 
     stage_builder b(std::move(stage_name), std::string(e.name), compute, weights);
-    if (e.kind == encoder_kind::clip_vision) {
+    if (e.kind == encoder_kind::clip_vision && e.siglip) {
+        b.linear(R, 3 * e.patch * e.patch, D, true);                         // patch embedding
+        b.parameters(static_cast<double>(S) * static_cast<double>(D));      // positions
+    } else if (e.kind == encoder_kind::clip_vision) {
         b.linear(prompts * (S - 1), 3 * e.patch * e.patch, D, false); // patch embedding
         b.parameters(static_cast<double>(D) + static_cast<double>(S) * static_cast<double>(D)); // class token, positions
         b.norm(norm, R, D, affine); // pre-norm

@@ -156,6 +156,26 @@ namespace presets_detail {
     return e;
 }
 
+[[nodiscard]] constexpr encoder_spec siglip_so400m_vision() {
+    // google/siglip-so400m-patch14-384's vision tower (HunyuanVideo 1.5 I2V's image_encoder, from
+    // black-forest-labs/FLUX.1-Redux-dev): 27 layers, hidden 1152, 16 heads, MLP 4304, patch 14 at 384 px: 729
+    // tokens, no class token; the attention-pooling head (15,238,352 parameters) runs on one probe token and
+    // its output is not read: counted as weights only. 428,225,600 parameters (transformers on the meta device)
+    encoder_spec e;
+    e.kind = encoder_kind::clip_vision;
+    e.name = "siglip-so400m-vision";
+    e.layers = 27;
+    e.d_model = 1152;
+    e.heads = 16;
+    e.d_ff = 4304;
+    e.tokens = 729;
+    e.patch = 14;
+    e.image_size = 384;
+    e.siglip = true;
+    e.idle_parameters = 15238352.0;
+    return e;
+}
+
 [[nodiscard]] constexpr encoder_spec clip_h_vision() {
     // open-clip xlm-roberta-large-vit-huge-14 vision tower (Wan I2V): 32 layers, width 1280, 16 heads,
     // MLP 5120, patch 14 at 224 px: 256 patches + class token
@@ -860,6 +880,20 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr model_spec make_hunyuanvideo15_i2v() {
+    // HunyuanVideo 1.5 480p I2V (convert script TRANSFORMER_CONFIGS["480p_i2v"]: the same class and config):
+    // the image's SigLIP tokens fill the 729 image rows of the context, and its VAE latent (one frame) the
+    // first latent frame of the 32 condition channels, the mask channel 1 there
+    model_spec m = make_hunyuanvideo15_t2v();
+    m.slug = "hunyuanvideo-1.5-i2v";
+    m.name = "HunyuanVideo 1.5 480p I2V (8.3B)";
+    m.task = task_kind::i2v;
+    m.image_encoder = siglip_so400m_vision();
+    m.has_image_encoder = true;
+    m.encode_frames = 1; // the conditioning image, encoded once
+    return m;
+}
+
 [[nodiscard]] constexpr model_spec make_kandinsky5_t2v_lite() {
     // Kandinsky 5.0 T2V Lite SFT 5s (kandinskylab/kandinsky-5 configs/config_5s_sft.yaml dit_params, passed to
     // diffusers' Kandinsky5Transformer3DModel): model_dim 1792, ff_dim 7168, time_dim 512, 2 text blocks and 32
@@ -1116,6 +1150,7 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(make_allegro());
         v.push_back(make_kandinsky5_t2v_lite());
         v.push_back(make_hunyuanvideo15_t2v());
+        v.push_back(make_hunyuanvideo15_i2v());
         v.push_back(make_open_sora_2());
         v.push_back(make_svd_xt());
         v.push_back(make_flux1_dev());

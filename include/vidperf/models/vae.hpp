@@ -716,16 +716,16 @@ private:
             m_b.parameters(1);
             m_b.elementwise(voxels() * cout, 2, 1, 3);
         }
-        if (m_s.conv == vae_conv::frame_temporal4) temporal_convs(cout);
+        // AllegroTemporalConvLayer: four (3,1,1) convs, each input padded by a frame at both ends
+        if (m_s.conv == vae_conv::frame_temporal4) conv_stack(cout, 4, 1);
     }
 
-    /// AllegroTemporalConvLayer: four norm / SiLU / (3,1,1) convs, each input padded by a frame at both ends,
-    /// and a residual.
-    void temporal_convs(extent c) {
-        for (int i = 0; i < 4; ++i) {
+    /// `count` norm / SiLU / (3, ks, ks) convs at width c, then a residual (Allegro's temporal layers).
+    void conv_stack(extent c, int count, extent ks) {
+        for (int i = 0; i < count; ++i) {
             norm(c);
             act(c);
-            conv(c, c, 3, 1);
+            conv(c, c, 3, ks);
         }
         m_b.elementwise(voxels() * c, 2, 1, 1);
     }
@@ -803,7 +803,7 @@ private:
                 conv(k.c_in, ft * k.c_out, 1, 3);
                 m_t *= ft;
                 tensor(k.c_out);
-                three_convs(k.c_out);
+                conv_stack(k.c_out, 3, 3); // three 3x3x3 convs and the residual
             }
             if (fs > 1) { // Upsample2D: nearest, then a 3x3 per frame
                 m_h *= fs;
@@ -823,16 +823,6 @@ private:
             break;
         }
         }
-    }
-
-    /// The three norm / SiLU / 3x3x3 convs and the residual after Allegro's temporal re-sampling conv.
-    void three_convs(extent c) {
-        for (int i = 0; i < 3; ++i) {
-            norm(c);
-            act(c);
-            conv(c, c, 3, 3);
-        }
-        m_b.elementwise(voxels() * c, 2, 1, 1);
     }
 
     void down(const vae_block& k) {
@@ -859,7 +849,7 @@ private:
                 norm(k.c_in);
                 act(k.c_in);
                 conv(k.c_in, k.c_out, ft, 3, ft, 1);
-                three_convs(k.c_out);
+                conv_stack(k.c_out, 3, 3); // three 3x3x3 convs and the residual
             }
             if (fs > 1) conv(k.c_in, k.c_out, 1, 3, 1, fs); // Downsample2D
             break;
