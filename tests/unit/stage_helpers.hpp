@@ -1,9 +1,13 @@
 #pragma once
-// Looking into lowered stages from the unit tests: a stage by name, and the FLOPs of one op kind.
+// Looking into lowered stages from the unit tests: a stage by name, and the FLOPs of one op kind; a preset
+// read back through diffusers' configs with its vae/config.json replaced.
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include <vidperf/io/diffusers.hpp>
 #include <vidperf/vidperf.hpp>
 
 namespace vidperf::test {
@@ -22,6 +26,13 @@ double flops_of(const stage& s) {
     for (const auto& u : s.ops)
         if (std::holds_alternative<Op>(u.op)) f += u.count * cost(u.op).flops.value();
     return f;
+}
+
+/// The preset `slug` exported as diffusers configs, its vae/config.json replaced by `vae`, and read back.
+inline model_spec with_vae(std::string_view slug, const nlohmann::json& vae) {
+    diffusers_configs c = to_diffusers(find_model(slug));
+    c.vae = vae.dump();
+    return model_from_diffusers(c, "x").spec;
 }
 
 } // namespace vidperf::test

@@ -16,11 +16,6 @@ using namespace vidperf;
 namespace {
 using test::find_stage;
 
-model_spec with_vae(const nlohmann::json& vae) {
-    diffusers_configs c = to_diffusers(find_model("allegro"));
-    c.vae = vae.dump();
-    return model_from_diffusers(c, "x").spec;
-}
 } // namespace
 
 TEST_CASE("Allegro's VAE: diffusers' parameter counts per tower and the FLOPs of one tile each way") {
@@ -85,16 +80,16 @@ TEST_CASE("an AutoencoderKLAllegro config round-trips; temporal up-sampling must
     const nlohmann::json vae = nlohmann::json::parse(to_diffusers(m).vae);
     CHECK(vae["_class_name"] == "AutoencoderKLAllegro");
     CHECK(vae["temporal_upsample_blocks"] == nlohmann::json({false, true, true, false}));
-    CHECK(vae_parameters(with_vae(vae).vae) == 174'955'751.0);
+    CHECK(vae_parameters(test::with_vae("allegro", vae).vae) == 174'955'751.0);
     nlohmann::json bad = vae;
     bad["temporal_upsample_blocks"] = {true, true, false, false};
-    CHECK_THROWS_WITH_AS((void)with_vae(bad), doctest::Contains("temporal_upsample_blocks"), unsupported);
+    CHECK_THROWS_WITH_AS((void)test::with_vae("allegro", bad), doctest::Contains("temporal_upsample_blocks"), unsupported);
     bad = vae;
     bad["down_block_types"] = {"AllegroDownBlock3D", "DownEncoderBlock2D", "AllegroDownBlock3D", "AllegroDownBlock3D"};
-    CHECK_THROWS_WITH_AS((void)with_vae(bad), doctest::Contains("down_block_types"), schema_error);
+    CHECK_THROWS_WITH_AS((void)test::with_vae("allegro", bad), doctest::Contains("down_block_types"), schema_error);
     bad = vae;
     bad["temporal_compression_ratio"] = 8;
-    CHECK_THROWS_WITH_AS((void)with_vae(bad), doctest::Contains("temporal_compression_ratio"), unsupported);
+    CHECK_THROWS_WITH_AS((void)test::with_vae("allegro", bad), doctest::Contains("temporal_compression_ratio"), unsupported);
     // the transformer: a cross-attention width other than the blocks' is refused
     diffusers_configs c = to_diffusers(m);
     auto t = nlohmann::json::parse(c.transformer);

@@ -18,11 +18,6 @@ using test::find_stage;
 
 nlohmann::json vae_json(const model_spec& m) { return nlohmann::json::parse(to_diffusers(m).vae); }
 
-model_spec with_vae(const nlohmann::json& vae) {
-    diffusers_configs c = to_diffusers(find_model("ltx-video-13b"));
-    c.vae = vae.dump();
-    return model_from_diffusers(c, "x").spec;
-}
 } // namespace
 
 TEST_CASE("LTX 0.9.5's VAE: diffusers' parameter counts per tower and its FLOPs on a small clip") {
@@ -74,13 +69,13 @@ TEST_CASE("an LTX 0.9.5 VAE config round-trips and what is not modelled is refus
     CHECK(vae["block_out_channels"] == nlohmann::json({128, 256, 512, 1024, 2048}));
     CHECK(vae["decoder_block_out_channels"] == nlohmann::json({256, 512, 1024}));
     CHECK(vae["downsample_type"] == nlohmann::json({"spatial", "temporal", "spatiotemporal", "spatiotemporal"}));
-    CHECK(vae_parameters(with_vae(vae).vae) == vae_parameters(m.vae));
+    CHECK(vae_parameters(test::with_vae("ltx-video-13b", vae).vae) == vae_parameters(m.vae));
 
     auto refused = [&](const char* field, const nlohmann::json& value, const char* message) {
         CAPTURE(field);
         nlohmann::json bad = vae;
         bad[field] = value;
-        CHECK_THROWS_WITH((void)with_vae(bad), doctest::Contains(message));
+        CHECK_THROWS_WITH((void)test::with_vae("ltx-video-13b", bad), doctest::Contains(message));
     };
     refused("upsample_factor", {1, 1, 1}, "upsample_factor");
     refused("upsample_residual", {false, false, false}, "upsample_residual");

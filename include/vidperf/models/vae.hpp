@@ -631,6 +631,8 @@ public:
     }
     [[nodiscard]] double largest_tensor_elements() const { return m_largest; }
     [[nodiscard]] extent frames() const { return m_t; }
+    /// Voxels of the tensor the walk has reached (all videos).
+    [[nodiscard]] extent output_voxels() const { return voxels(); }
 
 private:
     [[nodiscard]] extent voxels() const { return m_videos * m_t * m_h * m_w; }
@@ -1087,27 +1089,17 @@ namespace detail {
 /// One stage that runs `tower` once per tile; its peak is the largest tile's, its weights the whole VAE's
 /// (the module is loaded whole).
 [[nodiscard]] inline stage lower_vae_tiles(const vae_spec& v, const vae_tower& tower, const std::vector<vae_tile>& tiles,
-                                           std::string name, extent videos, dtype compute, extent t_scale,
-                                           bool decode) {
+                                           std::string name, extent videos, dtype compute, extent t_scale) {
     stage_builder b(std::move(name), "vae", compute, compute);
     double kept = 0; // elements of the tiles' outputs held until the blend (fixed-grid tiles)
-    if (v.tiles.fixed_grid) {
-        for (const auto& t : tiles) {
-            const double out = decode ? 3.0 * static_cast<double>(t.frames * v.temporal_compression) *
-                                            static_cast<double>(t.height * v.spatial_compression) *
-                                            static_cast<double>(t.width * v.spatial_compression)
-                                      : 2.0 * static_cast<double>(v.latent_channels) *
-                                            static_cast<double>(t.frames / v.temporal_compression) *
-                                            static_cast<double>(t.height / v.spatial_compression) *
-                                            static_cast<double>(t.width / v.spatial_compression);
-            kept += t.count * out * static_cast<double>(videos);
-        }
-    }
     double largest = 0;
     extent frames = 0;
     for (const auto& t : tiles) {
         vae_walker walk(b, tower.style, videos, v.latent_channels, t.frames, t.height, t.width, t.count, compute);
         walk.run(tower);
+        if (v.tiles.fixed_grid && tower.size > 0)
+            kept += t.count * static_cast<double>(walk.output_voxels()) *
+                    static_cast<double>(tower.blocks[tower.size - 1].c_out);
         if (walk.largest_tensor_elements() > largest) {
             largest = walk.largest_tensor_elements();
             frames = t.frames;
@@ -1128,7 +1120,7 @@ namespace detail {
                                             const vae_tiling& tiling) {
     detail::require_positive(static_cast<double>(v.latent_channels), "lower_vae_decode", "latent_channels");
     return detail::lower_vae_tiles(v, vae_decoder(v), vae_decode_tiles(v, lat.frames, lat.height, lat.width, tiling),
-                                   "vae_decode", videos, compute, 1, true);
+                                   "vae_decode", videos, compute, 1);
 }
 
 /// VAE encode of `videos` clips of `frames` x `height` x `width` pixels, as one stage.
@@ -1136,7 +1128,7 @@ namespace detail {
                                             extent videos, dtype compute, const vae_tiling& tiling) {
     detail::require_positive(static_cast<double>(frames), "lower_vae_encode", "frames");
     return detail::lower_vae_tiles(v, vae_encoder(v), vae_encode_tiles(v, frames, height, width, tiling), "vae_encode",
-                                   videos, compute, v.temporal_compression, false);
+                                   videos, compute, v.temporal_compression);
 }
 
 } // namespace vidperf
