@@ -136,6 +136,8 @@ struct video_flags {
     std::string network_GBps;
     std::string ring_overlap = "0";
     std::string cache, cache_skip, attention_keep;
+    std::string ar_step, causal_block_size;
+    bool causal_attention = false;
 };
 
 inline void add_implementation_flag(CLI::App* sc, std::string& value) {
@@ -194,6 +196,15 @@ inline void add_video_flags(CLI::App* sc, video_flags& f) {
     sc->add_option("--attention-keep", f.attention_keep,
                    "share of the video self-attention a sparse kernel keeps (sliding-tile, Sparse VideoGen, "
                    "radial), [0.01, 1]");
+    sc->add_option("--ar-step", f.ar_step,
+                   "diffusion forcing's asynchronous mode (SkyReels-V2 DF --ar_step): rows each causal block "
+                   "lags the one before it; 0 synchronous");
+    sc->add_option("--causal-block-size", f.causal_block_size,
+                   "latent frames per causal block of diffusion forcing (--causal_block_size; the README's "
+                   "asynchronous run: 5)");
+    sc->add_flag("--causal-attention", f.causal_attention,
+                 "the official code's block-causal attention mask (--causal_attention); diffusers masks "
+                 "whenever --causal-block-size > 1");
 }
 
 /// The request the flags describe.
@@ -253,6 +264,11 @@ inline inference_request to_request(const video_flags& f) {
     }
     if (!f.attention_keep.empty())
         r.accel.attention_keep = parse_real(f.attention_keep, "--attention-keep", min_attention_keep, 1);
+    if (!f.ar_step.empty()) r.forcing.ar_step = static_cast<extent>(parse_int(f.ar_step, "--ar-step", 0, max_steps));
+    if (!f.causal_block_size.empty())
+        r.forcing.causal_block =
+            static_cast<extent>(parse_int(f.causal_block_size, "--causal-block-size", 1, max_frames_per_video));
+    r.forcing.causal_attention = f.causal_attention;
     return r;
 }
 

@@ -96,14 +96,26 @@ inline void print_estimate(const inference_job& j, const target& t, const job_es
     fmt::print("  workload: {}\n", workload_text(j, &e));
     fmt::print("  latent: {} x {} x {} -> {} tokens per video\n", e.latent.frames, e.latent.height, e.latent.width,
                e.latent.tokens);
-    const chunk_plan chunks = plan_chunks(j.model->forcing, j.work.frames, e.latent.frames,
-                                          j.model->latent.temporal_compression, j.model->slug);
+    const chunk_plan chunks = plan_chunks(j.model->forcing, j.work.forcing, j.work.steps, j.work.frames,
+                                          e.latent.frames, j.model->latent.temporal_compression, j.model->slug);
+    extent tail = 0;
+    for (const auto& g : chunks.groups)
+        if (g.count > 0 && g.frames < chunks.groups[0].frames) tail = g.frames;
     if (chunks.chunked)
         fmt::print("  diffusion forcing: {} iterations of {} latent frames{}, each after the first taking {} from the "
                    "last\n",
-                   chunks.iterations, chunks.groups[0].frames,
-                   chunks.groups[1].count > 0 ? fmt::format(" (the last {})", chunks.groups[1].frames) : "",
+                   chunks.iterations, chunks.groups[0].frames, tail > 0 ? fmt::format(" (the last {})", tail) : "",
                    chunks.overlap_latent);
+    if (j.work.forcing.asynchronous()) {
+        std::string rows;
+        for (const auto& g : chunks.groups)
+            if (g.count > 0)
+                rows += fmt::format("{}{} x {} rows on {} frames", rows.empty() ? "" : ", ", g.count, g.rows, g.frames);
+        fmt::print("  asynchronous schedule (ar_step {}, causal blocks of {} frames{}): {} denoiser calls per pass "
+                   "({}) for {} steps\n",
+                   j.work.forcing.ar_step, j.work.forcing.causal_block,
+                   block_causal_mask(j.work) ? ", block-causal mask" : "", chunks.rows(), rows, j.work.steps);
+    }
     fmt::print("  {:<34} {:>7} {:>11} {:>8} {:>10} {:>11}\n", "stage", "calls", "time s", "share", "bound", "act GB");
     for (const auto& s : p.stages)
         fmt::print("  {:<34} {:>7.0f} {:>11.2f} {:>7.1f}% {:>10} {:>11.2f}\n", s.on_host ? s.name + " (CPU)" : s.name,

@@ -329,8 +329,9 @@ TEST_CASE("every stage of every preset's job says what it is: one denoiser per e
         CHECK(decodes == 1);
         // image-to-video encodes its image, video-to-video (VACE) its control video, a chunked video (diffusion
         // forcing in the official code) the overlap of each iteration
-        const bool chunked = plan_chunks(m.forcing, m.standard.frames, latents(m.latent, m.standard, m.slug).frames,
-                                         m.latent.temporal_compression, m.slug)
+        const bool chunked = plan_chunks(m.forcing, m.standard.forcing, m.standard.steps, m.standard.frames,
+                                         latents(m.latent, m.standard, m.slug).frames, m.latent.temporal_compression,
+                                         m.slug)
                                  .chunked;
         CHECK((m.task == task_kind::i2v || m.task == task_kind::v2v || chunked) ==
               std::any_of(stages.begin(), stages.end(), [](const stage& s) {

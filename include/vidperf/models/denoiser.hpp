@@ -257,6 +257,9 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
             b.linear(IV, s.image_dim, D);
             b.norm(pointwise_kind::layernorm, IV, D, 2);
         }
+        // diffusion forcing's block-causal mask (models/workload.hpp block_causal_mask): one [S x S] boolean
+        // mask per call, broadcast over the videos
+        const bool causal_mask = s.per_frame_timesteps && block_causal_mask(w);
         // one block whose self-attention runs over `seq` tokens in `groups` independent groups
         auto block = [&](extent groups, extent seq) {
             b.parameters(6.0 * static_cast<double>(D)); // per-block modulation table
@@ -278,6 +281,16 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
             }
             if (ideal_pw) b.elementwise(2 * NV * A, 2, 1, 3); // rotary embedding on q and k
             b.role(op_role::self_attention);
+            if (causal_mask) {
+                // scaled_dot_product_attention turns the boolean mask into an additive one of the query's dtype
+                // (where(logical_not(mask), -inf, 0)) on every call, and the kernel reads it for every head
+                const extent pairs = seq * seq;
+                b.role(op_role::replicated);
+                b.elementwise(pairs, 1, 1, 1);
+                b.transient(3.0 * static_cast<double>(pairs)); // logical_not's booleans and the additive mask
+                b.role(op_role::self_attention);
+                b.elementwise(H * pairs, 1, 0, 0);
+            }
             b.attention(detail::make_attention(groups, H, seq, seq, hd, k));
             b.role(op_role::sequence);
             b.linear(NV, A, D);
@@ -368,7 +381,8 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
                        static_cast<double>(D) * size_bytes(w.compute) +
                    (s.per_frame_timesteps && w.impl != implementation::ideal
                         ? 6.0 * static_cast<double>(NV) * static_cast<double>(D) * 4.0 // the per-token table, fp32
-                        : 0.0));
+                        : 0.0) +
+                   (causal_mask ? static_cast<double>(N) * static_cast<double>(N) : 0.0)); // the boolean mask
         break;
     }
     case denoiser_family::dit_adaln_lora: {

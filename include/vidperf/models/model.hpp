@@ -53,12 +53,38 @@ struct inference_options {
     parallel_plan parallel{}; ///< multi-GPU denoiser (other stages run whole on every GPU)
 };
 
+/// Diffusion forcing's asynchronous mode: only for a model with a timestep per frame, and a dense mask only for
+/// kernels that take one.
+inline void check_forcing(const video_workload& w, const model_spec& m) {
+    const forcing_schedule& f = w.forcing;
+    if (f.ar_step < 0 || f.causal_block < 1)
+        detail::raise(errc::out_of_range, "--ar-step",
+                      "diffusion forcing needs ar_step >= 0 and causal_block_size >= 1, got " +
+                          std::to_string(f.ar_step) + " and " + std::to_string(f.causal_block));
+    if ((f.asynchronous() || f.causal_attention) && !m.denoiser.per_frame_timesteps)
+        detail::raise(errc::not_representable, f.ar_step > 0 ? "--ar-step" : f.causal_block > 1 ? "--causal-block-size"
+                                                                                           : "--causal-attention",
+                      "'" + std::string(m.slug) + "' has one timestep per call; the asynchronous schedule is diffusion forcing's "
+                      "(SkyReels-V2 DF), whose denoiser takes a timestep per frame");
+    if (f.causal_attention && w.impl != implementation::official)
+        detail::raise(errc::inconsistent, "--causal-attention",
+                      "--causal-attention is the official code's switch (generate_video_df.py); diffusers masks "
+                      "whenever --causal-block-size is above 1");
+    if (block_causal_mask(w) && (w.attention == attention_kernel::fa2 || w.attention == attention_kernel::fa3 ||
+                                 w.attention == attention_kernel::sage))
+        detail::raise(errc::kernel_not_available, "--attention",
+                      "diffusion forcing's block-causal mask is a dense [S x S] tensor that attention kernel '" +
+                          std::string(name(w.attention)) +
+                          "' cannot take; use --attention sdpa-efficient, cudnn or sdpa-math");
+}
+
 /// The stages of one inference job, in execution order.
 [[nodiscard]] inline std::vector<stage> lower_inference(const model_spec& m, const video_workload& w,
                                                         const inference_options& opt = {}) {
     validate(w, m.slug);
     validate(w.accel, m.slug);
     check_applies(w.accel, m.denoiser.family, m.slug);
+    check_forcing(w, m);
     const latent_shape lat = latents(m.latent, w, m.slug);
     const extent passes = cfg_passes(w.cfg);
     // Wan's reference code runs its VAE in fp32, SDXL's pipeline upcasts it from fp16
@@ -106,9 +132,14 @@ struct inference_options {
     const extent served = cached_steps(w.accel, w.steps);
     const double per_step = calls / static_cast<double>(w.steps);
     // diffusion forcing: the denoiser runs on each iteration's frames, every step of every iteration
-    const chunk_plan chunks = plan_chunks(m.forcing, w.frames, lat.frames, m.latent.temporal_compression, m.slug);
+    const chunk_plan chunks =
+        plan_chunks(m.forcing, w.forcing, w.steps, w.frames, lat.frames, m.latent.temporal_compression, m.slug);
     if (chunks.chunked && m.experts.two_experts)
         detail::raise(errc::not_representable, m.slug, "diffusion forcing is not modelled for two-expert models");
+    if (w.forcing.asynchronous() && served > 0)
+        detail::raise(errc::not_representable, "--cache",
+                      "step caching under diffusion forcing's asynchronous schedule is not modelled (which rows a "
+                      "cache would serve when the frames sit on different steps is the method's own choice)");
     const auto chunk_latent = [&](extent frames) { return with_frames(m.latent, lat, frames); };
     // one iteration size's denoiser stage, with its calls per iteration
     const auto denoiser_stage = [&](const latent_shape& at) {
@@ -159,14 +190,17 @@ struct inference_options {
         push(stage_kind::denoiser, low);
         if (on_low) push_cache_step(low, lat, 1);
     } else {
-        // one stage per iteration size (the last iteration of a chunked video may be shorter: denoiser_tail)
+        // one stage per kind of iteration (models/chunking.hpp): a shorter last iteration of a chunked video is
+        // denoiser_tail; under the asynchronous schedule the later full iterations, whose prefix blocks start
+        // done, make fewer rows than the first: denoiser_prefixed
         for (std::size_t g = 0; g < chunks.groups.size(); ++g) {
             const auto& group = chunks.groups[g];
             if (group.count == 0) continue;
             const latent_shape at = chunks.chunked ? chunk_latent(group.frames) : lat;
             stage den = denoiser_stage(at);
-            den.calls = static_cast<double>(w.steps - served) * per_step * static_cast<double>(group.count);
-            if (g == 1) den.name = "denoiser_tail";
+            // synchronous: rows are the steps, of which the cache serves `served`
+            den.calls = static_cast<double>(group.rows - served) * per_step * static_cast<double>(group.count);
+            if (g > 0) den.name = group.frames < chunks.groups[0].frames ? "denoiser_tail" : "denoiser_prefixed";
             push(stage_kind::denoiser, den);
             push_cache_step(den, at, static_cast<double>(group.count));
         }
@@ -192,12 +226,20 @@ struct inference_options {
         enc.calls = static_cast<double>(chunks.iterations - 1);
         enc.name = "vae_encode_overlap";
         push(stage_kind::vae_encode, std::move(enc));
-        for (std::size_t g = 0; g < chunks.groups.size(); ++g) {
-            if (chunks.groups[g].count == 0) continue;
-            stage dec = lower_vae_decode(m.vae, chunk_latent(chunks.groups[g].frames), w.batch, vae, tiling);
-            dec.calls = static_cast<double>(chunks.groups[g].count);
-            if (g == 1) dec.name = "vae_decode_tail";
-            push(stage_kind::vae_decode, std::move(dec));
+        // one decode per iteration: the full ones, then a shorter last one (vae_decode_tail)
+        extent full = 0, tail = 0, tail_frames = 0;
+        for (const auto& g : chunks.groups) {
+            if (g.frames == chunks.groups[0].frames) full += g.count;
+            else if (g.count > 0) tail += g.count, tail_frames = g.frames;
+        }
+        stage dec = lower_vae_decode(m.vae, chunk_latent(chunks.groups[0].frames), w.batch, vae, tiling);
+        dec.calls = static_cast<double>(full);
+        push(stage_kind::vae_decode, std::move(dec));
+        if (tail > 0) {
+            stage last = lower_vae_decode(m.vae, chunk_latent(tail_frames), w.batch, vae, tiling);
+            last.calls = static_cast<double>(tail);
+            last.name = "vae_decode_tail";
+            push(stage_kind::vae_decode, std::move(last));
         }
     } else { // diffusers keeps the latents and decodes the whole video once
         push(stage_kind::vae_decode, lower_vae_decode(m.vae, lat, w.batch, vae, tiling));

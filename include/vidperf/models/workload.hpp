@@ -69,6 +69,20 @@ struct acceleration {
     double attention_keep = 1; ///< share of the video self-attention a block-sparse kernel keeps, [0.01, 1]
 };
 
+/// Diffusion forcing's schedule (SkyReels-V2 DF: generate_video_df.py --ar_step, --causal_block_size,
+/// --causal_attention; models/chunking.hpp). The latent frames of an iteration are denoised in blocks of
+/// `causal_block` frames, each block starting `ar_step` rows of the timestep matrix after the one before it;
+/// ar_step 0 is the synchronous mode, every frame on the same step.
+struct forcing_schedule {
+    extent ar_step = 0;
+    extent causal_block = 1;
+    /// a block-causal attention mask: diffusers sets it whenever causal_block > 1, the official code only
+    /// under --causal_attention (which this field stands for there)
+    bool causal_attention = false;
+
+    [[nodiscard]] constexpr bool asynchronous() const noexcept { return ar_step > 0 || causal_block > 1; }
+};
+
 struct video_workload {
     extent width = 0;
     extent height = 0;
@@ -81,10 +95,24 @@ struct video_workload {
     attention_kernel attention = attention_kernel::fa2;
     /// whose code runs the job (models/implementation.hpp): `ideal` lowers the architecture alone
     implementation impl = implementation::ideal;
-    acceleration accel{}; ///< step caching and sparse attention
+    acceleration accel{};       ///< step caching and sparse attention
+    forcing_schedule forcing{}; ///< diffusion forcing's asynchronous mode (models with per-frame timesteps)
 };
 
-/// How a model's VAE and patchifier turn frames and pixels into tokens, and
+/// Whether the job's code builds diffusion forcing's block-causal attention mask: diffusers whenever the causal
+/// blocks hold more than one frame (SkyReelsV2Transformer3DModel, num_frame_per_block > 1), the official code
+/// under --causal_attention (transformer.py set_ar_attention). Both build it dense, [1, 1, S, S] booleans, and
+/// hand it to scaled_dot_product_attention, which attends to every pair and adds the mask; the ideal lowering
+/// has no mask.
+[[nodiscard]] constexpr bool block_causal_mask(const video_workload& w) noexcept {
+    switch (w.impl) {
+    case implementation::diffusers: return w.forcing.causal_block > 1;
+    case implementation::official: return w.forcing.causal_attention;
+    default: return false;
+    }
+}
+
+
 /// which frame counts and sizes it accepts.
 struct latent_rule {
     extent temporal_compression = 4; ///< t_c

@@ -85,6 +85,7 @@ struct inference_request {
     double network_bytes_per_s = 0;             ///< per GPU per direction, for link_kind::network
     double ring_overlap = 0;
     acceleration accel{};                       ///< step caching and sparse attention (models/accelerators.hpp)
+    forcing_schedule forcing{};                 ///< diffusion forcing's asynchronous mode (models/chunking.hpp)
 };
 
 /// A validated job: everything lowering and pricing need.
@@ -134,6 +135,7 @@ inline void validate(const inference_job& j) {
         detail::raise(errc::dtype_not_supported, "--dtype",
                       "the denoiser dtype must be bf16, fp16 or fp8, got '" + std::string(name(j.work.compute)) + "'");
     check_attention(j.work.impl, m.denoiser.code, j.work.attention);
+    check_forcing(j.work, m);
     validate(j.work.accel, "inference_request");
     check_applies(j.work.accel, m.denoiser.family, m.slug);
     if (j.inference.interpolation < 1 || j.inference.interpolation > 16)
@@ -168,7 +170,14 @@ inline void validate(const inference_job& j) {
     w.compute = r.compute;
     w.impl = r.impl.value_or(m.standard.impl);
     w.weights = r.weights.value_or(weight_storage(w.impl, m.denoiser.official_fp32_weights, r.compute));
-    w.attention = r.attention.value_or(default_attention(w.impl, m.denoiser.code, m.standard.attention));
+    w.forcing = r.forcing;
+    // a dense mask leaves flash attention out: PyTorch's SDPA runs its memory-efficient kernel in diffusers; the
+    // official code allows flash alone (sdp_kernel(enable_flash=True, enable_math=False,
+    // enable_mem_efficient=False), transformer.py:169-176 @ SkyReels-V2@abed76f), which leaves cuDNN's
+    w.attention = r.attention.value_or(
+        block_causal_mask(w) ? (w.impl == implementation::official ? attention_kernel::cudnn
+                                                                   : attention_kernel::sdpa_efficient)
+                             : default_attention(w.impl, m.denoiser.code, m.standard.attention));
     w.accel = r.accel;
 
     pipeline_options& po = j.pipeline;
