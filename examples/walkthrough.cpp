@@ -69,7 +69,7 @@ int main(int argc, char** argv) try {
     walk_pipeline(e.stages, gpu, sustained_cal, job.pipeline, [&](const stage& s, const stage_walk& st) {
         if (st.on_host) return;
         std::printf("   %-24s weights %6.1f GB + activations %6.2f GB + workspace = %6.1f GB allocated\n",
-                    s.name.c_str(), st.resident_weights.value() / 1e9, s.activation_bytes.value() / 1e9,
+                    s.name.c_str(), st.resident_weights.value() / 1e9, st.activations.value() / 1e9,
                     st.allocated.value() / 1e9);
     });
     std::printf("   peak %.1f GB allocated at %s; %.1f GB on the device with the CUDA context and allocator cache, "

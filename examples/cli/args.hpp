@@ -138,6 +138,7 @@ struct video_flags {
     std::string cache, cache_skip, attention_keep;
     std::string ar_step, causal_block_size;
     bool causal_attention = false;
+    bool no_image_stage = false;
 };
 
 inline void add_implementation_flag(CLI::App* sc, std::string& value) {
@@ -202,6 +203,9 @@ inline void add_video_flags(CLI::App* sc, video_flags& f) {
     sc->add_option("--causal-block-size", f.causal_block_size,
                    "latent frames per causal block of diffusion forcing (--causal_block_size; the README's "
                    "asynchronous run: 5)");
+    sc->add_flag("--no-image-stage", f.no_image_stage,
+                 "skip the model's text-to-image first stage and start from a given image (Open-Sora 2.0: FLUX.1-dev "
+                 "makes the first frame in the README's t2i2v flow)");
     sc->add_flag("--causal-attention", f.causal_attention,
                  "the official code's block-causal attention mask (--causal_attention); diffusers masks "
                  "whenever --causal-block-size > 1");
@@ -269,6 +273,7 @@ inline inference_request to_request(const video_flags& f) {
         r.forcing.causal_block =
             static_cast<extent>(parse_int(f.causal_block_size, "--causal-block-size", 1, max_frames_per_video));
     r.forcing.causal_attention = f.causal_attention;
+    r.image_stage = !f.no_image_stage;
     return r;
 }
 

@@ -328,12 +328,12 @@ TEST_CASE("every stage of every preset's job says what it is: one denoiser per e
         CHECK(denoisers == (m.experts.two_experts ? 2 : 1));
         CHECK(decodes == 1);
         // image-to-video encodes its image, video-to-video (VACE) its control video, a chunked video (diffusion
-        // forcing in the official code) the overlap of each iteration
+        // forcing in the official code) the overlap of each iteration, a text-to-image first stage its image
         const bool chunked = plan_chunks(m.forcing, m.standard.forcing, m.standard.steps, m.standard.frames,
                                          latents(m.latent, m.standard, m.slug).frames, m.latent.temporal_compression,
                                          m.slug)
                                  .chunked;
-        CHECK((m.task == task_kind::i2v || m.task == task_kind::v2v || chunked) ==
+        CHECK((m.task == task_kind::i2v || m.task == task_kind::v2v || chunked || m.first_stage.model != nullptr) ==
               std::any_of(stages.begin(), stages.end(), [](const stage& s) {
                   return s.kind == stage_kind::vae_encode;
               }));

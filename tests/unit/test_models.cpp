@@ -188,6 +188,9 @@ constexpr published_count published_counts[] = {
     {"open-sora-2.0", "t5-v1.1-xxl-encoder", t5, "checkpoint count"},
     {"open-sora-2.0", "clip-vit-l-14-text", clip_l, "checkpoint count"},
     {"open-sora-2.0", "vae", 246478803.0, "the HunyuanVideo VAE (configs/diffusion/inference: hunyuan_vae)"},
+    // the t2i2v flow's first stage: hpcai-tech/Open-Sora-v2 flux1-dev.safetensors 23.8 GB and flux1-dev-ae 335 MB
+    {"open-sora-2.0", "image_denoiser", 23.8e9 / 2, "hpcai-tech/Open-Sora-v2 flux1-dev.safetensors, 23.8 GB in bf16"},
+    {"open-sora-2.0", "image_vae", 335e6 / 4, "hpcai-tech/Open-Sora-v2 flux1-dev-ae.safetensors, 335 MB in fp32"},
     {"svd-xt", "denoiser", 1524623082.0, "stable-video-diffusion-img2vid-xt UNet (Ctrl-Crash Table G.6)"},
     {"svd-xt", "clip-vit-h-14-vision", clip_h, "SVD-XT image_encoder (Ctrl-Crash Table G.6)"},
     {"svd-xt", "vae", 34163592.0 + 63579183.0 + 72.0, "Ctrl-Crash Table G.6 encoder + decoder, and quant_conv"},

@@ -65,6 +65,26 @@ struct enum_names<offload_policy> {
     return total;
 }
 
+/// True when a stage names an offload group (models/stage.hpp offload_group).
+[[nodiscard]] inline bool has_offload_groups(const std::vector<stage>& stages) noexcept {
+    for (const auto& s : stages)
+        if (s.offload_group > 0) return true;
+    return false;
+}
+
+/// Weights of the modules of offload group `group`, each counted once (text encoders run on the host excluded).
+[[nodiscard]] inline bytes group_weight_bytes(const std::vector<stage>& stages, int group, bool text_encoders_on_host) {
+    bytes total{};
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+        const auto& s = stages[i];
+        if (s.offload_group != group || (text_encoders_on_host && is_text_encoder(s))) continue;
+        bool first = true; // count each module once, at its first stage
+        for (std::size_t k = 0; k < i && first; ++k) first = stages[k].module != s.module;
+        if (first) total += module_weight_bytes(stages, s.module);
+    }
+    return total;
+}
+
 /// Weights on the GPU while `s` runs under `policy`: all of them, its module's, or (sequential streaming)
 /// one layer's worth, taken as the largest GEMM's weights.
 [[nodiscard]] inline bytes resident_weights(const stage& s, bytes module_bytes, bytes all_weights,

@@ -4,6 +4,7 @@
 /// workload; and the lowering of a whole inference job into stages.
 
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,16 @@
 #include <vidperf/models/workload.hpp>
 
 namespace vidperf {
+
+struct model_spec;
+
+/// A text-to-image first stage: another model makes the image the video is conditioned on (Open-Sora 2.0's
+/// t2i2v flow, scripts/diffusion/inference.py `use_t2i2v` @ Open-Sora@7ad6a96: FLUX.1-dev makes the first
+/// frame, the video model continues it as image-to-video). `model` 0: the model has none.
+struct image_first_stage {
+    model_spec (*model)() = nullptr; ///< the image model's preset (its denoiser, VAE and latent rule)
+    extent side = 0;                 ///< the image's size class: side x side pixels at the video's aspect ratio
+};
 
 struct model_spec {
     std::string_view slug;
@@ -43,7 +54,37 @@ struct model_spec {
     expert_switch experts{};
     /// long videos in overlapping iterations (SkyReels-V2 DF; models/chunking.hpp); base_frames 0: none
     diffusion_forcing forcing{};
+    image_first_stage first_stage{}; ///< a text-to-image first stage (Open-Sora 2.0); model 0: none
 };
+
+/// The first stage's image for a video of `width` x `height`: Open-Sora's bucket of `side`^2 pixels at the
+/// named aspect ratio nearest the video's (opensora/datasets/aspect.py get_aspect_ratios_dict with
+/// training=True, as get_image_size calls it: the width from the ratio in steps of 16, the height from the
+/// pixels, then the one step of 16 that brings the area nearest `side`^2; a portrait ratio's bucket is the
+/// landscape one turned, as the dictionary's vertical entries are). 1024 x 576 for 768 at 16:9.
+struct image_size {
+    extent width = 0, height = 0;
+};
+[[nodiscard]] inline image_size first_stage_image(extent side, extent width, extent height) {
+    // ASPECT_RATIO_LD_LIST as landscape width / height (5:8 and 9:16 are the portrait twins of 8:5 and 16:9)
+    constexpr std::array<double, 8> ratios{2.39, 2.0, 16.0 / 9.0, 1.85, 8.0 / 5.0, 1.5, 4.0 / 3.0, 1.0};
+    const bool portrait = height > width;
+    const double want = std::abs(std::log(static_cast<double>(width) / static_cast<double>(height)));
+    double ratio = 1.0;
+    for (const double r : ratios)
+        if (std::abs(std::log(r) - want) < std::abs(std::log(ratio) - want)) ratio = r;
+    const double pixels = static_cast<double>(side) * static_cast<double>(side);
+    constexpr extent D = 16;
+    extent w = static_cast<extent>(std::sqrt(pixels * ratio) / static_cast<double>(D)) * D;
+    extent h = static_cast<extent>(pixels / static_cast<double>(w) / static_cast<double>(D)) * D;
+    double diff = std::abs(static_cast<double>(h * w) - pixels);
+    const std::array<std::array<extent, 2>, 4> candidates{{{h - D, w}, {h + D, w}, {h, w - D}, {h, w + D}}};
+    for (const auto& c : candidates) {
+        const double d = std::abs(static_cast<double>(c[0] * c[1]) - pixels);
+        if (d < diff) h = c[0], w = c[1], diff = d;
+    }
+    return portrait ? image_size{h, w} : image_size{w, h};
+}
 
 struct inference_options {
     /// VAE tiling; unset: the model's standard (what its reference pipeline turns on, model_spec::standard_tiling)
@@ -51,6 +92,7 @@ struct inference_options {
     extent interpolation = 1; ///< frame-rate factor after decoding (RIFE); 1 = none
     extent upscale = 1;       ///< super-resolution factor (Real-ESRGAN, 2 or 4); 1 = none
     parallel_plan parallel{}; ///< multi-GPU denoiser (other stages run whole on every GPU)
+    bool image_stage = true;  ///< run the model's text-to-image first stage where it has one
 };
 
 /// Diffusion forcing's asynchronous mode: only for a model with a timestep per frame, and a dense mask only for
@@ -95,6 +137,40 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
         s.kind = k;
         stages.push_back(std::move(s));
     };
+    // the text-to-image first stage (Open-Sora 2.0's t2i2v, scripts/diffusion/inference.py:157-210 @ 7ad6a96):
+    // the image model's own job on one frame of the bucket first_stage_image gives, its prompt through the
+    // shared text encoders, one pass per step (FLUX.1-dev is guidance-distilled: modify_option_to_t2i sets the
+    // DISTILLED sampler, guidance an embedding), as many steps as the video, its VAE's decode; the video model
+    // then starts from the image (cond_type i2v_head: one frame VAE-encoded). The repository runs the image
+    // model with its own MMDiT code and, under --offload True, swaps the two models whole (offload groups 1
+    // and 2) while the text encoders stay
+    const bool first = m.first_stage.model != nullptr && opt.image_stage;
+    const bool grouped = first && w.impl == implementation::official;
+    if (first) {
+        model_spec img = m.first_stage.model();
+        img.denoiser.code = m.denoiser.code;
+        const image_size size = first_stage_image(m.first_stage.side, w.width, w.height);
+        video_workload iw = w;
+        iw.width = size.width;
+        iw.height = size.height;
+        iw.frames = 1;
+        iw.cfg = cfg_mode::off;
+        iw.accel = {};
+        iw.forcing = {};
+        inference_options io;
+        io.tiling = vae_tiling{}; // Open-Sora's autoencoder_2d decodes whole
+        for (stage s : lower_inference(img, iw, io)) {
+            if (s.kind == stage_kind::text_encoder) {
+                s.name = "image_prompt_" + s.name; // the shared encoder's module
+            } else {
+                s.kind = stage_kind::first_stage;
+                s.name = "image_" + s.name;
+                s.module = "image_" + s.module;
+                s.offload_group = grouped ? 1 : 0;
+            }
+            stages.push_back(std::move(s));
+        }
+    }
     // prompts: the positive prompt, and the negative one when guidance is on
     const extent prompts = w.batch * passes;
     for (int i = 0; i < m.text_encoder_count; ++i) {
@@ -111,6 +187,8 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
     if (m.task == task_kind::i2v || m.task == task_kind::v2v)
         push(stage_kind::vae_encode, lower_vae_encode(m.vae, m.encode_frames > 0 ? m.encode_frames : w.frames, w.height, w.width,
                                           w.batch * m.encode_passes, vae, tiling));
+    else if (first) // the first stage's image, resized to the video's frames (collect_references_batch)
+        push(stage_kind::vae_encode, lower_vae_encode(m.vae, 1, w.height, w.width, w.batch, vae, tiling));
 
     parallel_plan par = opt.parallel;
     validate(par);
@@ -250,6 +328,10 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
         frames = interpolated_frames(frames, opt.interpolation);
     }
     if (opt.upscale > 1) push(stage_kind::upscaling, lower_upscaling(frames, w.height, w.width, w.batch, opt.upscale, unquantised(w.compute)));
+    if (grouped) // the video model's modules move together, the other group
+        for (auto& s : stages)
+            if (s.kind == stage_kind::denoiser || s.kind == stage_kind::vae_encode || s.kind == stage_kind::vae_decode)
+                s.offload_group = 2;
     return stages;
 }
 

@@ -953,6 +953,8 @@ inline constexpr std::string_view wan21_src =
     return d;
 }
 
+[[nodiscard]] constexpr model_spec make_flux1_dev();
+
 [[nodiscard]] constexpr model_spec make_open_sora_2() {
     denoiser_spec d = flux_mmdit(false);
     d.code = reference_code::open_sora;
@@ -976,6 +978,10 @@ inline constexpr std::string_view wan21_src =
     m.standard = workload(1024, 576, 129, 50, cfg_mode::batched);
     m.standard.impl = implementation::official; // the README runs the repository's own inference script
     m.standard_tiling = {true};
+    // every README command runs a t2i2v config (configs/diffusion/inference/t2i2v_256px.py, t2i2v_768px.py):
+    // plugins/t2i2v.py's FLUX.1-dev (img_flux: 19 + 38 blocks, 3072 wide, guidance_embed True, the FLUX AE)
+    // makes a 768px image first (img_resolution "768px")
+    m.first_stage = {&make_flux1_dev, 768};
     return m;
 }
 

@@ -39,6 +39,7 @@ enum class stage_kind : std::uint8_t {
     denoiser,
     scheduler,
     vae_decode,
+    first_stage,   ///< a text-to-image first stage's denoiser, sampler and decode (models/model.hpp)
     interpolation,
     upscaling,
     backward,      ///< a training step's backward pass
@@ -55,6 +56,7 @@ struct enum_names<stage_kind> {
         {{stage_kind::text_encoder, "text_encoder"}, {stage_kind::image_encoder, "image_encoder"},
          {stage_kind::vae_encode, "vae_encode"}, {stage_kind::denoiser, "denoiser"},
          {stage_kind::scheduler, "scheduler"}, {stage_kind::vae_decode, "vae_decode"},
+         {stage_kind::first_stage, "first_stage"},
          {stage_kind::interpolation, "interpolation"}, {stage_kind::upscaling, "upscaling"},
          {stage_kind::backward, "backward"}, {stage_kind::recompute, "recompute"},
          {stage_kind::optimizer, "optimizer"}, {stage_kind::gradient_sync, "gradient_sync"},
@@ -77,6 +79,10 @@ struct stage {
     double parameters = 0;     ///< parameter count of the module
     bytes weight_bytes{};      ///< the module's weights as stored
     bytes activation_bytes{};  ///< peak live activations while one call runs
+    /// under model offload, the group of modules the code moves together (pipeline/pipeline.hpp): 0 a module
+    /// that stays on the GPU; the code swaps the groups above 0 one for another (Open-Sora 2.0's t2i2v flow:
+    /// 1 the image model, 2 the video model). All 0: every module moves on its own.
+    int offload_group = 0;
 };
 
 /// Emits ops and counts parameters of one module from layer descriptions.

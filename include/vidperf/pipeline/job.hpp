@@ -86,6 +86,7 @@ struct inference_request {
     double ring_overlap = 0;
     acceleration accel{};                       ///< step caching and sparse attention (models/accelerators.hpp)
     forcing_schedule forcing{};                 ///< diffusion forcing's asynchronous mode (models/chunking.hpp)
+    bool image_stage = true;                    ///< false: skip the model's text-to-image first stage (given image)
 };
 
 /// A validated job: everything lowering and pricing need.
@@ -205,6 +206,10 @@ inline void validate(const inference_job& j) {
                                                 : vae_tiling{};
     else
         io.tiling = m.standard_tiling;
+    if (!r.image_stage && m.first_stage.model == nullptr)
+        detail::raise(errc::inconsistent, "--no-image-stage",
+                      "'" + std::string(m.slug) + "' has no text-to-image first stage to skip");
+    io.image_stage = r.image_stage;
     io.interpolation = r.interpolate;
     io.upscale = r.upscale;
 

@@ -92,6 +92,7 @@ struct stage_walk {
     seconds transfer{};
     bytes resident_weights{};   ///< weights on the GPU while the stage runs
     bytes allocated{};          ///< resident weights + the stage's activations + workspace
+    bytes activations{};        ///< the activations in `allocated` (none at a swap of offload groups)
     bool on_host = false;
 };
 
@@ -106,6 +107,12 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
     if (opt.host && opt.host->memory_bandwidth.value.value() > 0) host.memory_bandwidth = opt.host->memory_bandwidth;
     std::string_view moved_in; // the module on the GPU under model offload
     bool any_moved = false;
+    // offload groups (models/stage.hpp offload_group): the group-0 modules stay, the code swaps the others whole,
+    // moving the next group in before the last one out; the first group is loaded where it is used
+    const bool grouped = opt.offload == offload_policy::model && has_offload_groups(stages);
+    int group_on = 0; // the group on the GPU: at first, the first group the job uses
+    for (const auto& s : stages)
+        if (grouped && group_on == 0 && s.offload_group > 0) group_on = s.offload_group;
     for (const auto& s : stages) {
         stage_walk w;
         if (s.calls <= 0) { // never runs (an expert the sampler does not reach): no transfer, no moment of its own
@@ -123,6 +130,33 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
         w.latency = w.per_call.time * s.calls;
         // weight movement
         const bytes module_bytes = module_weight_bytes(stages, s.module);
+        if (grouped) {
+            const bytes stay = group_weight_bytes(stages, 0, opt.text_encoders_on_host);
+            bytes swap{}; // the moment both groups are on the GPU
+            if (s.offload_group > 0 && s.offload_group != group_on) {
+                const bytes next = group_weight_bytes(stages, s.offload_group, opt.text_encoders_on_host);
+                if (group_on > 0) {
+                    const bytes last = group_weight_bytes(stages, group_on, opt.text_encoders_on_host);
+                    const copy_op in{copy_kind::host_to_device, static_cast<extent>(next.value()), !opt.pageable_offload};
+                    const copy_op out{copy_kind::device_to_host, static_cast<extent>(last.value()), !opt.pageable_offload};
+                    w.transfer = predict(in, gpu, cal).time + predict(out, gpu, cal).time;
+                    w.latency += w.transfer;
+                    swap = stay + last + next;
+                }
+                group_on = s.offload_group;
+            }
+            w.resident_weights = stay + (group_on > 0 ? group_weight_bytes(stages, group_on, opt.text_encoders_on_host)
+                                                      : bytes{});
+            w.activations = s.activation_bytes;
+            w.allocated = w.resident_weights + s.activation_bytes + cal.workspace.value;
+            if (swap + cal.workspace.value > w.allocated) {
+                w.resident_weights = swap;
+                w.activations = bytes{};
+                w.allocated = swap + cal.workspace.value;
+            }
+            on_stage(s, w);
+            continue;
+        }
         if (opt.offload != offload_policy::none && s.weight_bytes.value() > 0) {
             const bytes moved = opt.offload == offload_policy::sequential ? s.weight_bytes : module_bytes;
             const copy_op in{copy_kind::host_to_device, static_cast<extent>(moved.value()), !opt.pageable_offload};
@@ -139,6 +173,7 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
             w.latency += w.transfer;
         }
         w.resident_weights = resident_weights(s, module_bytes, everything, opt.offload);
+        w.activations = s.activation_bytes;
         w.allocated = w.resident_weights + s.activation_bytes + cal.workspace.value;
         on_stage(s, w);
     }
@@ -171,7 +206,7 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
         if (!w.on_host && w.allocated > out.memory.allocator_peak) { // a stage that never runs allocates 0
             out.memory.allocator_peak = w.allocated;
             out.memory.weights = w.resident_weights;
-            out.memory.activations = s.activation_bytes;
+            out.memory.activations = w.activations;
             out.memory.workspace = cal.workspace.value;
             out.memory.peak_stage = s.name;
         }
