@@ -91,18 +91,18 @@ struct chunk_plan {
 [[nodiscard]] inline chunk_plan plan_chunks(const diffusion_forcing& df, const forcing_schedule& s, extent steps,
                                             extent pixel_frames, extent latent_frames, extent temporal_compression,
                                             std::string_view model) {
-    const std::string where = "model '" + std::string(model) + "'";
+    const auto where = [&] { return "model '" + std::string(model) + "'"; }; // built only for an error
     if (s.causal_block < 1)
-        detail::raise(errc::out_of_range, where,
+        detail::raise(errc::out_of_range, where(),
                       "diffusion forcing's causal_block_size must be at least 1, got " + std::to_string(s.causal_block));
     if (s.ar_step < 0)
-        detail::raise(errc::out_of_range, where, "diffusion forcing's ar_step must be at least 0, got " +
+        detail::raise(errc::out_of_range, where(), "diffusion forcing's ar_step must be at least 0, got " +
                                                      std::to_string(s.ar_step));
     chunk_plan p;
     // one iteration of `frames` latent frames, `ready` of them the prefix, added to its kind
     const auto add = [&](extent frames, extent ready) {
         if (frames % s.causal_block != 0)
-            detail::raise(errc::inconsistent, where,
+            detail::raise(errc::inconsistent, where(),
                           "an iteration of " + std::to_string(frames) + " latent frames does not split into causal "
                           "blocks of " + std::to_string(s.causal_block) +
                               " (the frames of every iteration must divide by --causal-block-size)");
@@ -123,14 +123,14 @@ struct chunk_plan {
         return p;
     }
     if (df.overlap_frames < 1 || df.overlap_frames >= df.base_frames)
-        detail::raise(errc::inconsistent, where,
+        detail::raise(errc::inconsistent, where(),
                       "diffusion forcing needs 1 <= overlap_frames < base_frames, got overlap " +
                           std::to_string(df.overlap_frames) + " of base " + std::to_string(df.base_frames));
     const extent c = temporal_compression > 0 ? temporal_compression : 1;
     const extent base = (df.base_frames - 1) / c + 1;
     const extent overlap = (df.overlap_frames - 1) / c + 1;
     if (overlap >= base)
-        detail::raise(errc::inconsistent, where,
+        detail::raise(errc::inconsistent, where(),
                       "diffusion forcing's overlap of " + std::to_string(overlap) + " latent frames leaves nothing of a " +
                           std::to_string(base) + "-frame iteration to make");
     p.chunked = true;

@@ -112,7 +112,6 @@ struct video_workload {
     }
 }
 
-
 /// which frame counts and sizes it accepts.
 struct latent_rule {
     extent temporal_compression = 4; ///< t_c

@@ -174,7 +174,8 @@ inline void validate(const inference_job& j) {
     w.forcing = r.forcing;
     // a dense mask leaves flash attention out: PyTorch's SDPA runs its memory-efficient kernel in diffusers; the
     // official code allows flash alone (sdp_kernel(enable_flash=True, enable_math=False,
-    // enable_mem_efficient=False), transformer.py:169-176 @ SkyReels-V2@abed76f), which leaves cuDNN's
+    // enable_mem_efficient=False), transformer.py:169-176 @ SkyReels-V2@abed76f), which leaves cuDNN's the one
+    // kernel PyTorch can run with a mask
     w.attention = r.attention.value_or(
         block_causal_mask(w) ? (w.impl == implementation::official ? attention_kernel::cudnn
                                                                    : attention_kernel::sdpa_efficient)
