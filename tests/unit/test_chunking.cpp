@@ -147,7 +147,8 @@ TEST_CASE("asynchronous diffusion forcing: the closed form gives the rows of dif
         char comma = 0;
         row >> v[0] >> comma >> v[1] >> comma >> v[2] >> comma >> v[3] >> comma >> v[4] >> comma >> v[5];
         REQUIRE_FALSE(row.fail());
-        const auto [frames, block, prefix, steps, ar_step, rows] = v;
+        // named copies, not a structured binding: INFO captures them (clang 14 cannot capture bindings)
+        const extent frames = v[0], block = v[1], prefix = v[2], steps = v[3], ar_step = v[4], rows = v[5];
         INFO("frames " << frames << " block " << block << " prefix " << prefix << " steps " << steps << " ar_step "
                        << ar_step);
         CHECK(forcing_rows(frames / block, prefix / block, steps, ar_step) == rows);
