@@ -51,18 +51,26 @@ struct enum_names<offload_policy> {
     return b;
 }
 
-/// Weights of every module that ever reaches the GPU (text encoders run on the host never do).
-[[nodiscard]] inline bytes all_resident_weights(const std::vector<stage>& stages, bool text_encoders_on_host) {
+/// Weights of the modules whose stages `keep` selects, each module counted once (text encoders run on the host
+/// never reach the GPU and are left out).
+template <class Keep>
+[[nodiscard]] inline bytes module_weights_where(const std::vector<stage>& stages, bool text_encoders_on_host,
+                                                Keep&& keep) {
+    const auto counted = [&](const stage& s) { return keep(s) && !(text_encoders_on_host && is_text_encoder(s)); };
     bytes total{};
     for (std::size_t i = 0; i < stages.size(); ++i) {
         const auto& s = stages[i];
-        if (text_encoders_on_host && is_text_encoder(s)) continue;
-        bool first = true; // count each module once, at its first stage
-        for (std::size_t k = 0; k < i && first; ++k)
-            first = !(stages[k].module == s.module && !(text_encoders_on_host && is_text_encoder(stages[k])));
+        if (!counted(s)) continue;
+        bool first = true; // count each module once, at its first counted stage
+        for (std::size_t k = 0; k < i && first; ++k) first = !(stages[k].module == s.module && counted(stages[k]));
         if (first) total += module_weight_bytes(stages, s.module);
     }
     return total;
+}
+
+/// Weights of every module that ever reaches the GPU (text encoders run on the host never do).
+[[nodiscard]] inline bytes all_resident_weights(const std::vector<stage>& stages, bool text_encoders_on_host) {
+    return module_weights_where(stages, text_encoders_on_host, [](const stage&) { return true; });
 }
 
 /// True when a stage names an offload group (models/stage.hpp offload_group).
@@ -74,15 +82,7 @@ struct enum_names<offload_policy> {
 
 /// Weights of the modules of offload group `group`, each counted once (text encoders run on the host excluded).
 [[nodiscard]] inline bytes group_weight_bytes(const std::vector<stage>& stages, int group, bool text_encoders_on_host) {
-    bytes total{};
-    for (std::size_t i = 0; i < stages.size(); ++i) {
-        const auto& s = stages[i];
-        if (s.offload_group != group || (text_encoders_on_host && is_text_encoder(s))) continue;
-        bool first = true; // count each module once, at its first stage
-        for (std::size_t k = 0; k < i && first; ++k) first = stages[k].module != s.module;
-        if (first) total += module_weight_bytes(stages, s.module);
-    }
-    return total;
+    return module_weights_where(stages, text_encoders_on_host, [group](const stage& s) { return s.offload_group == group; });
 }
 
 /// Weights on the GPU while `s` runs under `policy`: all of them, its module's, or (sequential streaming)

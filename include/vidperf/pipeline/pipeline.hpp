@@ -113,6 +113,9 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
     int group_on = 0; // the group on the GPU: at first, the first group the job uses
     for (const auto& s : stages)
         if (grouped && group_on == 0 && s.offload_group > 0) group_on = s.offload_group;
+    // the staying modules' weights and the group on the GPU's, recomputed only when the group changes
+    const bytes stay = grouped ? group_weight_bytes(stages, 0, opt.text_encoders_on_host) : bytes{};
+    bytes on = grouped ? group_weight_bytes(stages, group_on, opt.text_encoders_on_host) : bytes{};
     for (const auto& s : stages) {
         stage_walk w;
         if (s.calls <= 0) { // never runs (an expert the sampler does not reach): no transfer, no moment of its own
@@ -129,24 +132,19 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
         w.per_call = price(s, gpu, cal);
         w.latency = w.per_call.time * s.calls;
         // weight movement
-        const bytes module_bytes = module_weight_bytes(stages, s.module);
         if (grouped) {
-            const bytes stay = group_weight_bytes(stages, 0, opt.text_encoders_on_host);
             bytes swap{}; // the moment both groups are on the GPU
-            if (s.offload_group > 0 && s.offload_group != group_on) {
+            if (s.offload_group > 0 && s.offload_group != group_on) { // a swap: `on` out, `next` in
                 const bytes next = group_weight_bytes(stages, s.offload_group, opt.text_encoders_on_host);
-                if (group_on > 0) {
-                    const bytes last = group_weight_bytes(stages, group_on, opt.text_encoders_on_host);
-                    const copy_op in{copy_kind::host_to_device, static_cast<extent>(next.value()), !opt.pageable_offload};
-                    const copy_op out{copy_kind::device_to_host, static_cast<extent>(last.value()), !opt.pageable_offload};
-                    w.transfer = predict(in, gpu, cal).time + predict(out, gpu, cal).time;
-                    w.latency += w.transfer;
-                    swap = stay + last + next;
-                }
+                const copy_op in{copy_kind::host_to_device, static_cast<extent>(next.value()), !opt.pageable_offload};
+                const copy_op out{copy_kind::device_to_host, static_cast<extent>(on.value()), !opt.pageable_offload};
+                w.transfer = predict(in, gpu, cal).time + predict(out, gpu, cal).time;
+                w.latency += w.transfer;
+                swap = stay + on + next;
                 group_on = s.offload_group;
+                on = next;
             }
-            w.resident_weights = stay + (group_on > 0 ? group_weight_bytes(stages, group_on, opt.text_encoders_on_host)
-                                                      : bytes{});
+            w.resident_weights = stay + on;
             w.activations = s.activation_bytes;
             w.allocated = w.resident_weights + s.activation_bytes + cal.workspace.value;
             if (swap + cal.workspace.value > w.allocated) {
@@ -157,6 +155,7 @@ inline void walk_pipeline(const std::vector<stage>& stages, const gpu_spec& gpu,
             on_stage(s, w);
             continue;
         }
+        const bytes module_bytes = module_weight_bytes(stages, s.module);
         if (opt.offload != offload_policy::none && s.weight_bytes.value() > 0) {
             const bytes moved = opt.offload == offload_policy::sequential ? s.weight_bytes : module_bytes;
             const copy_op in{copy_kind::host_to_device, static_cast<extent>(moved.value()), !opt.pageable_offload};
