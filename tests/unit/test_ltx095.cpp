@@ -34,6 +34,28 @@ TEST_CASE("LTX 0.9.5's VAE: diffusers' parameter counts per tower and its FLOPs 
     CHECK(test::flops_of<gemm_op>(dec) == doctest::Approx(48'758'784.0).epsilon(1e-9));
 }
 
+TEST_CASE("LTX-2's VAE: the 0.9.5 layout without timestep conditioning, diffusers' counts at 768 x 512 x 121") {
+    // diffusers 0.42.1's AutoencoderKLLTX2Video with scripts/convert_ltx2_to_diffusers.py get_ltx2_video_vae_config
+    // ("2.0") (timestep_conditioning false, as converted) on the meta device: the 0.9.5 VAE's widths, layers and
+    // re-samplers, without the decoder's time embedders, scale-shift tables and timestep_scale_multiplier
+    vae_spec v = presets_detail::ltx_095_vae();
+    v.timestep_conditioning = false;
+    CHECK(vae_tower_parameters(v, vae_encoder(v), false) == 694'098'881.0);
+    CHECK(vae_tower_parameters(v, vae_decoder(v), true) == 528'380'720.0);
+    CHECK(vae_parameters(v) == 1'222'479'601.0); // the published count
+    // FlopCounterMode on LTX2Pipeline's decode (no timestep) of [1, 128, 16, 16, 24] latents: untiled, and with
+    // enable_tiling() four tiles of 16 x 16, 16 x 10, 2 x 16 and 2 x 10 latents
+    const latent_shape lat{16, 16, 24, 16 * 16 * 24};
+    const stage dec = lower_vae_decode(v, lat, 1, dtype::bf16, {});
+    CHECK(test::flops_of<conv_op>(dec) == doctest::Approx(60'215'273'717'760.0).epsilon(1e-9));
+    CHECK(test::flops_of<gemm_op>(dec) == 0.0);
+    vae_tiling tiled;
+    tiled.enabled = true;
+    const stage tiles = lower_vae_decode(v, lat, 1, dtype::bf16, tiled);
+    CHECK(test::flops_of<conv_op>(tiles) == doctest::Approx(73'387'364'843'520.0).epsilon(1e-9));
+    CHECK(test::flops_of<gemm_op>(tiles) == 0.0);
+}
+
 TEST_CASE("LTX 0.9.5's VAE keeps the causal frame rule: 16 latent frames are 121, and back") {
     const vae_spec v = presets_detail::ltx_095_vae();
     stage_builder b("d", "vae", dtype::bf16, dtype::bf16);

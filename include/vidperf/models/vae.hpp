@@ -45,9 +45,10 @@ enum class vae_family : std::uint8_t {
     cogvideox, ///< diffusers AutoencoderKLCogVideoX: group norms, spatial norms in the decoder
     hunyuan,   ///< diffusers AutoencoderKLHunyuanVideo: group norms, causal 3-D re-samplers
     ltx,       ///< diffusers AutoencoderKLLTXVideo 0.9.0: parameter-free RMS norms, depth-to-space up-sampling
-    /// diffusers AutoencoderKLLTXVideo with LTXVideo095DownBlock3D (LTX-Video 0.9.5, 0.9.7, 0.9.8):
-    /// space-to-depth down-samplers that widen, residual depth-to-space up-samplers that halve the width, a
-    /// decoder conditioned on the decode timestep
+    /// diffusers AutoencoderKLLTXVideo with LTXVideo095DownBlock3D (LTX-Video 0.9.5, 0.9.7, 0.9.8) and
+    /// AutoencoderKLLTX2Video (LTX-2): space-to-depth down-samplers that widen, residual depth-to-space
+    /// up-samplers that halve the width, a decoder conditioned on the decode timestep where the config says so
+    /// (`vae_spec::timestep_conditioning`)
     ltx_095,
     mochi,     ///< diffusers AutoencoderKLMochi: linear un-patchify up-samplers, attention in the encoder
     svd,       ///< diffusers AutoencoderKLTemporalDecoder: an image VAE with temporal layers in the decoder
@@ -134,6 +135,9 @@ struct vae_spec {
     /// 1x1 convolutions on the latent distribution and before the decoder (AutoencoderKL use_quant_conv /
     /// use_post_quant_conv; FLUX's VAE has neither); read by the `image` family
     bool quant_convs = true;
+    /// The decoder embeds the decode timestep and modulates every resnet and its output norm with it
+    /// (diffusers' timestep_conditioning: LTX-Video 0.9.5 / 0.9.7 true, LTX-2 false); read by the `ltx_095` family
+    bool timestep_conditioning = true;
     /// The pipeline decodes in fp32 when it runs in fp16 (diffusers' StableDiffusionXLPipeline with the
     /// config's force_upcast: the SDXL VAE overflows in fp16)
     bool force_upcast = false;
@@ -557,17 +561,24 @@ namespace detail {
         }
         t.norm_act(c[0]).conv(c[0], 3 * p * p, 3, 3).unpatchify(3, p);
         break;
-    case vae_family::ltx_095: { // the middle block and three up blocks, each embedding the decode timestep
+    case vae_family::ltx_095: { // the middle block and three up blocks, each embedding the decode timestep if any
         t.style = {vae_norm::rms_plain, vae_conv::causal_3d, vae_resample::conv_s2d, false, true};
-        t.style.timestep_modulation = true;
+        const bool temb = v.timestep_conditioning;
+        t.style.timestep_modulation = temb;
         const auto& dl = detail::decoder_layers_of(v);
-        t.conv(z, c[3], 3, 3).parameter(1); // conv_in; timestep_scale_multiplier
-        t.time_embed(4 * c[3]).resnets(c[3], c[3], dl[4]);
+        t.conv(z, c[3], 3, 3); // conv_in
+        if (temb) t.parameter(1).time_embed(4 * c[3]); // timestep_scale_multiplier; the middle block's embedder
+        t.resnets(c[3], c[3], dl[4]);
         for (std::size_t i = 0; i < 3; ++i) { // level 2 - i: up-sample from c[3 - i] to c[2 - i] (2, 2, 2)
-            t.time_embed(4 * c[2 - i]).up(c[3 - i], c[2 - i], 2, 2);
+            if (temb) t.time_embed(4 * c[2 - i]);
+            t.up(c[3 - i], c[2 - i], 2, 2);
             t.resnets(c[2 - i], c[2 - i], dl[2 - i]);
         }
-        t.time_embed(2 * c[0]).norm_modulate(c[0]).act(c[0]).conv(c[0], 3 * p * p, 3, 3).unpatchify(3, p);
+        if (temb)
+            t.time_embed(2 * c[0]).norm_modulate(c[0]).act(c[0]);
+        else
+            t.norm_act(c[0]);
+        t.conv(c[0], 3 * p * p, 3, 3).unpatchify(3, p);
         break;
     }
     case vae_family::allegro: // post_quant_conv, 2-D conv_in and a time conv, middle, 4 levels, head
