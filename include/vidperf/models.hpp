@@ -3,6 +3,7 @@
 /// vidperf umbrella: Stage lowering: model descriptions, presets, workloads, implementations. Standard library only.
 
 #include <vidperf/models/accelerators.hpp>
+#include <vidperf/models/audio.hpp>
 #include <vidperf/models/denoiser.hpp>
 #include <vidperf/models/encoders.hpp>
 #include <vidperf/models/experts.hpp>

@@ -39,6 +39,7 @@ enum class stage_kind : std::uint8_t {
     denoiser,
     scheduler,
     vae_decode,
+    audio_decode,  ///< an audio VAE's decode and its vocoder (models/audio.hpp)
     first_stage,   ///< a text-to-image first stage's denoiser, sampler and decode (models/model.hpp)
     interpolation,
     upscaling,
@@ -56,6 +57,7 @@ struct enum_names<stage_kind> {
         {{stage_kind::text_encoder, "text_encoder"}, {stage_kind::image_encoder, "image_encoder"},
          {stage_kind::vae_encode, "vae_encode"}, {stage_kind::denoiser, "denoiser"},
          {stage_kind::scheduler, "scheduler"}, {stage_kind::vae_decode, "vae_decode"},
+         {stage_kind::audio_decode, "audio_decode"},
          {stage_kind::first_stage, "first_stage"},
          {stage_kind::interpolation, "interpolation"}, {stage_kind::upscaling, "upscaling"},
          {stage_kind::backward, "backward"}, {stage_kind::recompute, "recompute"},
