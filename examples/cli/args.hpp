@@ -139,6 +139,7 @@ struct video_flags {
     std::string ar_step, causal_block_size;
     bool causal_attention = false;
     bool no_image_stage = false;
+    std::string stg, modality_guidance;
 };
 
 inline void add_implementation_flag(CLI::App* sc, std::string& value) {
@@ -206,6 +207,12 @@ inline void add_video_flags(CLI::App* sc, video_flags& f) {
     sc->add_flag("--no-image-stage", f.no_image_stage,
                  "skip the model's text-to-image first stage and start from a given image (Open-Sora 2.0: FLUX.1-dev "
                  "makes the first frame in the README's t2i2v flow)");
+    sc->add_option("--stg", f.stg,
+                   "on | off: LTX-2's spatio-temporal guidance call per step (default: the model's; LTX2Pipeline "
+                   "runs it while stg_scale > 0)");
+    sc->add_option("--modality-guidance", f.modality_guidance,
+                   "on | off: LTX-2's modality-isolation guidance call per step, without the cross-modal "
+                   "attention (default: the model's; LTX2Pipeline runs it while modality_scale > 1)");
     sc->add_flag("--causal-attention", f.causal_attention,
                  "the official code's block-causal attention mask (--causal_attention); diffusers masks "
                  "whenever --causal-block-size > 1");
@@ -274,6 +281,13 @@ inline inference_request to_request(const video_flags& f) {
             static_cast<extent>(parse_int(f.causal_block_size, "--causal-block-size", 1, max_frames_per_video));
     r.forcing.causal_attention = f.causal_attention;
     r.image_stage = !f.no_image_stage;
+    auto on_off = [](const std::string& v, std::string_view flag) {
+        if (v == "on") return true;
+        if (v == "off") return false;
+        raise(errc::unknown_name, flag, "expected on or off, got '" + v + "'");
+    };
+    if (!f.stg.empty()) r.stg_pass = on_off(f.stg, "--stg");
+    if (!f.modality_guidance.empty()) r.modality_pass = on_off(f.modality_guidance, "--modality-guidance");
     return r;
 }
 

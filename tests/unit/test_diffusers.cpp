@@ -41,7 +41,8 @@ TEST_CASE("a diffusers folder (Wan2.1-T2V-1.3B fixture) reads into the same mode
 
 TEST_CASE("round trip: preset -> diffusers configs -> model gives the same estimate") {
     for (const auto& m : model_presets()) {
-        if (m.slug == "open-sora-2.0") { // Open-Sora 2.0 has no diffusers transformer class
+        // Open-Sora 2.0 has no diffusers transformer class; LTX-2's export is not written yet
+        if (m.slug == "open-sora-2.0" || m.slug == "ltx-2") {
             CHECK_THROWS_AS((void)to_diffusers(m), unsupported);
             continue;
         }

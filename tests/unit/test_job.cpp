@@ -314,7 +314,7 @@ TEST_CASE("a model is a preset slug or a diffusers folder; an unknown one names 
     CHECK(folder->slug == "wan2.1-t2v-1.3b");
 }
 
-TEST_CASE("every stage of every preset's job says what it is: one denoiser per expert, one VAE decode") {
+TEST_CASE("every stage of every preset's job says what it is: one denoiser per expert and guidance call, one VAE decode") {
     for (const auto& m : model_presets()) {
         CAPTURE(m.slug);
         const inference_job j = make_job(m, {});
@@ -325,7 +325,8 @@ TEST_CASE("every stage of every preset's job says what it is: one denoiser per e
             denoisers += s.kind == stage_kind::denoiser;
             decodes += s.kind == stage_kind::vae_decode;
         }
-        CHECK(denoisers == (m.experts.two_experts ? 2 : 1));
+        // LTX-2's further guidance calls are stages of their own
+        CHECK(denoisers == (m.experts.two_experts ? 2 : 1) + (j.work.stg_pass ? 1 : 0) + (j.work.modality_pass ? 1 : 0));
         CHECK(decodes == 1);
         // image-to-video encodes its image, video-to-video (VACE) its control video, a chunked video (diffusion
         // forcing in the official code) the overlap of each iteration, a text-to-image first stage its image

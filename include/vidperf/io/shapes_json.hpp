@@ -171,6 +171,16 @@ struct job_op {
                        {"time_embed_dim", d.time_embed_dim > 0 ? d.time_embed_dim : d.hidden},
                        {"qk_norm", d.qk_norm},
                        {"calls_batch", w.cfg == cfg_mode::batched ? 2 * w.batch : w.batch}};
+    if (d.family == denoiser_family::dit_audio_video) { // LTX-2's audio stream and its guidance calls
+        doc["denoiser"]["audio"] = {{"hidden", d.audio.hidden},
+                                    {"heads", d.audio.heads},
+                                    {"head_dim", d.audio.head_dim},
+                                    {"ffn", d.audio.ffn},
+                                    {"in_channels", d.audio.in_channels},
+                                    {"tokens", audio_latent_frames(d.audio, w.frames)}};
+        doc["workload"]["stg_pass"] = w.stg_pass;
+        doc["workload"]["modality_pass"] = w.modality_pass;
+    }
     doc["vae"] = vae_json(m.vae);
     doc["vae_tiling"] = opt.tiling.value_or(m.standard_tiling).enabled;
     doc["stages"] = stage_summary_json(stages);

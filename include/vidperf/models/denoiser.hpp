@@ -28,6 +28,7 @@
 ///  - unet_temporal: a UNet with temporal layers (Stable Video Diffusion; unet.hpp).
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ enum class denoiser_family : std::uint8_t {
     unet_2d,
     dit_adaln_lora,
     dit_text_visual,
+    /// LTX-2's joint audio-video DiT: a video and an audio stream of different widths, each with self- and
+    /// text cross-attention and an MLP, plus audio-to-video and video-to-audio cross-attention in every block
+    dit_audio_video,
 };
 
 /// True for the UNet families (lowered by lower_unet, not block by block).
@@ -70,10 +74,50 @@ struct enum_names<denoiser_family> {
         {denoiser_family::unet_temporal, "unet-temporal"},
         {denoiser_family::unet_2d, "unet-2d"},
         {denoiser_family::dit_adaln_lora, "dit-adaln-lora"},
-        {denoiser_family::dit_text_visual, "dit-text-visual"}});
+        {denoiser_family::dit_text_visual, "dit-text-visual"},
+        {denoiser_family::dit_audio_video, "dit-audio-video"}});
 };
 
 enum class mlp_kind : std::uint8_t { gelu, swiglu };
+
+/// The audio stream of a joint audio-video denoiser (dit_audio_video; diffusers LTX2VideoTransformer3DModel's
+/// audio_* config fields). Its tokens are audio latent frames, audio_latent_frames() of them per video.
+struct audio_stream_spec {
+    extent hidden = 0;      ///< audio-stream width (heads x head_dim); 0 = no audio stream
+    extent heads = 0;       ///< also the heads of the audio-to-video and video-to-audio attention
+    extent head_dim = 0;
+    extent ffn = 0;         ///< audio MLP inner width
+    extent in_channels = 0; ///< latent channels x latent mel bins per audio token (LTX-2: 8 x 16)
+    extent out_channels = 0;
+    extent text_dim = 0;    ///< width of the audio text embedding into its caption projection
+    extent sample_rate = 16000; ///< audio samples per second
+    extent hop = 160;           ///< samples per mel frame
+    extent compression = 4;     ///< mel frames per latent frame
+    /// video frames per second the pipeline pairs the audio with (LTX2Pipeline's frame_rate): the audio lasts
+    /// frames / frame_rate seconds
+    double frame_rate = 24;
+    /// the audio-to-video and video-to-audio attention run; false in modality-isolation guidance's pass
+    /// (isolate_modalities), which still holds their weights
+    bool cross_modal = true;
+};
+
+/// Audio latent frames of a `frames`-frame video: LTX2Pipeline's round(frames / frame_rate x sample_rate / hop /
+/// compression) (25 latents a second for LTX-2; 121 frames at 24 fps: 126), rounded as Python rounds, half to
+/// even (std::nearbyint in the default rounding mode).
+[[nodiscard]] inline extent audio_latent_frames(const audio_stream_spec& a, extent frames) {
+    constexpr std::string_view where = "audio_latent_frames";
+    detail::require_positive(static_cast<double>(a.sample_rate), where, "audio.sample_rate");
+    detail::require_positive(static_cast<double>(a.hop), where, "audio.hop");
+    detail::require_positive(static_cast<double>(a.compression), where, "audio.compression");
+    detail::require_positive(a.frame_rate, where, "audio.frame_rate");
+    const double x = static_cast<double>(frames) / a.frame_rate * static_cast<double>(a.sample_rate) /
+                     static_cast<double>(a.hop) / static_cast<double>(a.compression);
+    if (!(x >= 0 && x <= static_cast<double>(max_frames_per_video) * 1e3))
+        detail::raise(errc::out_of_range, where,
+                      "the audio of " + std::to_string(frames) + " frames at " + std::to_string(a.frame_rate) +
+                          " fps is beyond any clip");
+    return static_cast<extent>(std::nearbyint(x));
+}
 
 struct denoiser_spec {
     denoiser_family family = denoiser_family::dit_cross;
@@ -129,6 +173,7 @@ struct denoiser_spec {
     /// SkyReels-V2's inject_sample_info: an embedding of the fps class (2 x D) through D -> D -> 6 D
     bool fps_embedding = false;
     extent adaln_lora = 0; ///< dit_adaln_lora: the rank of the modulation projections (Cosmos: 256)
+    audio_stream_spec audio{}; ///< dit_audio_video only
     unet_spec unet{}; ///< the UNet families only
 };
 
@@ -228,7 +273,7 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
     stage_builder b("denoiser", "denoiser", w.compute, w.weights);
     if (per_token) // also the time projection to 6 D, in place of the one below
         per_token_time_embedding(b, w.impl, NV, s.time_freq_dim, D, w.compute);
-    else if (s.family != denoiser_family::dit_adaln_lora) // its own, below
+    else if (s.family != denoiser_family::dit_adaln_lora && s.family != denoiser_family::dit_audio_video) // own
         detail::time_embedding(b, s, time_rows);
     if (s.fps_embedding) { // nn.Embedding(2, D), then Linear(D, D), SiLU, Linear(D, 6 D)
         b.parameters(2.0 * static_cast<double>(D));
@@ -570,6 +615,119 @@ inline void mmdit_output(stage_builder& b, extent videos, extent te, extent vide
             b.parameters(2.0 * static_cast<double>(D));
         b.role(op_role::replicated);
         detail::mmdit_output(b, videos, te, NV, JV, D, patch_out, 2, w.compute);
+        break;
+    }
+    case denoiser_family::dit_audio_video: {
+        // LTX-2 (diffusers LTX2VideoTransformer3DModel @ 0.42.1, transformer_ltx2.py): per video and stream a
+        // timestep MLP to 6 modulation vectors, and four more for the cross-modal attention's scale/shift (4)
+        // and gate (1); captions through a GELU MLP per stream; every norm a parameter-free RMSNorm, q and k
+        // RMS-normed across heads with a weight; RoPE on every self- and cross-modal attention. Its ops keep the
+        // replicated role but the video self-attention's (the share --attention-keep scales): multi-GPU plans
+        // are refused for this family (lower_inference)
+        const audio_stream_spec& au = s.audio;
+        detail::require_positive(static_cast<double>(au.hidden), where, "audio.hidden");
+        detail::require_positive(static_cast<double>(au.heads), where, "audio.heads");
+        detail::require_positive(au.frame_rate, where, "audio.frame_rate");
+        const extent Da = au.hidden;
+        const extent Ha = au.heads;
+        const extent hda = au.head_dim ? au.head_dim : Da / Ha;
+        const extent Aa = Ha * hda; // audio attention width, and the cross-modal attention's
+        const extent Na = audio_latent_frames(au, w.frames);
+        detail::require_positive(static_cast<double>(Na), where, "audio latent frames");
+        const extent NaV = videos * Na;
+        // LTX2AdaLayerNormSingle: sinusoid -> d -> d (SiLU), SiLU, d -> n d
+        auto adaln_single = [&](extent d, extent n) {
+            b.linear(videos, s.time_freq_dim, d);
+            b.elementwise(videos * d);
+            b.linear(videos, d, d);
+            b.elementwise(videos * d);
+            b.linear(videos, d, n * d);
+        };
+        adaln_single(D, 6);
+        adaln_single(Da, 6);
+        adaln_single(D, 4);  // av_cross_attn_video_scale_shift
+        adaln_single(Da, 4); // av_cross_attn_audio_scale_shift
+        adaln_single(D, 1);  // av_cross_attn_video_a2v_gate
+        adaln_single(Da, 1); // av_cross_attn_audio_v2a_gate
+        b.linear(LV, s.text_dim, D); // caption_projection: Linear, GELU (tanh), Linear
+        b.elementwise(LV * D, 1, 1, 8);
+        b.linear(LV, D, D);
+        b.linear(LV, au.text_dim, Da);
+        b.elementwise(LV * Da, 1, 1, 8);
+        b.linear(LV, Da, Da);
+        b.linear(NV, patch_in, D); // proj_in
+        b.linear(NaV, au.in_channels, Da);
+
+        // one attention: q from `rows` x `qdim`, k and v from `kv_rows` x `kvdim`, `heads` x `hdim` wide, output
+        // back to `qdim`; rotary on q and k where `rope`; `seq_q`, `seq_kv` per video
+        auto attention = [&](extent rows, extent qdim, extent kv_rows, extent kvdim, extent heads, extent hdim,
+                             extent seq_q, extent seq_kv, bool rope, op_role attn_role = op_role::replicated) {
+            const extent width = heads * hdim;
+            b.linear(rows, qdim, width);
+            b.linear(kv_rows, kvdim, width);
+            b.linear(kv_rows, kvdim, width);
+            b.norm(pointwise_kind::rmsnorm, rows, width, 1);
+            b.norm(pointwise_kind::rmsnorm, kv_rows, width, 1);
+            if (rope) b.elementwise((rows + kv_rows) * width, 2, 1, 3);
+            b.role(attn_role);
+            b.attention(detail::make_attention(videos, heads, seq_q, seq_kv, hdim, k));
+            b.linear(rows, width, qdim);
+        };
+        auto cross_modal_parameters = [&](extent qdim, extent kvdim) { // one such attention's weights, unrun
+            return static_cast<double>(qdim * Aa + Aa) + 2.0 * static_cast<double>(kvdim * Aa + Aa) +
+                   static_cast<double>(Aa * qdim + qdim) + 2.0 * static_cast<double>(Aa);
+        };
+        b.begin_repeat(static_cast<double>(s.layers));
+        b.parameters(6.0 * static_cast<double>(D + Da) + 5.0 * static_cast<double>(D + Da)); // modulation tables
+        // video self-attention, then audio self-attention
+        b.norm(pointwise_kind::rmsnorm, NV, D, 0);
+        detail::modulated_residual(b, NV, D);
+        attention(NV, D, NV, D, H, hd, N, N, true, op_role::self_attention);
+        b.norm(pointwise_kind::rmsnorm, NaV, Da, 0);
+        detail::modulated_residual(b, NaV, Da);
+        attention(NaV, Da, NaV, Da, Ha, hda, Na, Na, true);
+        // text cross-attention of each stream (keys and values from its caption projection)
+        b.norm(pointwise_kind::rmsnorm, NV, D, 0);
+        attention(NV, D, LV, D, H, hd, N, L, false);
+        b.elementwise(NV * D, 2, 1, 1);
+        b.norm(pointwise_kind::rmsnorm, NaV, Da, 0);
+        attention(NaV, Da, LV, Da, Ha, hda, Na, L, false);
+        b.elementwise(NaV * Da, 2, 1, 1);
+        if (au.cross_modal) {
+            // audio-to-video (q video, k/v audio) and video-to-audio (q audio, k/v video), each on both streams'
+            // normed states scaled and shifted by its own pair of modulation vectors, then a gated residual
+            b.norm(pointwise_kind::rmsnorm, NV, D, 0);
+            b.norm(pointwise_kind::rmsnorm, NaV, Da, 0);
+            b.elementwise(NV * D, 3, 1, 2);
+            b.elementwise(NaV * Da, 3, 1, 2);
+            attention(NV, D, NaV, Da, Ha, hda, N, Na, true);
+            b.elementwise(NV * D, 3, 1, 2);
+            b.elementwise(NV * D, 3, 1, 2);
+            b.elementwise(NaV * Da, 3, 1, 2);
+            attention(NaV, Da, NV, D, Ha, hda, Na, N, true);
+            b.elementwise(NaV * Da, 3, 1, 2);
+        } else {
+            b.parameters(cross_modal_parameters(D, Da) + cross_modal_parameters(Da, D));
+        }
+        // the MLPs (GELU, tanh)
+        b.norm(pointwise_kind::rmsnorm, NV, D, 0);
+        detail::modulated_residual(b, NV, D);
+        detail::mlp(b, NV, D, s.ffn, mlp_kind::gelu);
+        b.norm(pointwise_kind::rmsnorm, NaV, Da, 0);
+        detail::modulated_residual(b, NaV, Da);
+        detail::mlp(b, NaV, Da, au.ffn, mlp_kind::gelu);
+        b.end_repeat();
+        // output heads: a 2 x d table with the embedded timestep, LayerNorm without affine, the projection
+        b.parameters(2.0 * static_cast<double>(D + Da));
+        b.norm(pointwise_kind::layernorm, NV, D, 0);
+        b.elementwise(NV * D, 3, 1, 2);
+        b.linear(NV, D, patch_out);
+        b.norm(pointwise_kind::layernorm, NaV, Da, 0);
+        b.elementwise(NaV * Da, 3, 1, 2);
+        b.linear(NaV, Da, au.out_channels);
+        // both residual streams and their block inputs, and both projected captions
+        b.resident((2.0 * static_cast<double>(NV * D + NaV * Da) + static_cast<double>(LV * (D + Da))) *
+                   size_bytes(w.compute));
         break;
     }
     case denoiser_family::unet_temporal:

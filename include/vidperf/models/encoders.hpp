@@ -60,6 +60,13 @@ struct encoder_spec {
     double idle_parameters = 0;
     /// clip_vision as SigLIP: no class token (tokens = patches), a patch embedding with a bias, no pre-norm
     bool siglip = false;
+    /// llama kind as Gemma 2 / 3: the embedding scaled by sqrt(D), a norm after the attention and after the MLP
+    /// besides the two before them, and q and k RMS-normed per head (a weight of head_dim each)
+    bool gemma = false;
+    bool tied_lm_head = false; ///< lm_head: the logits reuse the token embedding (no weights of their own)
+    /// the caller keeps every layer's hidden states (output_hidden_states=True) and stacks them: the embedding
+    /// output and each layer's, twice over, live until the call ends
+    bool keeps_hidden_states = false;
 };
 
 /// One call of an encoder on `prompts` sequences.
@@ -95,6 +102,7 @@ struct encoder_spec {
         b.parameters(static_cast<double>(e.vocab) * static_cast<double>(D)); // token embedding (a gather)
         if (e.kind == encoder_kind::clip_text) b.parameters(static_cast<double>(S) * static_cast<double>(D));
         b.elementwise(R * D, 0, 1, 0);
+        if (e.gemma) b.elementwise(R * D, 1, 1, 1); // x sqrt(D)
     }
     if (e.kind == encoder_kind::t5 && !e.per_layer_bias)
         b.parameters(static_cast<double>(e.relative_buckets) * static_cast<double>(e.heads));
@@ -112,6 +120,7 @@ struct encoder_spec {
             unused.linear(1, D, e.d_ff, false);
         unused.linear(1, e.d_ff, D, bias);
         unused.parameters(2.0 * affine * static_cast<double>(D));
+        if (e.gemma) unused.parameters(2.0 * static_cast<double>(D) + 2.0 * static_cast<double>(hd));
         b.parameters(unused.parameter_count());
     }
 
@@ -122,6 +131,11 @@ struct encoder_spec {
     b.linear(R, D, KV, qkv_bias);
     if (e.kind == encoder_kind::t5 && e.per_layer_bias)
         b.parameters(static_cast<double>(e.relative_buckets) * static_cast<double>(e.heads));
+    if (e.gemma) { // q_norm and k_norm over each head
+        b.norm(norm, R * e.heads, hd, 0);
+        b.norm(norm, R * kvh, hd, 0);
+        b.parameters(2.0 * static_cast<double>(hd));
+    }
     if (e.kind == encoder_kind::llama) b.elementwise(prompts * S * (A + KV), 2, 1, 3); // RoPE
     attention_op a;
     a.batch = prompts;
@@ -134,6 +148,7 @@ struct encoder_spec {
     a.kernel = e.kind == encoder_kind::t5 ? attention_kernel::sdpa_efficient : attention_kernel::fa2;
     b.attention(a);
     b.linear(R, A, D, bias);
+    if (e.gemma) b.norm(norm, R, D, affine); // post_attention_layernorm
     b.elementwise(R * D, 2, 1, 1); // residual
     b.norm(norm, R, D, affine);
     if (e.kind == encoder_kind::t5 && e.relu_ffn) {
@@ -148,13 +163,109 @@ struct encoder_spec {
         b.elementwise(R * e.d_ff, 1, 1, 8);
     }
     b.linear(R, e.d_ff, D, bias);
+    if (e.gemma) b.norm(norm, R, D, affine); // post_feedforward_layernorm
     b.elementwise(R * D, 2, 1, 1);
     b.end_repeat();
     b.norm(norm, R, D, affine); // final norm
     if (e.projection > 0) b.linear(prompts, D, e.projection, false); // the pooled token's projection
-    if (e.lm_head) b.linear(R, D, e.vocab, false);                    // logits nobody reads
+    if (e.lm_head && e.tied_lm_head) { // logits nobody reads, over the embedding's weights
+        gemm_op g;
+        g.m = R;
+        g.n = e.vocab;
+        g.k = D;
+        g.a = compute;
+        g.b = weights;
+        g.c = compute;
+        g.shared_b = true;
+        b.gemm(g);
+    } else if (e.lm_head) {
+        b.linear(R, D, e.vocab, false);
+    }
     b.parameters(e.idle_parameters);
-    b.resident(static_cast<double>(R) * static_cast<double>(D) * size_bytes(compute) * 2.0);
+    // the caller's torch.stack of every hidden state: one more copy of them all
+    if (e.keeps_hidden_states) b.elementwise(R * D * (run + 1), 1, 1, 0);
+    const double states = e.keeps_hidden_states ? 2.0 * static_cast<double>(run + 1) : 2.0;
+    b.resident(static_cast<double>(R) * static_cast<double>(D) * size_bytes(compute) * states);
+    return b.finish(calls);
+}
+
+
+/// LTX-2's text connectors (diffusers LTX2TextConnectors, pipelines/ltx2/connectors.py @ 0.42.1, the 2.0 config):
+/// the text encoder's stacked hidden states (`stacked` of them, `text_dim` wide) normalised per layer over each
+/// prompt's valid tokens, one projection to `text_dim`, then one small transformer per stream (video, audio)
+/// whose padded positions take learnable registers. Run once per prompt, before the denoising loop.
+struct text_connector_spec {
+    std::string_view name;
+    extent text_dim = 0;  ///< the encoder's hidden width (Gemma 3 12B: 3840)
+    extent stacked = 0;   ///< hidden states stacked per token (48 layers + the embedding: 49)
+    extent tokens = 0;    ///< tokens per prompt (the padded length)
+    extent streams = 2;   ///< connectors: one for video, one for audio
+    extent layers = 0;    ///< transformer blocks per connector
+    extent heads = 0;
+    extent head_dim = 0;
+    extent ffn = 0;       ///< MLP inner width (GELU, tanh)
+    extent registers = 0; ///< learnable registers per connector
+};
+
+/// One call of the connectors on `prompts` prompts.
+[[nodiscard]] inline stage lower_text_connectors(const text_connector_spec& c, extent prompts, dtype compute,
+                                                 dtype weights, double calls) {
+    const std::string where = "lower_text_connectors(" + std::string(c.name) + ")";
+    detail::require_positive(static_cast<double>(c.text_dim), where, "text_dim");
+    detail::require_positive(static_cast<double>(c.stacked), where, "stacked");
+    detail::require_positive(static_cast<double>(c.tokens), where, "tokens");
+    detail::require_positive(static_cast<double>(c.heads), where, "heads");
+    detail::require_positive(static_cast<double>(c.head_dim), where, "head_dim");
+    const extent R = prompts * c.tokens;
+    const extent W = c.heads * c.head_dim;
+    const extent E = R * c.text_dim * c.stacked;
+    stage_builder b("text_connectors", std::string(c.name), compute, weights);
+    // per_layer_masked_mean_norm: masked_fill and sum (the mean), masked_fill and amin, masked_fill and amax,
+    // (x - mean) / (max - min), x 8, masked_fill of the flattened states
+    b.elementwise(E, 1, 1, 1);
+    b.elementwise(E, 1, 0, 1);
+    for (int i = 0; i < 2; ++i) {
+        b.elementwise(E, 1, 1, 1);
+        b.elementwise(E, 1, 0, 1);
+    }
+    b.elementwise(E, 1, 1, 2);
+    b.elementwise(E, 1, 1, 1);
+    b.elementwise(E, 1, 1, 1);
+    b.linear(R, c.text_dim * c.stacked, c.text_dim, false); // text_proj_in
+    attention_op a;
+    a.batch = prompts;
+    a.heads_q = c.heads;
+    a.seq_q = c.tokens;
+    a.head_dim = c.head_dim;
+    // the connector hands its (all-zero) additive mask to scaled_dot_product_attention, which then runs its
+    // memory-efficient kernel
+    a.kernel = attention_kernel::sdpa_efficient;
+    b.begin_repeat(static_cast<double>(c.streams));
+    b.parameters(static_cast<double>(c.registers) * static_cast<double>(W));
+    b.elementwise(R * W, 2, 1, 1); // registers in place of the padding (gather, where)
+    for (extent l = 0; l < c.layers; ++l) {
+        b.norm(pointwise_kind::rmsnorm, R, W, 0);
+        b.linear(R, W, W);
+        b.linear(R, W, W);
+        b.linear(R, W, W);
+        b.norm(pointwise_kind::rmsnorm, R, W, 1);
+        b.norm(pointwise_kind::rmsnorm, R, W, 1);
+        b.elementwise(2 * R * W, 2, 1, 3); // rotary (split halves)
+        b.attention(a);
+        b.linear(R, W, W);
+        b.elementwise(R * W, 2, 1, 1);
+        b.norm(pointwise_kind::rmsnorm, R, W, 0);
+        b.linear(R, W, c.ffn);
+        b.elementwise(R * c.ffn, 1, 1, 8);
+        b.linear(R, c.ffn, W);
+        b.elementwise(R * W, 2, 1, 1);
+    }
+    b.norm(pointwise_kind::rmsnorm, R, W, 0);
+    b.end_repeat();
+    b.elementwise(R * W, 2, 1, 1); // the video embedding times the binary mask
+    // the normalised stacked states (the projection's input) and both streams' outputs
+    b.resident(static_cast<double>(E) * size_bytes(compute) +
+               2.0 * static_cast<double>(c.streams) * static_cast<double>(R * W) * size_bytes(compute));
     return b.finish(calls);
 }
 

@@ -12,6 +12,7 @@
 
 #include <vidperf/core/error.hpp>
 #include <vidperf/models/accelerators.hpp>
+#include <vidperf/models/audio.hpp>
 #include <vidperf/models/chunking.hpp>
 #include <vidperf/models/denoiser.hpp>
 #include <vidperf/models/encoders.hpp>
@@ -55,6 +56,13 @@ struct model_spec {
     /// long videos in overlapping iterations (SkyReels-V2 DF; models/chunking.hpp); base_frames 0: none
     diffusion_forcing forcing{};
     image_first_stage first_stage{}; ///< a text-to-image first stage (Open-Sora 2.0); model 0: none
+    /// modules between the text encoder and the denoiser (LTX-2's text connectors); layers 0: none
+    text_connector_spec connectors{};
+    /// an audio track decoded beside the video (LTX-2): the audio VAE's decode, then the vocoder; the audio
+    /// latents are the joint denoiser's (denoiser_spec::audio)
+    bool has_audio = false;
+    audio_vae_spec audio_vae{};
+    vocoder_spec vocoder{};
 };
 
 /// The first stage's image for a video of `width` x `height`: Open-Sora's bucket of `side`^2 pixels at the
@@ -120,6 +128,19 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
                           "' cannot take; use --attention sdpa-efficient, cudnn or sdpa-math");
 }
 
+/// The extra guidance passes and what the joint audio-video denoiser cannot be combined with.
+inline void check_audio_video(const video_workload& w, const model_spec& m) {
+    const bool av = m.denoiser.family == denoiser_family::dit_audio_video;
+    if ((w.stg_pass || w.modality_pass) && !av)
+        detail::raise(errc::not_representable, w.stg_pass ? "--stg" : "--modality-guidance",
+                      "'" + std::string(m.slug) + "' runs no " +
+                          (w.stg_pass ? "spatio-temporal" : "modality-isolation") +
+                          " guidance pass; the extra guidance passes are LTX-2's (joint audio-video denoisers)");
+    if (av && w.accel.cache != step_cache::none)
+        detail::raise(errc::not_representable, "--cache",
+                      "step caching is not modelled for the joint audio-video denoiser of '" + std::string(m.slug) + "'");
+}
+
 /// The stages of one inference job, in execution order.
 [[nodiscard]] inline std::vector<stage> lower_inference(const model_spec& m, const video_workload& w,
                                                         const inference_options& opt = {}) {
@@ -127,6 +148,7 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
     validate(w.accel, m.slug);
     check_applies(w.accel, m.denoiser.family, m.slug);
     check_forcing(w, m);
+    check_audio_video(w, m);
     const latent_shape lat = latents(m.latent, w, m.slug);
     const extent passes = cfg_passes(w.cfg);
     // Wan's reference code runs its VAE in fp32, SDXL's pipeline upcasts it from fp16
@@ -180,6 +202,9 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
                                                                 : std::string("text_encoder"),
                                        1));
     }
+    if (m.connectors.layers > 0)
+        push(stage_kind::text_encoder,
+             lower_text_connectors(m.connectors, prompts, unquantised(w.compute), unquantised(w.compute), 1));
     if (m.has_image_encoder)
         push(stage_kind::image_encoder,
              lower_encoder(m.image_encoder, w.batch, unquantised(w.compute), unquantised(w.compute), "image_encoder", 1));
@@ -202,6 +227,10 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
         detail::raise(errc::inconsistent, m.slug, "CFG parallelism needs guidance on (this workload has cfg off)");
     if (par.sequence_degree() > 1 && is_unet(m.denoiser.family))
         detail::raise(errc::not_representable, m.slug, "sequence parallelism is not modelled for UNet denoisers");
+    if (par.gpus() > 1 && m.denoiser.family == denoiser_family::dit_audio_video)
+        detail::raise(errc::not_representable, m.slug,
+                      "multi-GPU plans are not modelled for the joint audio-video denoiser (how its audio stream "
+                      "and cross-modal attention split is the implementation's own)");
     // with CFG parallelism each GPU runs one of the two guidance passes
     const extent videos = w.cfg == cfg_mode::batched && !cfg_parallel ? w.batch * 2 : w.batch;
     const double calls =
@@ -282,6 +311,19 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
             push(stage_kind::denoiser, den);
             push_cache_step(den, at, static_cast<double>(group.count));
         }
+        // LTX2Pipeline's further guidance calls, each on the positive prompt alone (pipeline_ltx2.py:1485-1560
+        // @ diffusers 0.42.1). Spatio-temporal guidance perturbs the self-attention of the blocks it names only in
+        // a model built with perturbed_attn (2.3); LTX-2 2.0's blocks take no perturbation, so that call runs the
+        // whole denoiser. Modality guidance runs without the audio-to-video and video-to-audio attention.
+        auto extra_pass = [&](std::string name, bool cross_modal) {
+            denoiser_spec d = m.denoiser;
+            d.audio.cross_modal = cross_modal;
+            stage e = lower_denoiser(d, m.latent, lat, w.batch, w, static_cast<double>(w.steps));
+            e.name = std::move(name);
+            push(stage_kind::denoiser, std::move(e));
+        };
+        if (w.stg_pass) extra_pass("denoiser_stg", true);
+        if (w.modality_pass) extra_pass("denoiser_isolated", false);
     }
 
     // scheduler update per step: guidance combine and the solver's update on the latents, as the
@@ -291,9 +333,13 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
         // (a chunked video: every iteration's frames, every step)
         const extent elems = w.batch * m.vae.latent_channels * (chunks.chunked ? chunks.denoised_frames() : lat.frames) *
                              lat.height * lat.width;
-        if (!step_ops(b, w.impl, m.denoiser.code, elems, w.cfg != cfg_mode::off, w.compute)) {
-            if (w.cfg != cfg_mode::off) b.elementwise(elems, 2, 1, 3);
-            b.elementwise(elems, 2, 1, 2);
+        // LTX-2: its audio latents step alongside
+        const extent audio = m.denoiser.family == denoiser_family::dit_audio_video
+                                 ? w.batch * m.denoiser.audio.in_channels * audio_latent_frames(m.denoiser.audio, w.frames)
+                                 : 0;
+        if (!step_ops(b, w.impl, m.denoiser.code, elems + audio, w.cfg != cfg_mode::off, w.compute)) {
+            if (w.cfg != cfg_mode::off) b.elementwise(elems + audio, 2, 1, 3);
+            b.elementwise(elems + audio, 2, 1, 2);
         }
         push(stage_kind::scheduler, b.finish(static_cast<double>(w.steps)));
     }
@@ -322,6 +368,19 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
     } else { // diffusers keeps the latents and decodes the whole video once
         push(stage_kind::vae_decode, lower_vae_decode(m.vae, lat, w.batch, vae, tiling));
     }
+    if (m.has_audio) { // LTX2Pipeline: the audio latents through the audio VAE, the mel spectrogram through the vocoder
+        if (m.denoiser.family != denoiser_family::dit_audio_video)
+            detail::raise(errc::inconsistent, m.slug, "an audio track needs the joint audio-video denoiser");
+        if (m.vocoder.in_channels != m.audio_vae.out_channels * m.audio_vae.mel_bins)
+            detail::raise(errc::inconsistent, m.slug,
+                          "the vocoder takes " + std::to_string(m.vocoder.in_channels) +
+                              " channels, the audio VAE gives " + std::to_string(m.audio_vae.out_channels) + " x " +
+                              std::to_string(m.audio_vae.mel_bins) + " mel bins");
+        const extent audio_latents = audio_latent_frames(m.denoiser.audio, w.frames);
+        push(stage_kind::audio_decode, lower_audio_vae_decode(m.audio_vae, audio_latents, w.batch, vae, vae, 1));
+        push(stage_kind::audio_decode, lower_vocoder(m.vocoder, audio_vae_decoded_frames(m.audio_vae, audio_latents),
+                                                     w.batch, vae, vae, 1));
+    }
     extent frames = w.frames;
     if (opt.interpolation > 1) {
         push(stage_kind::interpolation, lower_interpolation(frames, w.height, w.width, w.batch, opt.interpolation, unquantised(w.compute)));
@@ -330,7 +389,8 @@ inline void check_forcing(const video_workload& w, const model_spec& m) {
     if (opt.upscale > 1) push(stage_kind::upscaling, lower_upscaling(frames, w.height, w.width, w.batch, opt.upscale, unquantised(w.compute)));
     if (grouped) // the video model's modules move together, the other group
         for (auto& s : stages)
-            if (s.kind == stage_kind::denoiser || s.kind == stage_kind::vae_encode || s.kind == stage_kind::vae_decode)
+            if (s.kind == stage_kind::denoiser || s.kind == stage_kind::vae_encode || s.kind == stage_kind::vae_decode ||
+                s.kind == stage_kind::audio_decode)
                 s.offload_group = 2;
     return stages;
 }

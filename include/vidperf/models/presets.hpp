@@ -745,6 +745,20 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+[[nodiscard]] constexpr vae_spec ltx2_video_vae() {
+    // LTX-2 2.0's video VAE (diffusers AutoencoderKLLTX2Video, scripts/convert_ltx2_to_diffusers.py
+    // get_ltx2_video_vae_config("2.0") as converted: timestep_conditioning false): the 0.9.5 / 0.9.7 layout
+    // (block_out_channels (256, 512, 1024, 2048), layers_per_block (4, 6, 6, 2, 2), downsample_type spatial,
+    // temporal, spatiotemporal, spatiotemporal; decoder_block_out_channels (256, 512, 1024), decoder_layers_per_block
+    // (5, 5, 5, 5), residual up-samplers; a non-causal decoder with reflect padding) without the decoder's time
+    // embedders and modulation tables: 1,222,479,601 parameters (encoder 694,098,881, decoder 528,380,720).
+    // LTX2Pipeline decodes whole (no enable_tiling()) and passes no decode timestep
+    vae_spec v = ltx_095_vae();
+    v.name = "ltx-2-video-vae";
+    v.timestep_conditioning = false;
+    return v;
+}
+
 [[nodiscard]] constexpr model_spec make_ltx_video() {
     denoiser_spec d;
     d.family = denoiser_family::dit_cross;
@@ -793,6 +807,88 @@ inline constexpr std::string_view wan21_src =
     // a latent up-sampler between) is not modelled.
     m.standard = workload(704, 512, 161, 50, cfg_mode::batched);
     m.standard.impl = implementation::diffusers;
+    return m;
+}
+
+[[nodiscard]] constexpr encoder_spec gemma3_12b_text() {
+    // google/gemma-3-12b-it as LTX2Pipeline runs it (Gemma3ForConditionalGeneration, output_hidden_states=True,
+    // padded to 1024 tokens): the language model (48 layers, hidden 3840, 16 heads x 256, 8 KV heads, GeGLU
+    // 15360, vocab 262208; 11,766,034,176 parameters) computes the logits at every position over its tied
+    // embedding, and the pipeline stacks all 49 hidden states; the SigLIP vision tower (416,866,032) and the
+    // multimodal projector (4,424,832) are loaded but not run. 12,187,325,040 in all (transformers 5.24
+    // Gemma3ForConditionalGeneration on the meta device with the published config)
+    encoder_spec e;
+    e.kind = encoder_kind::llama;
+    e.name = "gemma-3-12b";
+    e.layers = 48;
+    e.d_model = 3840;
+    e.heads = 16;
+    e.kv_heads = 8;
+    e.head_dim = 256;
+    e.d_ff = 15360;
+    e.vocab = 262208;
+    e.tokens = 1024;
+    e.gemma = true;
+    e.lm_head = true;
+    e.tied_lm_head = true;
+    e.keeps_hidden_states = true;
+    e.idle_parameters = 416866032.0 + 4424832.0;
+    return e;
+}
+
+[[nodiscard]] constexpr model_spec make_ltx2() {
+    // LTX-2 2.0 (diffusers scripts/convert_ltx2_to_diffusers.py @ 58eb52c, get_ltx2_*_config("2.0"); the
+    // classes of diffusers 0.42.1): a joint audio-video DiT of 48 blocks, video 32 heads x 128 (4096 wide, MLP
+    // 16384), audio 32 heads x 64 (2048 wide, MLP 8192), latent 128 channels each, patch 1; 18,876,174,592
+    // parameters
+    denoiser_spec d;
+    d.family = denoiser_family::dit_audio_video;
+    d.layers = 48;
+    d.hidden = 4096;
+    d.heads = 32;
+    d.head_dim = 128;
+    d.ffn = 16384;
+    d.in_channels = 128;
+    d.out_channels = 128;
+    d.text_dim = 3840; // caption_channels: the connectors' output
+    d.text_tokens = 1024;
+    d.audio.hidden = 2048;
+    d.audio.heads = 32;
+    d.audio.head_dim = 64;
+    d.audio.ffn = 8192;
+    d.audio.in_channels = 128; // 8 latent channels x 16 latent mel bins
+    d.audio.out_channels = 128;
+    d.audio.text_dim = 3840;
+    model_spec m;
+    m.slug = "ltx-2";
+    m.name = "LTX-2 (19B, video and audio)";
+    m.task = task_kind::t2v;
+    m.source = "diffusers convert_ltx2_to_diffusers.py get_ltx2_*_config(\"2.0\") and LTX2Pipeline defaults";
+    m.latent = rule(8, 32, 1, 1, 32);
+    m.denoiser = d;
+    m.text_encoders[0] = gemma3_12b_text();
+    text_connector_spec c;
+    c.name = "ltx-2-text-connectors";
+    c.text_dim = 3840;
+    c.stacked = 49;
+    c.tokens = 1024;
+    c.layers = 2;
+    c.heads = 30;
+    c.head_dim = 128;
+    c.ffn = 4 * 3840;
+    c.registers = 128;
+    m.connectors = c;
+    m.vae = ltx2_video_vae();
+    m.has_audio = true; // AutoencoderKLLTX2Audio and LTX2Vocoder, their 2.0 configs (models/audio.hpp defaults)
+    m.audio_vae = audio_vae_spec{};
+    m.vocoder = vocoder_spec{};
+    // LTX2Pipeline.__call__ defaults and its docstring example: 768 x 512, 121 frames at 24 fps, 30 steps;
+    // guidance_scale 3 batched with the prompt, stg_scale 1 (a further call per step) and modality_scale 3
+    // (another)
+    m.standard = workload(768, 512, 121, 30, cfg_mode::batched);
+    m.standard.impl = implementation::diffusers;
+    m.standard.stg_pass = true;
+    m.standard.modality_pass = true;
     return m;
 }
 
@@ -1153,6 +1249,7 @@ inline const std::vector<model_spec>& model_presets() {
         v.push_back(make_mochi());
         v.push_back(make_ltx_video());
         v.push_back(make_ltx_video_13b());
+        v.push_back(make_ltx2());
         v.push_back(make_allegro());
         v.push_back(make_kandinsky5_t2v_lite());
         v.push_back(make_hunyuanvideo15_t2v());

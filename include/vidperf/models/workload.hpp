@@ -97,6 +97,11 @@ struct video_workload {
     implementation impl = implementation::ideal;
     acceleration accel{};       ///< step caching and sparse attention
     forcing_schedule forcing{}; ///< diffusion forcing's asynchronous mode (models with per-frame timesteps)
+    /// Guidance passes besides classifier-free guidance, each one more denoiser call per step on the positive
+    /// prompt alone (LTX2Pipeline: spatio-temporal guidance while stg_scale > 0, modality-isolation guidance
+    /// while modality_scale > 1; joint audio-video denoisers only)
+    bool stg_pass = false;
+    bool modality_pass = false;
 };
 
 /// Whether the job's code builds diffusion forcing's block-causal attention mask: diffusers whenever the causal

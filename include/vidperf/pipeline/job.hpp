@@ -87,6 +87,8 @@ struct inference_request {
     acceleration accel{};                       ///< step caching and sparse attention (models/accelerators.hpp)
     forcing_schedule forcing{};                 ///< diffusion forcing's asynchronous mode (models/chunking.hpp)
     bool image_stage = true;                    ///< false: skip the model's text-to-image first stage (given image)
+    std::optional<bool> stg_pass;               ///< LTX-2's spatio-temporal guidance call; unset: the model's
+    std::optional<bool> modality_pass;          ///< LTX-2's modality-isolation guidance call; unset: the model's
 };
 
 /// A validated job: everything lowering and pricing need.
@@ -137,6 +139,7 @@ inline void validate(const inference_job& j) {
                       "the denoiser dtype must be bf16, fp16 or fp8, got '" + std::string(name(j.work.compute)) + "'");
     check_attention(j.work.impl, m.denoiser.code, j.work.attention);
     check_forcing(j.work, m);
+    check_audio_video(j.work, m);
     validate(j.work.accel, "inference_request");
     check_applies(j.work.accel, m.denoiser.family, m.slug);
     if (j.inference.interpolation < 1 || j.inference.interpolation > 16)
@@ -172,6 +175,8 @@ inline void validate(const inference_job& j) {
     w.impl = r.impl.value_or(m.standard.impl);
     w.weights = r.weights.value_or(weight_storage(w.impl, m.denoiser.official_fp32_weights, r.compute));
     w.forcing = r.forcing;
+    if (r.stg_pass) w.stg_pass = *r.stg_pass;
+    if (r.modality_pass) w.modality_pass = *r.modality_pass;
     // a dense mask leaves flash attention out: PyTorch's SDPA runs its memory-efficient kernel in diffusers; the
     // official code allows flash alone (sdp_kernel(enable_flash=True, enable_math=False,
     // enable_mem_efficient=False), transformer.py:169-176 @ SkyReels-V2@abed76f), which leaves cuDNN's the one

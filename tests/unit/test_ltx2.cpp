@@ -1,0 +1,140 @@
+// LTX-2 (2.0): the joint audio-video denoiser, Gemma 3 and the text connectors, the extra guidance calls, the
+// audio track's decode. The figures are diffusers 0.42.1's classes (and transformers' Gemma3ForConditionalGeneration)
+// built on the meta device from the published configs and counted under FlopCounterMode
+// (validation/reference/count_reference.py --only ltx-2, count_reference.txt).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "stage_helpers.hpp"
+
+#include <vidperf/vidperf.hpp>
+
+using namespace vidperf;
+
+namespace {
+using test::find_stage;
+using test::flops_of;
+
+const stage& named(const std::vector<stage>& stages, std::string_view name) {
+    const stage* s = find_stage(stages, name);
+    REQUIRE_MESSAGE(s != nullptr, "no stage " << name);
+    return *s;
+}
+
+inference_job job(const inference_request& r) { return make_job(borrow(find_model("ltx-2")), r); }
+} // namespace
+
+TEST_CASE("LTX-2's modules: diffusers' and transformers' parameter counts") {
+    const model_spec& m = find_model("ltx-2");
+    const auto stages = lower_inference(m, m.standard);
+    CHECK(named(stages, "text_encoder").parameters == 12'187'325'040.0); // Gemma 3 12B with its idle vision tower
+    CHECK(named(stages, "text_connectors").parameters == 1'431'475'200.0);
+    CHECK(named(stages, "denoiser").parameters == 18'876'174'592.0);
+    CHECK(named(stages, "vae_decode").parameters == 1'222'479'601.0);
+    CHECK(named(stages, "audio_vae_decode").parameters == 53'248'146.0);
+    CHECK(named(stages, "vocoder").parameters == 55'592'802.0);
+    CHECK(named(stages, "audio_vae_decode").kind == stage_kind::audio_decode);
+    CHECK(named(stages, "vocoder").kind == stage_kind::audio_decode);
+    CHECK(named(stages, "text_connectors").kind == stage_kind::text_encoder);
+}
+
+TEST_CASE("LTX-2's calls at the standard workload: FLOPs as FlopCounterMode counts them") {
+    const model_spec& m = find_model("ltx-2");
+    const auto stages = lower_inference(m, m.standard);
+    // 768 x 512 x 121: 16 x 16 x 24 = 6,144 video tokens and round(121 / 24 x 25) = 126 audio tokens
+    const stage& den = named(stages, "denoiser"); // the prompt batched with the negative one
+    CHECK(flops_of<gemm_op>(den) == doctest::Approx(326'941'884'284'928.0).epsilon(1e-12));
+    CHECK(flops_of<attention_op>(den) == doctest::Approx(70'600'809'775'104.0).epsilon(1e-12));
+    CHECK(den.calls == 30);
+    const stage& stg = named(stages, "denoiser_stg"); // 2.0's blocks take no perturbation: a whole call
+    CHECK(flops_of<gemm_op>(stg) == doctest::Approx(163'470'942'142'464.0).epsilon(1e-12));
+    CHECK(stg.calls == 30);
+    const stage& iso = named(stages, "denoiser_isolated"); // isolate_modalities=True
+    CHECK(flops_of<gemm_op>(iso) == doctest::Approx(143'476'795'637'760.0).epsilon(1e-12));
+    CHECK(flops_of<attention_op>(iso) == doctest::Approx(34'691'593'273'344.0).epsilon(1e-12));
+    CHECK(iso.parameters == den.parameters); // the cross-modal weights are loaded all the same
+    // Gemma 3's logits over its tied embedding are part of its GEMMs; the connectors on both prompts
+    CHECK(flops_of<gemm_op>(named(stages, "text_encoder")) == doctest::Approx(48'190'539'694'080.0).epsilon(1e-12));
+    const stage& con = named(stages, "text_connectors");
+    CHECK(flops_of<gemm_op>(con) == doctest::Approx(5'858'603'827'200.0).epsilon(1e-12));
+    CHECK(flops_of<attention_op>(con) == doctest::Approx(128'849'018'880.0).epsilon(1e-12));
+    CHECK(flops_of<conv_op>(named(stages, "vae_decode")) == doctest::Approx(60'215'273'717'760.0).epsilon(1e-12));
+    CHECK(flops_of<conv_op>(named(stages, "audio_vae_decode")) == doctest::Approx(308'097'482'752.0).epsilon(1e-12));
+    CHECK(flops_of<conv_op>(named(stages, "vocoder")) == doctest::Approx(696'080'197'632.0).epsilon(1e-12));
+    // the three denoiser stages share one module: its weights are counted once
+    CHECK(all_resident_weights(stages, false).value() ==
+          doctest::Approx(module_weight_bytes(stages, "denoiser").value() +
+                          module_weight_bytes(stages, "gemma-3-12b").value() +
+                          module_weight_bytes(stages, "ltx-2-text-connectors").value() +
+                          module_weight_bytes(stages, "vae").value() +
+                          module_weight_bytes(stages, "ltx-2-audio-vae").value() +
+                          module_weight_bytes(stages, "ltx-2-vocoder").value()));
+}
+
+TEST_CASE("audio latents: LTX2Pipeline's round(frames / fps x 25), half to even as Python rounds") {
+    const audio_stream_spec& a = find_model("ltx-2").denoiser.audio;
+    CHECK(audio_latent_frames(a, 121) == 126); // 126.04
+    CHECK(audio_latent_frames(a, 12) == 12);   // 12.5 -> 12
+    CHECK(audio_latent_frames(a, 36) == 38);   // 37.5 -> 38
+    CHECK(audio_latent_frames(a, 1) == 1);     // 1.04
+    // the audio VAE's 4T - 3 mel frames, the vocoder's x 240 samples (24 kHz from 100 mel frames a second)
+    const model_spec& m = find_model("ltx-2");
+    CHECK(audio_vae_decoded_frames(m.audio_vae, 126) == 501);
+    CHECK(vocoder_samples(m.vocoder, 501) == 120'240);
+    audio_stream_spec bad = a;
+    bad.frame_rate = 0;
+    CHECK_THROWS_AS((void)audio_latent_frames(bad, 121), vidperf::error);
+}
+
+TEST_CASE("LTX-2's guidance calls follow the request") {
+    // the standard: the batched CFG call, then the STG and the modality-isolation calls on the prompt alone
+    const auto all = lower_inference(*job({}).model, job({}).work);
+    CHECK(find_stage(all, "denoiser_stg") != nullptr);
+    CHECK(find_stage(all, "denoiser_isolated") != nullptr);
+    inference_request r;
+    r.stg_pass = false;
+    auto j = job(r);
+    auto stages = lower_inference(*j.model, j.work);
+    CHECK(find_stage(stages, "denoiser_stg") == nullptr);
+    CHECK(find_stage(stages, "denoiser_isolated") != nullptr);
+    r.modality_pass = false;
+    r.cfg = cfg_mode::off;
+    j = job(r);
+    stages = lower_inference(*j.model, j.work);
+    CHECK(find_stage(stages, "denoiser_isolated") == nullptr);
+    // guidance off: one call of one video per step, half the batched call's GEMMs but the per-video parts
+    const double batched = flops_of<gemm_op>(named(all, "denoiser"));
+    const double single = flops_of<gemm_op>(named(stages, "denoiser"));
+    CHECK(single == doctest::Approx(batched / 2).epsilon(1e-12));
+    CHECK(single == doctest::Approx(flops_of<gemm_op>(named(all, "denoiser_stg"))).epsilon(1e-12));
+}
+
+TEST_CASE("what LTX-2's denoiser cannot be combined with, and the extra passes elsewhere, are refused") {
+    inference_request stg;
+    stg.stg_pass = true;
+    CHECK_THROWS_AS((void)make_job(borrow(find_model("ltx-video")), stg), vidperf::error);
+    inference_request cache;
+    cache.accel.cache = step_cache::teacache;
+    cache.accel.cache_skip = 0.3;
+    CHECK_THROWS_AS((void)job(cache), vidperf::error);
+    const model_spec& m = find_model("ltx-2");
+    inference_options two;
+    two.parallel.ulysses = 2;
+    CHECK_THROWS_AS((void)lower_inference(m, m.standard, two), vidperf::error);
+    CHECK_THROWS_AS((void)to_diffusers(m), vidperf::error);
+    model_spec odd = m;
+    odd.vocoder.in_channels = 64;
+    CHECK_THROWS_AS((void)lower_inference(odd, odd.standard), vidperf::error);
+}
+
+TEST_CASE("the audio decode refuses sizes it cannot describe") {
+    const audio_vae_spec a{};
+    const vocoder_spec v{};
+    CHECK_THROWS_AS((void)lower_audio_vae_decode(a, 0, 1, dtype::bf16, dtype::bf16, 1), vidperf::error);
+    CHECK_THROWS_AS((void)lower_audio_vae_decode(a, extent{1} << 50, 1, dtype::bf16, dtype::bf16, 1), vidperf::error);
+    CHECK_THROWS_AS((void)lower_vocoder(v, extent{1} << 45, 1, dtype::bf16, dtype::bf16, 1), vidperf::error);
+    vocoder_spec w = v;
+    w.upsample_kernels = {4, 15, 8, 4, 4, 0, 0, 0}; // a kernel shorter than its stride
+    CHECK_THROWS_AS((void)lower_vocoder(w, 12, 1, dtype::bf16, dtype::bf16, 1), vidperf::error);
+}
