@@ -163,6 +163,40 @@ LTX_090_VAE = dict(
     upsample_residual=(False, False, False, False), upsample_factor=(1, 1, 1, 1), patch_size=4, patch_size_t=1,
     resnet_norm_eps=1e-6, scaling_factor=1.0, encoder_causal=True, decoder_causal=False,
     timestep_conditioning=False)
+# LTX-2 2.0: diffusers scripts/convert_ltx2_to_diffusers.py @ 58eb52c, get_ltx2_transformer_config("2.0")
+LTX2_TRANSFORMER = dict(
+    in_channels=128, out_channels=128, patch_size=1, patch_size_t=1, num_attention_heads=32, attention_head_dim=128,
+    cross_attention_dim=4096, vae_scale_factors=(8, 32, 32), pos_embed_max_pos=20, base_height=2048, base_width=2048,
+    gated_attn=False, cross_attn_mod=False, audio_in_channels=128, audio_out_channels=128, audio_patch_size=1,
+    audio_patch_size_t=1, audio_num_attention_heads=32, audio_attention_head_dim=64, audio_cross_attention_dim=2048,
+    audio_scale_factor=4, audio_pos_embed_max_pos=20, audio_sampling_rate=16000, audio_hop_length=160,
+    audio_gated_attn=False, audio_cross_attn_mod=False, num_layers=48, activation_fn="gelu-approximate",
+    qk_norm="rms_norm_across_heads", norm_elementwise_affine=False, norm_eps=1e-6, caption_channels=3840,
+    attention_bias=True, attention_out_bias=True, rope_theta=10000.0, rope_double_precision=True, causal_offset=1,
+    timestep_scale_multiplier=1000, cross_attn_timestep_scale_multiplier=1000, rope_type="split",
+    use_prompt_embeddings=True, perturbed_attn=False)
+# get_ltx2_video_vae_config("2.0") as converted (timestep_conditioning false), get_ltx2_audio_vae_config("2.0"),
+# get_ltx2_vocoder_config("2.0") of the same script
+LTX2_VIDEO_VAE = dict(
+    LTX_097_VAE, block_out_channels=(256, 512, 1024, 2048), down_block_types=("LTX2VideoDownBlock3D",) * 4,
+    upsample_type=("spatiotemporal",) * 3, timestep_conditioning=False, encoder_spatial_padding_mode="zeros",
+    decoder_spatial_padding_mode="reflect")
+LTX2_CONNECTORS = dict(
+    caption_channels=3840, text_proj_in_factor=49, video_connector_num_attention_heads=30,
+    video_connector_attention_head_dim=128, video_connector_num_layers=2, video_connector_num_learnable_registers=128,
+    video_gated_attn=False, audio_connector_num_attention_heads=30, audio_connector_attention_head_dim=128,
+    audio_connector_num_layers=2, audio_connector_num_learnable_registers=128, audio_gated_attn=False,
+    connector_rope_base_seq_len=4096, rope_theta=10000.0, rope_double_precision=True,
+    causal_temporal_positioning=False, rope_type="split", per_modality_projections=False, proj_bias=False)
+LTX2_AUDIO_VAE = dict(
+    base_channels=128, output_channels=2, ch_mult=(1, 2, 4), num_res_blocks=2, attn_resolutions=None, in_channels=2,
+    resolution=256, latent_channels=8, norm_type="pixel", causality_axis="height", dropout=0.0,
+    mid_block_add_attention=False, sample_rate=16000, mel_hop_length=160, is_causal=True, mel_bins=64, double_z=True)
+LTX2_VOCODER = dict(
+    in_channels=128, hidden_channels=1024, out_channels=2, upsample_kernel_sizes=[16, 15, 8, 4, 4],
+    upsample_factors=[6, 5, 2, 2, 2], resnet_kernel_sizes=[3, 7, 11], resnet_dilations=[[1, 3, 5]] * 3,
+    act_fn="leaky_relu", leaky_relu_negative_slope=0.1, antialias=False, final_act_fn="tanh", final_bias=True,
+    output_sampling_rate=24000)
 SVD_VAE = dict(in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * 4,
                block_out_channels=(128, 256, 512, 512), layers_per_block=2, latent_channels=4)
 
@@ -274,6 +308,20 @@ def ltx_13b_inputs(b, t, h, w):
                 rope_interpolation_scale=(8 / 25, 32, 32), return_dict=False)
 
 
+def ltx2_inputs(b, t, h, w):
+    # LTX2Pipeline: 8x time with a causal first frame, 24 fps, audio latents round(seconds x 16000 / 160 / 4)
+    frames = (t - 1) * 8 + 1
+    audio = round(frames / 24.0 * 16000 / 160 / 4)
+    return dict(hidden_states=meta(b, t * h * w, 128), audio_hidden_states=meta(b, audio, 128),
+                encoder_hidden_states=meta(b, 1024, 3840), audio_encoder_hidden_states=meta(b, 1024, 3840),
+                timestep=meta(b), encoder_attention_mask=meta(b, 1024), audio_encoder_attention_mask=meta(b, 1024),
+                num_frames=t, height=h, width=w, fps=24.0, audio_num_frames=audio, return_dict=False)
+
+
+def ltx2_isolated_inputs(b, t, h, w):  # modality-isolation guidance: no audio-to-video / video-to-audio attention
+    return dict(ltx2_inputs(b, t, h, w), isolate_modalities=True)
+
+
 def allegro_inputs(b, t, h, w):
     from diffusers.models.embeddings import get_3d_rotary_pos_embed_allegro
     gh, gw = h // 2, w // 2
@@ -377,18 +425,25 @@ class Case:
     `as_run`: the denoiser's inputs as the pipeline really passes them where vidperf's lowering deliberately
     differs (reported beside the judged rows); `tiling`: the pipeline's documented set-up calls
     vae.enable_tiling(); `experts`: 2 when the pipeline holds two denoisers of this config (transformer and
-    transformer_2), each compared with its own vidperf stage (denoiser, denoiser_2).
+    transformer_2), each compared with its own vidperf stage (denoiser, denoiser_2); `passes`: further guidance
+    calls per step as (vidperf stage, inputs), each on the workload's batch alone (LTX-2's modality-isolation
+    pass); `audio`: (audio VAE class, config, vocoder class, config, latent frames of a workload) where the
+    pipeline decodes an audio track (LTX-2), compared with the stages audio_vae_decode and vocoder; `modules`:
+    further stages as (vidperf stage, count(work) -> (parameters, FLOPs), whether attention is judged), for the
+    text side where its reference classes are at hand (transformers), skipped with a note where they are not.
     """
 
     def __init__(self, slug, denoiser, denoiser_cfg, inputs, vae, vae_cfg, decode=decode_plain, tiling=False,
-                 note="", as_run=None, experts=1, tiles_only=False, call=None):
+                 note="", as_run=None, experts=1, tiles_only=False, call=None, passes=(), audio=None, modules=()):
         self.slug, self.denoiser, self.denoiser_cfg, self.inputs = slug, denoiser, denoiser_cfg, inputs
         self.vae, self.vae_cfg, self.decode, self.tiling, self.note = vae, vae_cfg, decode, tiling, note
         self.as_run, self.experts, self.tiles_only, self.call = as_run, experts, tiles_only, call
+        self.passes, self.audio, self.modules = passes, audio, modules
 
 
 def cases():
     d = diffusers
+    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
     return [
         Case("wan2.1-t2v-1.3b", d.WanTransformer3DModel, WAN_T2V_1_3B, wan_inputs(WAN_T2V_1_3B),
              d.AutoencoderKLWan, WAN21_VAE),
@@ -446,6 +501,17 @@ def cases():
                   "than zeroed (an elementwise product either way)"),
         Case("ltx-video-13b", d.LTXVideoTransformer3DModel, LTX_097, ltx_13b_inputs, d.AutoencoderKLLTXVideo,
              LTX_097_VAE, decode=decode_ltx_timestep),
+        Case("ltx-2", d.LTX2VideoTransformer3DModel, LTX2_TRANSFORMER, ltx2_inputs, d.AutoencoderKLLTX2Video,
+             LTX2_VIDEO_VAE, decode=decode_ltx,
+             passes=(("denoiser_stg", ltx2_inputs), ("denoiser_isolated", ltx2_isolated_inputs)),
+             audio=(d.AutoencoderKLLTX2Audio, LTX2_AUDIO_VAE, LTX2Vocoder, LTX2_VOCODER,
+                    lambda frames: round(frames / 24.0 * 16000 / 160 / 4)),
+             modules=(("text_encoder", gemma3_12b_count, False), ("text_connectors", ltx2_connectors_count, True)),
+             note="LTX2Pipeline's three calls per step: the prompt batched with the negative one, spatio-temporal "
+                  "guidance (2.0's blocks take no perturbation: a whole call) and modality isolation (no "
+                  "audio-to-video / video-to-audio attention), the last two on the prompt alone. Gemma 3's causal "
+                  "attention: FlopCounterMode books scaled_dot_product_attention's whole square whether or not it is "
+                  "causal, vidperf the causal kernel's half (shown, not judged)"),
         Case("svd-xt", d.UNetSpatioTemporalConditionModel, {}, svd_inputs, d.AutoencoderKLTemporalDecoder, SVD_VAE,
              decode=decode_svd),
         Case("flux.1-dev", d.FluxTransformer2DModel, FLUX_DEV, flux_inputs, d.AutoencoderKL, FLUX_VAE,
@@ -542,10 +608,11 @@ def count_parameters(model):
     return sum(p.numel() for p in model.parameters())
 
 
-def denoiser_count(case, work, inputs=None):
+def denoiser_count(case, work, inputs=None, batch=None):
     model = build(case.denoiser, case.denoiser_cfg)
     lat = work["latent"]
-    kwargs = (inputs or case.inputs)(work["denoiser"]["calls_batch"], lat["frames"], lat["height"], lat["width"])
+    b = batch or work["denoiser"]["calls_batch"]
+    kwargs = (inputs or case.inputs)(b, lat["frames"], lat["height"], lat["width"])
     with torch.no_grad(), meta_friendly(), Counter() as c:
         (case.call or (lambda m, **kw: m(**kw)))(model, **kwargs)
     return count_parameters(model), c.families()
@@ -566,6 +633,57 @@ def vae_count(case, work, tiling):
     with torch.no_grad(), Counter() as c:
         case.decode(vae, z)
     return count_parameters(vae), c.families()
+
+
+def gemma3_12b_count(work):
+    """LTX2Pipeline's text encoder: transformers' Gemma3ForConditionalGeneration with google/gemma-3-12b-it's
+    published config.json values, on the prompt and the negative prompt padded to 1024 tokens, every hidden
+    state returned. The all-ones attention mask is left out (transformers' mask builder reads it with .item(),
+    which meta tensors refuse); a mask of ones changes no FLOPs."""
+    from transformers import Gemma3ForConditionalGeneration
+    cfg = gemma3_12b_config()
+    cfg._attn_implementation = cfg.text_config._attn_implementation = "sdpa"
+    model = build(Gemma3ForConditionalGeneration, dict(config=cfg))
+    ids = torch.zeros(work["denoiser"]["calls_batch"], 1024, dtype=torch.long, device="meta")
+    with torch.no_grad(), Counter() as c:
+        model(input_ids=ids, output_hidden_states=True)
+    return count_parameters(model), c.families()
+
+
+def gemma3_12b_config():
+    """google/gemma-3-12b-it's published config.json values as transformers' Gemma3Config."""
+    from transformers import Gemma3Config
+    return Gemma3Config(
+        boi_token_index=255999, eoi_token_index=256000, image_token_index=262144, mm_tokens_per_image=256,
+        text_config=dict(head_dim=256, hidden_activation="gelu_pytorch_tanh", hidden_size=3840,
+                         intermediate_size=15360, num_attention_heads=16, num_hidden_layers=48, num_key_value_heads=8,
+                         query_pre_attn_scalar=256, rms_norm_eps=1e-6, sliding_window=1024, vocab_size=262208,
+                         max_position_embeddings=131072, rope_theta=1000000,
+                         rope_scaling=dict(factor=8.0, rope_type="linear")),
+        vision_config=dict(hidden_size=1152, image_size=896, intermediate_size=4304, num_attention_heads=16,
+                           num_hidden_layers=27, patch_size=14, vision_use_head=False))
+
+
+def ltx2_connectors_count(work):
+    """diffusers' LTX2TextConnectors (2.0 config) on the 49 stacked Gemma hidden states of both prompts."""
+    from diffusers.pipelines.ltx2.connectors import LTX2TextConnectors
+    model = build(LTX2TextConnectors, LTX2_CONNECTORS)
+    b = work["denoiser"]["calls_batch"]
+    with torch.no_grad(), Counter() as c:
+        model(meta(b, 1024, 3840 * 49), torch.ones(b, 1024, device="meta"))
+    return count_parameters(model), c.families()
+
+
+def audio_count(case, work):
+    vae_cls, vae_cfg, voc_cls, voc_cfg, latent_frames = case.audio
+    vae, voc = build(vae_cls, vae_cfg), build(voc_cls, voc_cfg)
+    wl = work["workload"]
+    z = meta(wl["batch"], vae_cfg["latent_channels"], latent_frames(wl["frames"]), vae_cfg["mel_bins"] // 4)
+    with torch.no_grad(), Counter() as c:
+        mel = vae.decode(z, return_dict=False)[0]
+    with torch.no_grad(), Counter() as v:
+        voc(mel)
+    return (count_parameters(vae), c.families()), (count_parameters(voc), v.families())
 
 
 def implementations(binary):
@@ -592,7 +710,7 @@ def stage(doc, name):
     raise RuntimeError(f"vidperf shapes for {doc['model']} has no stage '{name}'")
 
 
-def compare(rows, slug, what, ref_params, ref_flops, vp_stage, judged=True):
+def compare(rows, slug, what, ref_params, ref_flops, vp_stage, judged=True, judge_attention=True):
     """Rows of one stage; True when parameters agree exactly and the judged FLOPs within TOLERANCE.
 
     A linear layer and a 1x1(x1) convolution, or a patch embedding written as a strided convolution and as a
@@ -606,7 +724,7 @@ def compare(rows, slug, what, ref_params, ref_flops, vp_stage, judged=True):
     ok = ref_params == round(vp_stage["parameters"])
     rows.append((slug, what, "parameters", ref_params, vp_stage["parameters"], ("yes" if ok else "NO") if judged else "-"))
     for fam, label, judge in (("gemm", "GEMM FLOPs", False), ("conv", "conv FLOPs", False),
-                              ("dense", "GEMM+conv FLOPs", True), ("attention", "attention FLOPs", True)):
+                              ("dense", "GEMM+conv FLOPs", True), ("attention", "attention FLOPs", judge_attention)):
         r, v = ref[fam], mine[fam]
         if not (judge and judged):
             rows.append((slug, what, label, r, v, "-"))
@@ -655,6 +773,20 @@ def main():
             ok = compare(rows, case.slug, "denoiser", p, f, stage(doc, "denoiser"))
             if case.experts == 2:  # the low-noise expert: the same reference class and config
                 ok = compare(rows, case.slug, "denoiser_2", p, f, stage(doc, "denoiser_2")) and ok
+            for name, inputs in case.passes:
+                p, f = denoiser_count(case, doc, inputs, batch=doc["workload"]["batch"])
+                ok = compare(rows, case.slug, name, p, f, stage(doc, name)) and ok
+            for name, count, judge_attention in case.modules:
+                try:
+                    p, f = count(doc)
+                except ImportError as e:
+                    notes.append(f"{case.slug}: {name} not compared: {e.name} is not installed")
+                    continue
+                ok = compare(rows, case.slug, name, p, f, stage(doc, name), judge_attention=judge_attention) and ok
+            if case.audio:
+                (pa, fa), (pv, fv) = audio_count(case, doc)
+                ok = compare(rows, case.slug, "audio_vae_decode", pa, fa, stage(doc, "audio_vae_decode")) and ok
+                ok = compare(rows, case.slug, "vocoder", pv, fv, stage(doc, "vocoder")) and ok
             if case.as_run:
                 run_doc = vidperf_shapes(args.vidperf, case.slug, *as_run)
                 p, f = denoiser_count(case, doc, case.as_run)
