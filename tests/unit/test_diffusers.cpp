@@ -41,7 +41,7 @@ TEST_CASE("a diffusers folder (Wan2.1-T2V-1.3B fixture) reads into the same mode
 
 TEST_CASE("round trip: preset -> diffusers configs -> model gives the same estimate") {
     for (const auto& m : model_presets()) {
-        // Open-Sora 2.0 has no diffusers transformer class; LTX-2's export is not written yet
+        // Open-Sora 2.0 has no diffusers transformer class; LTX-2's export is not written yet (its import is)
         if (m.slug == "open-sora-2.0" || m.slug == "ltx-2") {
             CHECK_THROWS_AS((void)to_diffusers(m), unsupported);
             continue;
@@ -89,6 +89,7 @@ constexpr reference_count reference_counts[] = {
     {"kandinsky-5-t2v-lite", 2'007'702'848, 246'478'803},
     {"hunyuanvideo-1.5-t2v", 8'326'608'160, 1'260'634'115},
     {"hunyuanvideo-1.5-i2v", 8'326'608'160, 1'260'634'115},
+    {"ltx-2", 18'876'174'592, 1'222'479'601},
 };
 } // namespace
 

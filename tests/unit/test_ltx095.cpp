@@ -102,13 +102,16 @@ TEST_CASE("an LTX 0.9.5 VAE config round-trips and what is not modelled is refus
     refused("upsample_factor", {1, 1, 1}, "upsample_factor");
     refused("upsample_residual", {false, false, false}, "upsample_residual");
     refused("decoder_inject_noise", {true, true, true, true}, "decoder_inject_noise");
-    refused("timestep_conditioning", false, "timestep_conditioning");
     refused("downsample_type", {"conv", "conv", "conv", "conv"}, "downsample_type");
     refused("down_block_types",
             {"LTXVideo095DownBlock3D", "LTXVideoDownBlock3D", "LTXVideo095DownBlock3D", "LTXVideo095DownBlock3D"},
             "down_block_types");
     refused("decoder_block_out_channels", {256, 512, 2048}, "decoder_block_out_channels");
     refused("spatio_temporal_scaling", {true, true, true, false}, "compress 8x");
+    // without the decoder's timestep conditioning: the count diffusers' AutoencoderKLLTXVideo gives (0.42.1)
+    nlohmann::json plain = vae;
+    plain["timestep_conditioning"] = false;
+    CHECK(vae_parameters(test::with_vae("ltx-video-13b", plain).vae) == 1'222'479'601.0);
     // the 0.9.0 VAE still imports as before
     CHECK(vae_parameters(model_from_diffusers(to_diffusers(find_model("ltx-video")), "y").spec.vae) ==
           419'193'649.0);

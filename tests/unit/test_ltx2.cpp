@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "stage_helpers.hpp"
 
 #include <vidperf/vidperf.hpp>
@@ -137,4 +139,104 @@ TEST_CASE("the audio decode refuses sizes it cannot describe") {
     vocoder_spec w = v;
     w.upsample_kernels = {4, 15, 8, 4, 4, 0, 0, 0}; // a kernel shorter than its stride
     CHECK_THROWS_AS((void)lower_vocoder(w, 12, 1, dtype::bf16, dtype::bf16, 1), vidperf::error);
+}
+
+namespace {
+const std::string ltx2_folder = std::string(VIDPERF_SOURCE_DIR) + "/tests/data/diffusers/save_config/ltx-2";
+
+/// The fixture folder's texts (written by diffusers' save_config and transformers' to_json_file:
+/// validation/reference/write_save_config_fixtures.py), to edit one field at a time.
+struct ltx2_texts {
+    nlohmann::json transformer, vae, connectors, audio_vae, vocoder, text_encoder;
+    [[nodiscard]] diffusers_configs configs() const {
+        diffusers_configs c;
+        c.transformer = transformer.dump();
+        c.vae = vae.dump();
+        c.connectors = connectors.dump();
+        c.audio_vae = audio_vae.dump();
+        c.vocoder = vocoder.dump();
+        c.text_encoder = text_encoder.dump();
+        return c;
+    }
+};
+
+ltx2_texts read_ltx2_texts() {
+    auto read = [](const char* rel) {
+        return nlohmann::json::parse(detail::read_text_file(ltx2_folder + "/" + rel + "/config.json", "test"));
+    };
+    return {read("transformer"), read("vae"),     read("connectors"),
+            read("audio_vae"),   read("vocoder"), read("text_encoder")};
+}
+} // namespace
+
+TEST_CASE("an LTX-2 folder written by diffusers' save_config imports as the preset, module by module") {
+    const auto loaded = load_diffusers_folder(ltx2_folder, "my-ltx2");
+    const model_spec& m = find_model("ltx-2");
+    const auto mine = lower_inference(loaded.spec, m.standard);
+    const auto preset = lower_inference(m, m.standard);
+    REQUIRE(mine.size() == preset.size());
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+        CAPTURE(preset[i].name);
+        CHECK(mine[i].name == preset[i].name);
+        CHECK(mine[i].parameters == preset[i].parameters);
+        CHECK(flops_of<gemm_op>(mine[i]) == flops_of<gemm_op>(preset[i]));
+        CHECK(flops_of<attention_op>(mine[i]) == flops_of<attention_op>(preset[i]));
+        CHECK(flops_of<conv_op>(mine[i]) == flops_of<conv_op>(preset[i]));
+    }
+    // the counts of the classes that wrote the folder (count_reference.txt)
+    CHECK(named(mine, "text_encoder").parameters == 12'187'325'040.0);
+    CHECK(named(mine, "text_connectors").parameters == 1'431'475'200.0);
+    CHECK(named(mine, "audio_vae_decode").parameters == 53'248'146.0);
+    CHECK(named(mine, "vocoder").parameters == 55'592'802.0);
+    CHECK(loaded.spec.text_encoders[0].head_dim == 256);
+}
+
+TEST_CASE("LTX-2 configs: a changed field changes what it says, what is not modelled is refused naming it") {
+    const ltx2_texts base = read_ltx2_texts();
+    auto load = [](const ltx2_texts& t) { return model_from_diffusers(t.configs(), "x"); };
+    {
+        // the audio VAE's rates count the audio latents: 48 kHz makes 3x as many
+        ltx2_texts t = base;
+        t.audio_vae["sample_rate"] = 48000;
+        const auto loaded = load(t);
+        CHECK(audio_latent_frames(loaded.spec.denoiser.audio, 121) == 378);
+        // a text encoder without its vision tower: Gemma 3's language model alone (11,766,034,176)
+        t = base;
+        t.text_encoder = base.text_encoder["text_config"];
+        const auto text_only = load(t);
+        CHECK(named(lower_inference(text_only.spec, text_only.spec.standard), "text_encoder").parameters ==
+              11'766'034'176.0);
+        // the LTX-2 VAE with its decoder's timestep conditioning has the 0.9.5 VAE's count
+        t = base;
+        t.vae["timestep_conditioning"] = true;
+        CHECK(vae_parameters(load(t).spec.vae) == 1'246'913'522.0);
+    }
+    auto refused = [&](nlohmann::json ltx2_texts::*file, const char* key, const nlohmann::json& value) {
+        CAPTURE(key);
+        ltx2_texts t = base;
+        (t.*file)[key] = value;
+        CHECK_THROWS_WITH_AS((void)load(t), doctest::Contains(key), vidperf::error);
+    };
+    refused(&ltx2_texts::transformer, "gated_attn", true);
+    refused(&ltx2_texts::transformer, "perturbed_attn", true);
+    refused(&ltx2_texts::transformer, "cross_attention_dim", 2048);
+    refused(&ltx2_texts::transformer, "audio_in_channels", 64); // the audio VAE's latents are 8 x 16
+    refused(&ltx2_texts::transformer, "activation_fn", "gelu");
+    refused(&ltx2_texts::connectors, "per_modality_projections", true);
+    refused(&ltx2_texts::connectors, "audio_connector_num_layers", 8);
+    refused(&ltx2_texts::audio_vae, "causality_axis", "width");
+    refused(&ltx2_texts::audio_vae, "ch_mult", nlohmann::json::array());
+    refused(&ltx2_texts::vocoder, "antialias", true);
+    refused(&ltx2_texts::vocoder, "act_fn", "snakebeta");
+    refused(&ltx2_texts::vocoder, "resnet_dilations", {{1, 3, 5}});
+    refused(&ltx2_texts::vae, "down_block_types", {"LTXVideo095DownBlock3D"});
+    refused(&ltx2_texts::vae, "upsample_type", {"spatial", "spatial", "spatial"});
+    {
+        ltx2_texts t = base;
+        t.text_encoder["vision_config"]["hidden_size"] = 1024;
+        CHECK_THROWS_WITH_AS((void)load(t), doctest::Contains("hidden_size"), vidperf::error);
+        t = base;
+        t.text_encoder["text_config"]["sliding_window"] = 512;
+        CHECK_THROWS_WITH_AS((void)load(t), doctest::Contains("sliding_window"), vidperf::error);
+    }
 }

@@ -10,17 +10,21 @@
 ///   WanTransformer3DModel -> wan2.1-t2v-1.3b, CogVideoXTransformer3DModel ->
 ///   cogvideox-5b, HunyuanVideoTransformer3DModel -> hunyuanvideo,
 ///   MochiTransformer3DModel -> mochi-1, LTXVideoTransformer3DModel -> ltx-video (ltx-video-13b with the
-///   0.9.5 VAE's LTXVideo095DownBlock3D).
+///   0.9.5 VAE's LTXVideo095DownBlock3D), LTX2VideoTransformer3DModel -> ltx-2 (with its connectors/,
+///   audio_vae/ and vocoder/ configs and a Gemma 3 text_encoder/), and the other families' classes listed in
+///   model_from_diffusers' error for an unknown class.
 /// Key names are diffusers' own (diffusers 0.32-0.35 model classes).
 
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +44,10 @@ struct diffusers_configs {
     std::string text_encoder_2;
     std::string scheduler; ///< scheduler/scheduler_config.json (read for a two-expert pipeline's switching step)
     std::string unet;      ///< unet/config.json of a UNet pipeline (Stable Video Diffusion), read when no transformer
+    // LTX2Pipeline's further modules (LTX-2)
+    std::string connectors; ///< connectors/config.json (LTX2TextConnectors)
+    std::string audio_vae;  ///< audio_vae/config.json (AutoencoderKLLTX2Audio)
+    std::string vocoder;    ///< vocoder/config.json (LTX2Vocoder)
 };
 
 /// A model_spec that owns the strings its views point to.
@@ -103,6 +111,107 @@ inline void read_patch(const nlohmann::json& j, latent_rule& r, std::string_view
     if (auto pt = opt_factor(j, "patch_size_t", where)) r.patch_t = *pt;
 }
 
+/// A config's boolean field: its value when it is a boolean, `fallback` when it is absent or not a boolean
+/// (diffusers writes null for an unset option).
+[[nodiscard]] inline bool flag(const nlohmann::json& j, std::string_view key, bool fallback) {
+    if (!has(j, key) || !j.at(std::string(key)).is_boolean()) return fallback;
+    return j.at(std::string(key)).get<bool>();
+}
+
+/// A list of 1 to N whole numbers in [1, max_config_int] into a 0-terminated array (the audio VAE's ch_mult,
+/// the vocoder's kernel lists); refused naming the field and the list as written.
+template <std::size_t N>
+[[nodiscard]] std::array<extent, N> short_list(const nlohmann::json& v, std::string_view key, std::string_view where) {
+    auto refuse = [&] {
+        raise(errc::json_bad_value, where,
+              "field '" + std::string(key) + "' must be a list of 1 to " + std::to_string(N) +
+                  " whole numbers in [1, " + std::to_string(max_config_int) + "], got " + json_text(v));
+    };
+    if (!v.is_array() || v.empty() || v.size() > N) refuse();
+    std::array<extent, N> out{};
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const auto n = v[i].is_number_integer() ? whole_number(v[i], 1, max_config_int) : std::nullopt;
+        if (!n) refuse();
+        out[i] = *n;
+    }
+    return out;
+}
+
+/// A boolean option whose only modelled value is `modelled`: absent or null keeps it; anything else is refused
+/// naming the field, as `what` says why.
+inline void require_flag(const nlohmann::json& j, std::string_view key, bool modelled, std::string_view where,
+                         std::string_view what) {
+    if (!has(j, key) || j.at(std::string(key)).is_null()) return;
+    const auto& f = j.at(std::string(key));
+    if (!f.is_boolean())
+        raise(errc::json_wrong_type, where,
+              "field '" + std::string(key) + "' must be true or false, got " + json_text(f));
+    if (f.get<bool>() != modelled)
+        raise(errc::not_representable, where,
+              "field '" + std::string(key) + "' is " + json_text(f) + ": " + std::string(what));
+}
+
+/// A string option whose only modelled values are `allowed`: absent keeps the first; anything else is refused
+/// naming the field and the values read.
+[[nodiscard]] inline std::string require_name(const nlohmann::json& j, std::string_view key,
+                                              std::initializer_list<std::string_view> allowed, std::string_view where) {
+    if (!has(j, key) || j.at(std::string(key)).is_null()) return std::string(*allowed.begin());
+    const auto& f = j.at(std::string(key));
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "\"" : ", \"") + std::string(a) + "\"";
+    if (f.is_string())
+        for (auto a : allowed)
+            if (f.get<std::string>() == a) return std::string(a);
+    raise(errc::not_representable, where,
+          "field '" + std::string(key) + "' is " + json_text(f) + "; vidperf models " + list);
+}
+
+/// transformers' Gemma 3 config (model_type gemma3, the language model under text_config; or gemma3_text) into
+/// `e`, as LTX2Pipeline runs it: every hidden state kept, the logits over the (tied) embedding computed. The
+/// multimodal model's vision tower is loaded and not run: its parameters are counted for the one tower vidperf
+/// knows, google/gemma-3-12b-it's SigLIP (refused naming the field for another), with the projector between it
+/// and the language model (vision width x text width + a norm of the vision width).
+inline void read_gemma3(const nlohmann::json& j, std::string_view type, encoder_spec& e, std::string_view where) {
+    const bool multimodal = type == "gemma3";
+    const nlohmann::json& tc = multimodal ? require_field(j, "text_config", where) : j;
+    const std::string tw = multimodal ? std::string(where) + ": text_config" : std::string(where);
+    e.kind = encoder_kind::llama;
+    e.gemma = true;
+    e.d_model = int_field(tc, "hidden_size", tw, 1);
+    e.layers = int_field(tc, "num_hidden_layers", tw, 1);
+    e.heads = int_field(tc, "num_attention_heads", tw, 1);
+    e.kv_heads = opt_int(tc, "num_key_value_heads", tw, 1).value_or(e.heads);
+    e.head_dim = int_field(tc, "head_dim", tw, 1);
+    e.d_ff = int_field(tc, "intermediate_size", tw, 1);
+    e.vocab = int_field(tc, "vocab_size", tw, 1);
+    e.run_layers = 0;
+    e.lm_head = true;
+    // transformers' default ties them; a top-level tie_word_embeddings speaks for the whole model
+    e.tied_lm_head = flag(j, "tie_word_embeddings", flag(tc, "tie_word_embeddings", true));
+    if (auto window = opt_int(tc, "sliding_window", tw, 1); window && *window < e.tokens)
+        raise(errc::not_representable, tw,
+              "field 'sliding_window' is " + std::to_string(*window) + ", below the prompt's " +
+                  std::to_string(e.tokens) + " tokens: sliding-window attention is not modelled");
+    e.idle_parameters = 0;
+    if (!multimodal) return;
+    const nlohmann::json& vc = require_field(j, "vision_config", where);
+    const std::string vw = std::string(where) + ": vision_config";
+    // google/gemma-3-12b-it's SigLIP-So400m tower (896 px, 14 px patches): 416,866,032 parameters (transformers
+    // 5.24 SiglipVisionModel on the meta device)
+    constexpr double siglip_parameters = 416'866'032;
+    const std::pair<const char*, extent> siglip[] = {{"hidden_size", 1152},       {"num_hidden_layers", 27},
+                                                     {"intermediate_size", 4304}, {"num_attention_heads", 16},
+                                                     {"image_size", 896},         {"patch_size", 14}};
+    for (const auto& [key, want] : siglip)
+        if (int_field(vc, key, vw, 1) != want)
+            raise(errc::not_representable, vw,
+                  "field '" + std::string(key) + "' is " + json_text(vc.at(key)) +
+                      ": the idle vision tower is counted for google/gemma-3-12b-it's SigLIP (" + std::string(key) +
+                      " " + std::to_string(want) + ")");
+    constexpr double vision_width = 1152;
+    e.idle_parameters = siglip_parameters + vision_width * static_cast<double>(e.d_model) + vision_width;
+}
+
 inline void read_text_encoder(const std::string& text, encoder_spec& e, string_store& store) {
     constexpr std::string_view where = "text_encoder/config.json";
     const nlohmann::json j = parse_json(text, where);
@@ -135,19 +244,14 @@ inline void read_text_encoder(const std::string& text, encoder_spec& e, string_s
         e.vocab = int_field(j, "vocab_size", where);
         e.head_dim = 0;
         if (e.run_layers > e.layers) e.run_layers = 0;
+    } else if (type == "gemma3" || type == "gemma3_text") {
+        read_gemma3(j, type, e, where);
     } else {
         raise(errc::json_bad_value, where,
-              "field 'model_type' is '" + type + "'; vidperf reads t5, umt5, llama and clip_text_model encoders");
+              "field 'model_type' is '" + type +
+                  "'; vidperf reads t5, umt5, llama, gemma3, gemma3_text and clip_text_model encoders");
     }
     if (has(j, "_name_or_path")) e.name = keep(store, string_field(j, "_name_or_path", where));
-}
-
-
-/// A config's boolean field: its value when it is a boolean, `fallback` when it is absent or not a boolean
-/// (diffusers writes null for an unset option).
-[[nodiscard]] inline bool flag(const nlohmann::json& j, std::string_view key, bool fallback) {
-    if (!has(j, key) || !j.at(std::string(key)).is_boolean()) return fallback;
-    return j.at(std::string(key)).get<bool>();
 }
 
 /// A JSON list of exactly N whole numbers in [1, the largest T and max_config_int] (or booleans read as 2 / 1
@@ -209,13 +313,28 @@ template <std::size_t N, class T>
 
 /// An AutoencoderKLLTXVideo config with LTXVideo095DownBlock3D into `v` (family ltx_095). What the lowering
 /// does not model is refused naming the field: down-samplers other than space-to-depth ones, injected
-/// noise, up-samplers without the residual or not halving the width, a decoder without timestep
-/// conditioning.
-inline void read_ltx_095_vae(const nlohmann::json& j, vae_spec& v, std::string_view w) {
+/// noise, up-samplers without the residual or not halving the width. `ltx2`: AutoencoderKLLTX2Video, the same
+/// layout with its block_out_channels written from the first block's output.
+inline void read_ltx_095_vae(const nlohmann::json& j, vae_spec& v, std::string_view w, bool ltx2 = false) {
     v.family = vae_family::ltx_095;
-    const auto widths = int_list<5, extent>(j, "block_out_channels", w);
-    v.widths = {widths[0], widths[1], widths[2], widths[3]};
-    v.mid_width = widths[4];
+    if (ltx2) { // AutoencoderKLLTX2Video: conv_in gives latent_channels, block_out_channels are the 4 blocks' outputs
+        const auto out = int_list<4, extent>(j, "block_out_channels", w);
+        v.widths = {v.latent_channels, out[0], out[1], out[2]};
+        v.mid_width = out[3];
+        if (has(j, "down_block_types")) {
+            const auto& types = j.at("down_block_types");
+            const bool ok =
+                types.is_array() && types.size() == 4 &&
+                std::all_of(types.begin(), types.end(), [](const auto& x) { return x == "LTX2VideoDownBlock3D"; });
+            if (!ok)
+                raise(errc::json_bad_value, w,
+                      "field 'down_block_types' must be four LTX2VideoDownBlock3D, got " + json_text(types));
+        }
+    } else {
+        const auto widths = int_list<5, extent>(j, "block_out_channels", w);
+        v.widths = {widths[0], widths[1], widths[2], widths[3]};
+        v.mid_width = widths[4];
+    }
     v.layers = int_list<5, extent>(j, "layers_per_block", w);
     const auto scaling = int_list<4, std::uint8_t>(j, "spatio_temporal_scaling", w, true);
     const auto& types = require_field(j, "downsample_type", w);
@@ -254,10 +373,10 @@ inline void read_ltx_095_vae(const nlohmann::json& j, vae_spec& v, std::string_v
     require_all("upsample_residual", true, 3, "the up-samplers' residual");
     require_all("upsample_factor", 2, 3, "each up-sampler halves the width");
     require_all("decoder_inject_noise", false, 4, "injected noise is not modelled");
-    if (!flag(j, "timestep_conditioning", false))
-        raise(errc::not_representable, w,
-              "field 'timestep_conditioning' must be true with LTXVideo095DownBlock3D (the decoder is modelled with "
-              "its timestep embedders)");
+    if (ltx2 && has(j, "upsample_type"))
+        require_all("upsample_type", "spatiotemporal", 3, "three (2, 2, 2) up-samplers");
+    // with or without the decoder's time embedders and scale-shift tables (both classes' default: without)
+    v.timestep_conditioning = flag(j, "timestep_conditioning", false);
     if (opt_int(j, "patch_size_t", w).value_or(1) != 1)
         raise(errc::not_representable, w, "field 'patch_size_t' must be 1");
     v.patch = opt_factor(j, "patch_size", w).value_or(4);
@@ -394,9 +513,146 @@ inline void read_hunyuan15_vae(const nlohmann::json& j, vae_spec& v, std::string
     v.upsample_halves = false;
 }
 
+/// An LTX2VideoTransformer3DModel config's widths into `d` (the video stream's layers, heads and channels are
+/// read as every transformer's): GELU MLPs of 4x on both streams, the caption width both caption projections
+/// take, the audio stream and the rates its latents are counted with. What the lowering of LTX-2 2.0's blocks
+/// does not model is refused naming the field (LTX-2.3's gated attention, perturbed self-attention and
+/// cross-attention modulation among them).
+inline void read_ltx2_transformer(const nlohmann::json& t, denoiser_spec& d, std::string_view w) {
+    d.hidden = d.heads * d.head_dim;
+    d.ffn = 4 * d.hidden; // FeedForward's default mult
+    d.text_dim = int_field(t, "caption_channels", w, 1);
+    audio_stream_spec& a = d.audio;
+    a.heads = int_field(t, "audio_num_attention_heads", w, 1);
+    a.head_dim = int_field(t, "audio_attention_head_dim", w, 1);
+    if (a.heads * a.head_dim > max_config_int) // both <= 2^24: the product is exact
+        raise(errc::json_bad_value, w,
+              "fields 'audio_num_attention_heads' x 'audio_attention_head_dim' = " +
+                  std::to_string(a.heads * a.head_dim) + ", an audio width above " + std::to_string(max_config_int));
+    a.hidden = a.heads * a.head_dim;
+    a.ffn = 4 * a.hidden;
+    a.in_channels = int_field(t, "audio_in_channels", w, 1);
+    a.out_channels = opt_int(t, "audio_out_channels", w, 1).value_or(a.in_channels);
+    a.text_dim = d.text_dim;
+    a.sample_rate = opt_int(t, "audio_sampling_rate", w, 1).value_or(16000);
+    a.hop = opt_int(t, "audio_hop_length", w, 1).value_or(160);
+    a.compression = opt_factor(t, "audio_scale_factor", w).value_or(4);
+    auto same_width = [&](std::string_view key, extent width, std::string_view stream) {
+        if (auto x = opt_int(t, key, w); x && *x != width)
+            raise(errc::not_representable, w,
+                  "field '" + std::string(key) + "' is " + std::to_string(*x) + ": the " + std::string(stream) +
+                      " blocks' text cross-attention is modelled on the caption projection's output, " +
+                      std::to_string(width) + " wide");
+    };
+    same_width("cross_attention_dim", d.hidden, "video");
+    same_width("audio_cross_attention_dim", a.hidden, "audio");
+    for (const char* key : {"audio_patch_size", "audio_patch_size_t"})
+        if (opt_factor(t, key, w).value_or(1) != 1)
+            raise(errc::not_representable, w, "field '" + std::string(key) + "' other than 1 is not modelled");
+    constexpr std::string_view later = "LTX-2 2.0's blocks are modelled, not this later variant";
+    require_flag(t, "gated_attn", false, w, later);
+    require_flag(t, "audio_gated_attn", false, w, later);
+    require_flag(t, "cross_attn_mod", false, w, later);
+    require_flag(t, "audio_cross_attn_mod", false, w, later);
+    require_flag(t, "perturbed_attn", false, w, later);
+    require_flag(t, "use_keyframes_abs_pos_embedding", false, w, "keyframe position embeddings are not modelled");
+    require_flag(t, "use_prompt_embeddings", true, w, "the caption projections are modelled");
+    require_flag(t, "use_prompt_adaln_single", true, w, "the prompt's adaLN-single modulation is modelled");
+    require_flag(t, "norm_elementwise_affine", false, w, "the blocks' norms are modelled without weights");
+    for (const char* key : {"attention_bias", "attention_out_bias", "ff_bias", "audio_ff_bias"})
+        require_flag(t, key, true, w, "the projections are modelled with their biases");
+    (void)require_name(t, "activation_fn", {"gelu-approximate"}, w);
+    (void)require_name(t, "qk_norm", {"rms_norm_across_heads"}, w);
+}
+
+/// An LTX2TextConnectors config into `c`: two connectors (video, audio) of one shape over the stacked hidden
+/// states of the text encoder, blocks as wide as the caption.
+inline void read_ltx2_connectors(const nlohmann::json& j, text_connector_spec& c, std::string_view w) {
+    c.text_dim = int_field(j, "caption_channels", w, 1);
+    c.stacked = int_field(j, "text_proj_in_factor", w, 1);
+    c.layers = int_field(j, "video_connector_num_layers", w, 1);
+    c.heads = int_field(j, "video_connector_num_attention_heads", w, 1);
+    c.head_dim = int_field(j, "video_connector_attention_head_dim", w, 1);
+    c.registers = opt_int(j, "video_connector_num_learnable_registers", w).value_or(0);
+    const std::pair<const char*, extent> audio[] = {{"audio_connector_num_layers", c.layers},
+                                                    {"audio_connector_num_attention_heads", c.heads},
+                                                    {"audio_connector_attention_head_dim", c.head_dim},
+                                                    {"audio_connector_num_learnable_registers", c.registers}};
+    for (const auto& [key, video] : audio)
+        if (auto x = opt_int(j, key, w); x && *x != video)
+            raise(errc::not_representable, w,
+                  "field '" + std::string(key) + "' is " + std::to_string(*x) +
+                      ": vidperf models the audio connector as the video one (" + std::to_string(video) + ")");
+    if (c.heads * c.head_dim != c.text_dim)
+        raise(errc::not_representable, w,
+              "fields 'video_connector_num_attention_heads' x 'video_connector_attention_head_dim' = " +
+                  std::to_string(c.heads * c.head_dim) +
+                  ": the connectors' blocks are modelled at the caption width, " + std::to_string(c.text_dim));
+    c.ffn = 4 * c.text_dim;
+    constexpr std::string_view later = "LTX-2 2.0's connectors are modelled, not this later variant";
+    require_flag(j, "video_gated_attn", false, w, later);
+    require_flag(j, "audio_gated_attn", false, w, later);
+    require_flag(j, "per_modality_projections", false, w, later);
+    require_flag(j, "proj_bias", false, w, "the input projection is modelled without a bias");
+}
+
+/// An AutoencoderKLLTX2Audio config into `a`; returns its sample_rate and mel_hop_length, which LTX2Pipeline
+/// counts the audio latents with.
+inline std::pair<extent, extent> read_ltx2_audio_vae(const nlohmann::json& j, audio_vae_spec& a, std::string_view w) {
+    a.base_channels = int_field(j, "base_channels", w, 1);
+    a.ch_mult = short_list<4>(require_field(j, "ch_mult", w), "ch_mult", w);
+    a.num_res_blocks = int_field(j, "num_res_blocks", w, 1);
+    a.in_channels = int_field(j, "in_channels", w, 1);
+    a.out_channels = int_field(j, "output_channels", w, 1);
+    a.latent_channels = int_field(j, "latent_channels", w, 1);
+    a.mel_bins = int_field(j, "mel_bins", w, 1);
+    a.causal = require_name(j, "causality_axis", {"height", "none"}, w) == "height";
+    a.group_norm = require_name(j, "norm_type", {"pixel", "group"}, w) == "group";
+    a.mid_attention = flag(j, "mid_block_add_attention", false);
+    a.double_z = flag(j, "double_z", true);
+    a.level_attention = {};
+    if (has(j, "attn_resolutions") && !j.at("attn_resolutions").is_null()) {
+        const auto res = short_list<8>(j.at("attn_resolutions"), "attn_resolutions", w);
+        const extent top = int_field(j, "resolution", w, 1);
+        for (std::size_t l = 0; l < 4; ++l)
+            for (extent r : res)
+                if (r > 0 && r == (top >> l)) a.level_attention[l] = true;
+    }
+    detail::check_audio_vae(a, w);
+    return {int_field(j, "sample_rate", w, 1), int_field(j, "mel_hop_length", w, 1)};
+}
+
+/// An LTX2Vocoder config into `v`: leaky-ReLU resnets without anti-aliasing (2.0); the 2.3 vocoder's snake
+/// activations and anti-aliased resampling are refused naming the field.
+inline void read_ltx2_vocoder(const nlohmann::json& j, vocoder_spec& v, std::string_view w) {
+    v.in_channels = int_field(j, "in_channels", w, 1);
+    v.hidden_channels = int_field(j, "hidden_channels", w, 1);
+    v.out_channels = int_field(j, "out_channels", w, 1);
+    v.upsample_kernels = short_list<8>(require_field(j, "upsample_kernel_sizes", w), "upsample_kernel_sizes", w);
+    v.upsample_factors = short_list<8>(require_field(j, "upsample_factors", w), "upsample_factors", w);
+    v.resnet_kernels = short_list<4>(require_field(j, "resnet_kernel_sizes", w), "resnet_kernel_sizes", w);
+    const auto& dil = require_field(j, "resnet_dilations", w);
+    const std::size_t kernels = list_size(v.resnet_kernels);
+    if (!dil.is_array() || dil.size() != kernels)
+        raise(errc::json_bad_value, w,
+              "field 'resnet_dilations' must hold one list per entry of 'resnet_kernel_sizes' (" +
+                  std::to_string(kernels) + "), got " + json_text(dil));
+    v.resnet_dilations = {};
+    for (std::size_t i = 0; i < kernels; ++i) v.resnet_dilations[i] = short_list<4>(dil[i], "resnet_dilations", w);
+    (void)require_name(j, "act_fn", {"leaky_relu"}, w);
+    require_flag(j, "antialias", false, w, "anti-aliased activations are not modelled");
+    v.final_bias = flag(j, "final_bias", true);
+    // tanh or clamp (the class's default tanh when absent); null: none
+    v.final_activation = !has(j, "final_act_fn") || !j.at("final_act_fn").is_null();
+    if (v.final_activation) (void)require_name(j, "final_act_fn", {"tanh", "clamp"}, w);
+    v.output_sample_rate = opt_int(j, "output_sampling_rate", w, 1).value_or(24000);
+    detail::check_vocoder(v, w);
+}
+
 /// vae/config.json into `v`: the classes vidperf lowers (AutoencoderKLWan, AutoencoderKLCogVideoX,
-/// AutoencoderKLHunyuanVideo, AutoencoderKLLTXVideo 0.9.0, AutoencoderKLMochi,
-/// AutoencoderKLTemporalDecoder, AutoencoderKL); another class keeps the base preset's VAE.
+/// AutoencoderKLHunyuanVideo, AutoencoderKLLTXVideo 0.9.0 and 0.9.5, AutoencoderKLLTX2Video, AutoencoderKLMochi,
+/// AutoencoderKLAllegro, AutoencoderKLHunyuanVideo15, AutoencoderKLTemporalDecoder, AutoencoderKL); another class
+/// keeps the base preset's VAE.
 inline void read_vae(const std::string& text, vae_spec& v) {
     constexpr std::string_view w = "vae/config.json";
     const nlohmann::json j = parse_json(text, w);
@@ -485,6 +741,8 @@ inline void read_vae(const std::string& text, vae_spec& v) {
         read_hunyuan15_vae(j, v, w);
     } else if (cls == "AutoencoderKLLTXVideo" && ltx_095_blocks(j, w)) {
         read_ltx_095_vae(j, v, w);
+    } else if (cls == "AutoencoderKLLTX2Video") {
+        read_ltx_095_vae(j, v, w, true);
     } else if (cls == "AutoencoderKLLTXVideo") {
         if (flag(j, "timestep_conditioning", false))
             raise(errc::json_bad_value, w,
@@ -641,7 +899,7 @@ inline void read_vae(const std::string& text, vae_spec& v) {
                 {"decoder_inject_noise", json::array({false, false, false, false})},
                 {"upsample_residual", json::array({true, true, true})},
                 {"upsample_factor", {2, 2, 2}},
-                {"timestep_conditioning", true},
+                {"timestep_conditioning", v.timestep_conditioning},
                 {"patch_size", v.patch},
                 {"patch_size_t", 1},
                 {"spatial_compression_ratio", v.spatial_compression},
@@ -921,15 +1179,18 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
         base = "hunyuanvideo-1.5-t2v";
     else if (cls == "FluxTransformer2DModel")
         base = "flux.1-dev";
+    else if (cls == "LTX2VideoTransformer3DModel")
+        base = "ltx-2";
     else
-        detail::raise(errc::json_bad_value, wt,
-                      "field '_class_name' is '" + cls +
-                          "'; vidperf reads WanTransformer3DModel, WanVACETransformer3DModel, SkyReelsV2Transformer3DModel, "
-                          "CogVideoXTransformer3DModel, CosmosTransformer3DModel, "
-                          "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel, "
-                          "AllegroTransformer3DModel, Kandinsky5Transformer3DModel, HunyuanVideo15Transformer3DModel, "
-                          "FluxTransformer2DModel, and the UNets UNetSpatioTemporalConditionModel and "
-                          "UNet2DConditionModel");
+        detail::raise(
+            errc::json_bad_value, wt,
+            "field '_class_name' is '" + cls +
+                "'; vidperf reads WanTransformer3DModel, WanVACETransformer3DModel, SkyReelsV2Transformer3DModel, "
+                "CogVideoXTransformer3DModel, CosmosTransformer3DModel, "
+                "HunyuanVideoTransformer3DModel, MochiTransformer3DModel, LTXVideoTransformer3DModel, "
+                "AllegroTransformer3DModel, Kandinsky5Transformer3DModel, HunyuanVideo15Transformer3DModel, "
+                "FluxTransformer2DModel, LTX2VideoTransformer3DModel, and the UNets "
+                "UNetSpatioTemporalConditionModel and UNet2DConditionModel");
     model_spec& m = out.spec;
     m = find_model(base);
     m.slug = detail::keep(store, std::string(slug));
@@ -1087,6 +1348,8 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
             detail::raise(errc::not_representable, wt,
                           "field 'norm_type' is " + detail::json_text(t.at("norm_type")) +
                               ": only 'ada_norm_single' is modelled");
+    } else if (cls == "LTX2VideoTransformer3DModel") {
+        detail::read_ltx2_transformer(t, d, wt);
     } else { // LTX-Video
         d.hidden = d.heads * d.head_dim;
         d.ffn = 4 * d.hidden;
@@ -1097,6 +1360,30 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
         m.latent.temporal_compression = m.vae.temporal_compression;
         m.latent.spatial_compression = m.vae.spatial_compression;
         m.latent.size_multiple = std::max(m.latent.size_multiple, m.vae.spatial_compression * m.latent.patch_h);
+    }
+    if (cls == "LTX2VideoTransformer3DModel") { // LTX2Pipeline's connectors, audio VAE and vocoder, where given
+        if (!c.connectors.empty())
+            detail::read_ltx2_connectors(detail::parse_json(c.connectors, "connectors/config.json"), m.connectors,
+                                         "connectors/config.json");
+        if (!c.audio_vae.empty()) { // the pipeline counts audio latents with the audio VAE's rates
+            const auto [rate, hop] = detail::read_ltx2_audio_vae(
+                detail::parse_json(c.audio_vae, "audio_vae/config.json"), m.audio_vae, "audio_vae/config.json");
+            d.audio.sample_rate = rate;
+            d.audio.hop = hop;
+        }
+        if (!c.vocoder.empty())
+            detail::read_ltx2_vocoder(detail::parse_json(c.vocoder, "vocoder/config.json"), m.vocoder,
+                                      "vocoder/config.json");
+        const audio_vae_spec& a = m.audio_vae;
+        if (d.audio.in_channels != a.latent_channels * (a.mel_bins / a.latent_factor))
+            detail::raise(errc::inconsistent, wt,
+                          "field 'audio_in_channels' is " + std::to_string(d.audio.in_channels) +
+                              "; the audio VAE's latents have " + std::to_string(a.latent_channels) + " channels x " +
+                              std::to_string(a.mel_bins / a.latent_factor) + " mel bins");
+        if (m.connectors.text_dim != d.text_dim)
+            detail::raise(errc::inconsistent, wt,
+                          "field 'caption_channels' is " + std::to_string(d.text_dim) + "; the text connectors give " +
+                              std::to_string(m.connectors.text_dim));
     }
     if (!c.text_encoder.empty()) detail::read_text_encoder(c.text_encoder, m.text_encoders[0], store);
     if (!c.text_encoder_2.empty() && m.text_encoder_count > 1)
@@ -1180,6 +1467,9 @@ inline void read_unet_2d(const nlohmann::json& j, unet_spec& u, std::string_view
     c.text_encoder = read("text_encoder/config.json", false);
     c.text_encoder_2 = read("text_encoder_2/config.json", false);
     c.scheduler = read("scheduler/scheduler_config.json", false);
+    c.connectors = read("connectors/config.json", false);
+    c.audio_vae = read("audio_vae/config.json", false);
+    c.vocoder = read("vocoder/config.json", false);
     try { // errors name the folder: "<dir>: vae/config.json: field ..."
         return model_from_diffusers(c, slug);
     } catch (const error& e) {
@@ -1337,7 +1627,7 @@ namespace detail {
         t["guidance_embeds"] = d.guidance_embed;
         pipeline = m.task == task_kind::i2v ? "HunyuanVideoImageToVideoPipeline" : "HunyuanVideoPipeline";
         break;
-    case denoiser_family::dit_audio_video: // LTX-2: its export (and import) is not written yet
+    case denoiser_family::dit_audio_video: // LTX-2: read by model_from_diffusers, its export is not written yet
         detail::raise(errc::not_representable, "to_diffusers",
                       "model '" + std::string(m.slug) + "': LTX2VideoTransformer3DModel export is not supported yet");
     case denoiser_family::unet_temporal: { // unet/config.json as UNetSpatioTemporalConditionModel writes it
