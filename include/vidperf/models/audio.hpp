@@ -101,7 +101,8 @@ public:
         extent c = m_s.base_channels * m_s.ch_mult[levels - 1];
         conv(m_s.latent_channels, c, 3);
         middle(c);
-        for (std::size_t l = levels; l-- > 0;) {
+        for (std::size_t up = 0; up < levels; ++up) { // from the coarsest level to the finest
+            const std::size_t l = levels - 1 - up;
             const extent out = m_s.base_channels * m_s.ch_mult[l];
             for (extent i = 0; i <= m_s.num_res_blocks; ++i) {
                 resnet(c, out);
