@@ -139,6 +139,29 @@ TEST_CASE("the audio decode refuses sizes it cannot describe") {
     vocoder_spec w = v;
     w.upsample_kernels = {4, 15, 8, 4, 4, 0, 0, 0}; // a kernel shorter than its stride
     CHECK_THROWS_AS((void)lower_vocoder(w, 12, 1, dtype::bf16, dtype::bf16, 1), vidperf::error);
+    // a waveform within a tensor (2^40 x 240 samples) whose resnet stack (x 1024 channels x 3) is not
+    CHECK(vocoder_samples(v, extent{1} << 40) == 240 * (extent{1} << 40));
+    CHECK_THROWS_WITH_AS((void)lower_vocoder(v, extent{1} << 40, 1, dtype::bf16, dtype::bf16, 1),
+                         doctest::Contains("beyond any GPU"), vidperf::error);
+    w = v;
+    w.resnet_dilations[0][0] = extent{1} << 30; // a dilation no kernel has
+    CHECK_THROWS_WITH_AS((void)lower_vocoder(w, 12, 1, dtype::bf16, dtype::bf16, 1),
+                         doctest::Contains("resnet_dilations"), vidperf::error);
+    w = v;
+    w.hidden_channels = extent{1} << 40;
+    CHECK_THROWS_WITH_AS((void)lower_vocoder(w, 12, 1, dtype::bf16, dtype::bf16, 1),
+                         doctest::Contains("hidden_channels"), vidperf::error);
+    // the audio VAE: widths past any model, and attention whose scores outgrow a tensor while the convs do not
+    audio_vae_spec wide = a;
+    wide.ch_mult = {1, 2, extent{1} << 40, 0};
+    CHECK_THROWS_WITH_AS((void)lower_audio_vae_decode(wide, 12, 1, dtype::bf16, dtype::bf16, 1),
+                         doctest::Contains("ch_mult"), vidperf::error);
+    audio_vae_spec attends = a;
+    attends.mid_attention = true;
+    CHECK_NOTHROW((void)lower_audio_vae_decode(a, extent{1} << 20, 1, dtype::bf16, dtype::bf16, 1));
+    CHECK_THROWS_WITH_AS((void)lower_audio_vae_decode(attends, extent{1} << 20, 1, dtype::bf16, dtype::bf16, 1),
+                         doctest::Contains("beyond any GPU"), vidperf::error);
+    CHECK_NOTHROW((void)lower_audio_vae_decode(attends, 126, 1, dtype::bf16, dtype::bf16, 1));
 }
 
 namespace {

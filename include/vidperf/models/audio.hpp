@@ -17,6 +17,7 @@
 /// docs/presets-sources.md (LTX-2's audio decode) lists the configs and the counts these lowerings
 /// reproduce exactly (parameters and convolution FLOPs, against FlopCounterMode on the meta device).
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cmath>
@@ -277,8 +278,29 @@ private:
     double m_largest = 0;
 };
 
+/// The widest channel count the audio modules take: far past any model's, and small enough that the products
+/// the lowering forms of a few sizes stay exact.
+inline constexpr extent max_audio_channels = extent{1} << 24;
+
+inline void require_channels(extent c, std::string_view where, std::string_view field) {
+    if (c > max_audio_channels)
+        raise(errc::out_of_range, where,
+              "field '" + std::string(field) + "' (" + std::to_string(c) + ") is beyond any model (at most " +
+                  std::to_string(max_audio_channels) + ")");
+}
+
 inline void check_audio_vae(const audio_vae_spec& s, std::string_view where) {
     require_positive(static_cast<double>(s.base_channels), where, "base_channels");
+    require_channels(s.base_channels, where, "base_channels");
+    for (std::size_t l = 0; l < list_size(s.ch_mult); ++l)
+        require_channels(s.ch_mult[l] > max_audio_channels / s.base_channels ? max_audio_channels + 1
+                                                                             : s.base_channels * s.ch_mult[l],
+                         where, "base_channels x ch_mult");
+    require_channels(s.in_channels, where, "in_channels");
+    require_channels(s.out_channels, where, "out_channels");
+    require_channels(s.latent_channels, where, "latent_channels");
+    require_channels(s.mel_bins, where, "mel_bins");
+    require_channels(s.latent_factor, where, "latent_factor");
     require_positive(static_cast<double>(list_size(s.ch_mult)), where, "ch_mult");
     require_positive(static_cast<double>(s.num_res_blocks), where, "num_res_blocks");
     require_positive(static_cast<double>(s.in_channels), where, "in_channels");
@@ -349,6 +371,22 @@ inline void check_audio_vae(const audio_vae_spec& s, std::string_view where) {
     require_positive(static_cast<double>(latent_frames), where, "latent_frames");
     require_positive(static_cast<double>(videos), where, "videos");
     require_positive(calls, where, "calls");
+    // the grid only grows, to latent_factor x the latent frames by mel_bins, and no tensor is wider than the
+    // widest level: both bounded (in doubles) before the walk forms its products
+    double widest = static_cast<double>(std::max(s.latent_channels, s.out_channels));
+    bool attends = s.mid_attention;
+    for (std::size_t l = 0; l < detail::list_size(s.ch_mult); ++l) {
+        widest = std::max(widest, static_cast<double>(s.base_channels * s.ch_mult[l]));
+        attends = attends || s.level_attention[l];
+    }
+    const double grid = static_cast<double>(latent_frames) * static_cast<double>(s.latent_factor) *
+                        static_cast<double>(s.mel_bins);
+    const double limit = static_cast<double>(max_tensor_elements);
+    if (static_cast<double>(videos) * grid * widest > limit ||
+        (attends && static_cast<double>(videos) * grid * grid > limit))
+        raise(errc::out_of_range, where,
+              "the decode of " + std::to_string(videos) + " x " + std::to_string(latent_frames) +
+                  " latent frames makes a tensor beyond any GPU's");
     stage_builder b("audio_vae_decode", std::string(s.name), compute, weights);
     detail::audio_vae_walker walk(b, s, videos, latent_frames, s.mel_bins / s.latent_factor, compute);
     walk.decoder();
@@ -372,6 +410,24 @@ inline void check_vocoder(const vocoder_spec& v, std::string_view where) {
     require_positive(static_cast<double>(v.in_channels), where, "in_channels");
     require_positive(static_cast<double>(v.hidden_channels), where, "hidden_channels");
     require_positive(static_cast<double>(v.out_channels), where, "out_channels");
+    require_channels(v.in_channels, where, "in_channels");
+    require_channels(v.hidden_channels, where, "hidden_channels");
+    require_channels(v.out_channels, where, "out_channels");
+    auto window = [&](extent k, std::string_view field) {
+        if (k > max_window)
+            raise(errc::out_of_range, where,
+                  "field '" + std::string(field) + "' (" + std::to_string(k) + ") is beyond any kernel (at most " +
+                      std::to_string(max_window) + ")");
+    };
+    for (std::size_t i = 0; i < list_size(v.upsample_kernels); ++i) {
+        window(v.upsample_kernels[i], "upsample_kernels");
+        window(v.upsample_factors[i], "upsample_factors");
+    }
+    for (std::size_t j = 0; j < list_size(v.resnet_kernels); ++j) {
+        window(v.resnet_kernels[j], "resnet_kernels");
+        for (std::size_t d = 0; d < list_size(v.resnet_dilations[j]); ++d)
+            window(v.resnet_dilations[j][d], "resnet_dilations");
+    }
     const std::size_t ups = list_size(v.upsample_kernels);
     require_positive(static_cast<double>(ups), where, "upsample_kernels");
     if (list_size(v.upsample_factors) != ups)
@@ -436,6 +492,16 @@ inline void check_vocoder(const vocoder_spec& v, std::string_view where) {
     require_positive(static_cast<double>(mel_frames), where, "mel_frames");
     require_positive(static_cast<double>(videos), where, "videos");
     require_positive(calls, where, "calls");
+    const std::size_t res = detail::list_size(v.resnet_kernels);
+    // lengths only grow (every kernel is at least its factor) and widths only halve: the largest tensor, the
+    // resnets' stack, is bounded (in doubles) before the products below are formed
+    const extent samples = vocoder_samples(v, mel_frames);
+    if (static_cast<double>(videos) * static_cast<double>(std::max(v.in_channels, v.hidden_channels)) *
+            static_cast<double>(samples) * static_cast<double>(res) >
+        static_cast<double>(max_tensor_elements))
+        raise(errc::out_of_range, where,
+              "the vocoder on " + std::to_string(videos) + " x " + std::to_string(mel_frames) +
+                  " mel frames makes a tensor beyond any GPU's");
     stage_builder b("vocoder", std::string(v.name), compute, weights);
     const auto leaky = [&](extent elements) { b.elementwise(elements, 1, 1, 2); };
     extent l = mel_frames;
@@ -443,7 +509,6 @@ inline void check_vocoder(const vocoder_spec& v, std::string_view where) {
     b.elementwise(videos * v.in_channels * l, 1, 1, 0);
     b.conv(detail::vocoder_conv(videos, v.in_channels, v.hidden_channels, l, 7));
     extent c = v.hidden_channels;
-    const std::size_t res = detail::list_size(v.resnet_kernels);
     double kept = 0; // elements alive beside the running op: the resnets' outputs and their stack
     for (std::size_t i = 0; i < detail::list_size(v.upsample_kernels); ++i) {
         const extent k = v.upsample_kernels[i], s = v.upsample_factors[i];
