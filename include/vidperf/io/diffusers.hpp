@@ -196,20 +196,20 @@ inline void read_gemma3(const nlohmann::json& j, std::string_view type, encoder_
     if (!multimodal) return;
     const nlohmann::json& vc = require_field(j, "vision_config", where);
     const std::string vw = std::string(where) + ": vision_config";
-    // google/gemma-3-12b-it's SigLIP-So400m tower (896 px, 14 px patches): 416,866,032 parameters (transformers
-    // 5.24 SiglipVisionModel on the meta device)
-    constexpr double siglip_parameters = 416'866'032;
-    const std::pair<const char*, extent> siglip[] = {{"hidden_size", 1152},       {"num_hidden_layers", 27},
-                                                     {"intermediate_size", 4304}, {"num_attention_heads", 16},
-                                                     {"image_size", 896},         {"patch_size", 14}};
+    // the one tower whose count vidperf holds (presets_detail::gemma3_siglip_parameters)
+    const std::pair<const char*, extent> siglip[] = {{"hidden_size", presets_detail::gemma3_siglip_width},
+                                                     {"num_hidden_layers", 27},
+                                                     {"intermediate_size", 4304},
+                                                     {"num_attention_heads", 16},
+                                                     {"image_size", 896},
+                                                     {"patch_size", 14}};
     for (const auto& [key, want] : siglip)
         if (int_field(vc, key, vw, 1) != want)
             raise(errc::not_representable, vw,
                   "field '" + std::string(key) + "' is " + json_text(vc.at(key)) +
                       ": the idle vision tower is counted for google/gemma-3-12b-it's SigLIP (" + std::string(key) +
                       " " + std::to_string(want) + ")");
-    constexpr double vision_width = 1152;
-    e.idle_parameters = siglip_parameters + vision_width * static_cast<double>(e.d_model) + vision_width;
+    e.idle_parameters = presets_detail::gemma3_idle_parameters(e.d_model);
 }
 
 inline void read_text_encoder(const std::string& text, encoder_spec& e, string_store& store) {

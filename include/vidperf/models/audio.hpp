@@ -213,13 +213,7 @@ private:
         proj.input = {1, m_t, m_m};
         for (int i = 0; i < 3; ++i) m_b.conv(proj); // q, k, v
         m_b.elementwise(pixels() * c, 1, 1, 0);     // q permuted to (positions, c), made contiguous
-        gemm_op scores;                              // q k: [px, c] x [c, px]
-        scores.m = px;
-        scores.n = px;
-        scores.k = c;
-        scores.batch = m_videos;
-        scores.a = scores.b = scores.c = m_compute;
-        m_b.gemm(scores);
+        bmm(px, px, c); // q k: [px, c] x [c, px]
         const extent square = m_videos * px * px;
         m_b.elementwise(square, 1, 1, 1); // the 1/sqrt(c) scale
         pointwise_op soft;
@@ -228,16 +222,21 @@ private:
         soft.type = m_compute;
         m_b.pointwise(soft);
         m_b.elementwise(square, 1, 1, 0); // the scores transposed, made contiguous
-        gemm_op mix;                      // v attn^T: [c, px] x [px, px]
-        mix.m = c;
-        mix.n = px;
-        mix.k = px;
-        mix.batch = m_videos;
-        mix.a = mix.b = mix.c = m_compute;
-        m_b.gemm(mix);
+        bmm(c, px, px); // v attn^T: [c, px] x [px, px]
         m_b.transient(2.0 * static_cast<double>(square) * size_bytes(m_compute)); // scores and their transpose
         m_b.conv(proj); // proj_out
         m_b.elementwise(pixels() * c, 2, 1, 1);
+    }
+
+    /// One torch.bmm per video of activations (no weights): [m, k] x [k, n].
+    void bmm(extent m, extent n, extent k) {
+        gemm_op g;
+        g.m = m;
+        g.n = n;
+        g.k = k;
+        g.batch = m_videos;
+        g.a = g.b = g.c = m_compute;
+        m_b.gemm(g);
     }
 
     /// LTX2AudioUpsample: nearest 2x in time and mel, a 3x3 conv on the doubled grid, then (causal) the
@@ -391,8 +390,9 @@ inline void check_audio_vae(const audio_vae_spec& s, std::string_view where) {
     detail::audio_vae_walker walk(b, s, videos, latent_frames, s.mel_bins / s.latent_factor, compute);
     walk.decoder();
     // the output is cut (or zero-padded) to audio_vae_decoded_frames x mel_bins: a view when it is cut
-    if (walk.frames() < audio_vae_decoded_frames(s, latent_frames) || walk.mel() < s.mel_bins)
-        b.elementwise(videos * s.out_channels * audio_vae_decoded_frames(s, latent_frames) * s.mel_bins, 1, 1, 0);
+    const extent decoded = audio_vae_decoded_frames(s, latent_frames);
+    if (walk.frames() < decoded || walk.mel() < s.mel_bins)
+        b.elementwise(videos * s.out_channels * decoded * s.mel_bins, 1, 1, 0);
     b.parameters(audio_vae_parameters(s, true, false));
     // the largest tensor (the resnet's skip input, or the up-sampled grid) stays alive beside the running
     // conv's input and output
@@ -405,6 +405,12 @@ inline void check_audio_vae(const audio_vae_spec& s, std::string_view where) {
 // ------------------------------------------------------------------ vocoder
 
 namespace detail {
+
+/// The length a ConvTranspose1d of kernel k, stride s and padding (k - s) / 2 makes of `l` samples (LTX2Vocoder's
+/// up-samplers): (l - 1) s - 2 p + k.
+[[nodiscard]] constexpr extent transposed_length(extent l, extent k, extent s) noexcept {
+    return (l - 1) * s - 2 * ((k - s) / 2) + k;
+}
 
 inline void check_vocoder(const vocoder_spec& v, std::string_view where) {
     require_positive(static_cast<double>(v.in_channels), where, "in_channels");
@@ -478,7 +484,7 @@ inline void check_vocoder(const vocoder_spec& v, std::string_view where) {
         if (l > max_tensor_elements / s)
             raise(errc::out_of_range, "vocoder_samples",
                   "field 'mel_frames' (" + std::to_string(mel_frames) + ") makes a waveform beyond any tensor");
-        l = (l - 1) * s - 2 * ((k - s) / 2) + k;
+        l = detail::transposed_length(l, k, s);
     }
     return l;
 }
@@ -524,7 +530,7 @@ inline void check_vocoder(const vocoder_spec& v, std::string_view where) {
         if (q > 0) b.conv(detail::vocoder_conv(videos, c, (s - r) * half, l, q), false);
         b.parameters(static_cast<double>(half)); // the bias
         c = half;
-        l = (l - 1) * s - 2 * ((k - s) / 2) + k;
+        l = detail::transposed_length(l, k, s);
         const extent n = videos * c * l;
         for (std::size_t j = 0; j < res; ++j) { // the resnets, each on the up-sampler's output
             for (std::size_t d = 0; d < detail::list_size(v.resnet_dilations[j]); ++d) {

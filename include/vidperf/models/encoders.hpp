@@ -189,7 +189,6 @@ struct encoder_spec {
     return b.finish(calls);
 }
 
-
 /// LTX-2's text connectors (diffusers LTX2TextConnectors, pipelines/ltx2/connectors.py @ 0.42.1, the 2.0 config):
 /// the text encoder's stacked hidden states (`stacked` of them, `text_dim` wide) normalised per layer over each
 /// prompt's valid tokens, one projection to `text_dim`, then one small transformer per stream (video, audio)
@@ -240,10 +239,15 @@ struct text_connector_spec {
     // the connector hands its (all-zero) additive mask to scaled_dot_product_attention, which then runs its
     // memory-efficient kernel
     a.kernel = attention_kernel::sdpa_efficient;
+    // per connector: the registers in place of the padding (gather, where) and the closing norm
     b.begin_repeat(static_cast<double>(c.streams));
     b.parameters(static_cast<double>(c.registers) * static_cast<double>(W));
-    b.elementwise(R * W, 2, 1, 1); // registers in place of the padding (gather, where)
-    for (extent l = 0; l < c.layers; ++l) {
+    b.elementwise(R * W, 2, 1, 1);
+    b.norm(pointwise_kind::rmsnorm, R, W, 0);
+    b.end_repeat();
+    // every block of every connector
+    if (c.layers > 0) {
+        b.begin_repeat(static_cast<double>(c.streams * c.layers));
         b.norm(pointwise_kind::rmsnorm, R, W, 0);
         b.linear(R, W, W);
         b.linear(R, W, W);
@@ -259,9 +263,8 @@ struct text_connector_spec {
         b.elementwise(R * c.ffn, 1, 1, 8);
         b.linear(R, c.ffn, W);
         b.elementwise(R * W, 2, 1, 1);
+        b.end_repeat();
     }
-    b.norm(pointwise_kind::rmsnorm, R, W, 0);
-    b.end_repeat();
     b.elementwise(R * W, 2, 1, 1); // the video embedding times the binary mask
     // the normalised stacked states (the projection's input) and both streams' outputs
     b.resident(static_cast<double>(E) * size_bytes(compute) +

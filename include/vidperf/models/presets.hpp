@@ -810,6 +810,18 @@ inline constexpr std::string_view wan21_src =
     return m;
 }
 
+/// google/gemma-3-12b-it's SigLIP-So400m vision tower (896 px, 14 px patches, 1152 wide, 27 layers): 416,866,032
+/// parameters (transformers 5.24 SiglipVisionModel on the meta device). Gemma 3's multimodal projector maps its
+/// width to the language model's: width x d_model weights and a norm of the width.
+inline constexpr double gemma3_siglip_parameters = 416'866'032;
+inline constexpr extent gemma3_siglip_width = 1152;
+
+/// The vision tower and projector of a multimodal Gemma 3 with a `d_model`-wide language model: loaded, never
+/// run by a text-only caller.
+[[nodiscard]] constexpr double gemma3_idle_parameters(extent d_model) {
+    return gemma3_siglip_parameters + static_cast<double>(gemma3_siglip_width * d_model + gemma3_siglip_width);
+}
+
 [[nodiscard]] constexpr encoder_spec gemma3_12b_text() {
     // google/gemma-3-12b-it as LTX2Pipeline runs it (Gemma3ForConditionalGeneration, output_hidden_states=True,
     // padded to 1024 tokens): the language model (48 layers, hidden 3840, 16 heads x 256, 8 KV heads, GeGLU
@@ -832,7 +844,7 @@ inline constexpr std::string_view wan21_src =
     e.lm_head = true;
     e.tied_lm_head = true;
     e.keeps_hidden_states = true;
-    e.idle_parameters = 416866032.0 + 4424832.0;
+    e.idle_parameters = gemma3_idle_parameters(e.d_model);
     return e;
 }
 
