@@ -90,6 +90,28 @@ void BM_predict_conv3d_literature(benchmark::State& state) {
 }
 BENCHMARK(BM_predict_conv3d_literature);
 
+// A LayerNorm over Wan 14B's tokens, priced with and without its row length: the
+// pair's ratio is what the L1 spill term costs per norm.
+void predict_layernorm(benchmark::State& state, extent row) {
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    pointwise_op p;
+    p.kind = pointwise_kind::layernorm;
+    p.elements = 75600 * 5120;
+    p.param_elements = 2 * 5120;
+    p.row_length = row;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(p);
+        auto r = predict(p, gpu, cal);
+        benchmark::DoNotOptimize(r);
+        p.elements += 1 - 2 * (p.elements & 1);
+    }
+}
+void BM_predict_layernorm_row(benchmark::State& state) { predict_layernorm(state, 5120); }
+void BM_predict_layernorm_no_row(benchmark::State& state) { predict_layernorm(state, 0); }
+BENCHMARK(BM_predict_layernorm_row);
+BENCHMARK(BM_predict_layernorm_no_row);
+
 void BM_predict_op_variant(benchmark::State& state) {
     const auto& gpu = h100();
     const auto& cal = lit();

@@ -11,8 +11,9 @@
 ///   {"kind":"conv","batch","c_in","c_out","input":[D,H,W],"kernel":[..],"stride":[..],"pad_before":[..],
 ///    "pad_after":[..],"dilation":[..],"groups","dtype","direction"}
 ///   {"kind":"pointwise","pointwise":"rmsnorm","elements","inputs","outputs","output_elements",
-///    "param_elements","flops_per_element","dtype","output_dtype","output_dtype_inputs"}
-///    (the last two only for a kernel whose outputs have another dtype than its inputs)
+///    "param_elements","flops_per_element","dtype","output_dtype","output_dtype_inputs","row_length"}
+///    (output_dtype*: only for a kernel whose outputs have another dtype than its inputs;
+///    row_length: only for a row-wise kernel whose row is known)
 ///   {"kind":"copy","copy":"h2d|d2h|d2d|peer","bytes","pinned"}                    (read only)
 ///   {"kind":"collective","collective":"all_reduce|all_gather|reduce_scatter|all_to_all|send_recv",
 ///    "elements","ranks","dtype","link":"nvlink|pcie|network","network_GBps"}       (read only)
@@ -171,6 +172,7 @@ inline constexpr extent max_op_extent = extent{1} << 53;
             out["output_dtype"] = std::string(name(*p->output_type));
             out["output_dtype_inputs"] = p->output_type_inputs;
         }
+        if (p->row_length > 0) out["row_length"] = p->row_length;
         return out;
     }
     return nullptr;
@@ -275,6 +277,11 @@ inline constexpr extent max_op_extent = extent{1} << 53;
                       std::to_string(p.inputs) + ")");
         if (p.output_type_inputs > 0 && !p.output_type)
             raise(errc::json_missing_field, where, "field 'output_dtype_inputs' needs 'output_dtype'");
+        p.row_length = op_extent_or(j, "row_length", where, 0, 0);
+        if (p.row_length > p.elements)
+            raise(errc::json_bad_value, where,
+                  "field 'row_length' (" + std::to_string(p.row_length) + ") must be <= 'elements' (" +
+                      std::to_string(p.elements) + ")");
         return p;
     }
     if (kind == "copy") {

@@ -219,6 +219,7 @@ private:
         pointwise_op soft;
         soft.kind = pointwise_kind::softmax;
         soft.elements = square;
+        soft.row_length = px;
         soft.type = m_compute;
         m_b.pointwise(soft);
         m_b.elementwise(square, 1, 1, 0); // the scores transposed, made contiguous

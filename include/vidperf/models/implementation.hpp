@@ -201,10 +201,12 @@ namespace impl_detail {
 /// tensor of `out_n` values (0 = n) written in `out`, and `params` norm weights read in `in` (a weight stored in
 /// another dtype differs by `params` x 2 bytes at most, nothing next to the rows).
 inline void kernel(stage_builder& b, extent n, dtype in, int inputs, dtype out, int wide = 0, double flops = 1,
-                   pointwise_kind kind = pointwise_kind::elementwise, extent out_n = 0, extent params = 0) {
+                   pointwise_kind kind = pointwise_kind::elementwise, extent out_n = 0, extent params = 0,
+                   extent row = 0) {
     pointwise_op p;
     p.kind = kind;
     p.elements = n;
+    p.row_length = row;
     p.inputs = inputs;
     p.outputs = 1;
     p.output_elements = out_n;
@@ -236,7 +238,7 @@ inline void fp32_variance(stage_builder& b, extent rows, extent dim, dtype in) {
 /// of PyTorch before 2.9 (variance, x * rsqrt in fp32, * weight in fp32, cast back): 4 or 40 bytes per value.
 inline void torch_rms_norm(stage_builder& b, extent rows, extent dim, dtype half) {
     if (torch_fused_rms_norm) {
-        kernel(b, rows * dim, half, 1, half, 0, -1, pointwise_kind::rmsnorm, 0, dim);
+        kernel(b, rows * dim, half, 1, half, 0, -1, pointwise_kind::rmsnorm, 0, dim, dim);
         return;
     }
     const extent n = rows * dim;
@@ -255,7 +257,7 @@ inline void gated_residual(stage_builder& b, extent n, dtype half) {
 /// `norm(x) * (1 + scale) + shift` in `half` with a LayerNorm of `params` affine values: three kernels.
 inline void layernorm_modulate(stage_builder& b, extent rows, extent dim, dtype half, extent params = 0) {
     const extent n = rows * dim;
-    kernel(b, n, half, 1, half, 0, -1, pointwise_kind::layernorm, 0, params);
+    kernel(b, n, half, 1, half, 0, -1, pointwise_kind::layernorm, 0, params, dim);
     kernel(b, n, half, 1, half); // * (1 + scale)
     kernel(b, n, half, 1, half); // + shift
 }
@@ -304,7 +306,7 @@ inline void wan_official_block(stage_builder& b, const block_shape& s, dtype hal
         b.transient(6.0 * static_cast<double>(ev) * 4.0);
     }
     // self-attention input: norm1(x).float() * (1 + e[1]) + e[0]                              :303
-    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm);
+    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm, 0, 0, D);
     if (per_token) kernel(b, ev, f32, 1, f32); // 1 + e[1].squeeze(2) materialised (Wan2.2 model.py:244)
     kernel(b, ev, f32, 1 + e_in, f32);
     kernel(b, ev, f32, 1 + e_in, f32);
@@ -329,7 +331,7 @@ inline void wan_official_block(stage_builder& b, const block_shape& s, dtype hal
     kernel(b, ev, half, 1 + e_in, f32, e_in);
     kernel(b, ev, f32, 2, f32);
     // cross-attention: x + cross_attn(norm3(x))                                                 :310, :174-183
-    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm, 0, 2 * D);
+    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm, 0, 2 * D, D);
     cast(b, ev, f32, half); // q input cast
     if (s.qk_norm) wan_rms_norm(b, NV, A, half);
     const dtype q = s.qk_norm ? f32 : half;            // q's dtype after norm_q
@@ -343,7 +345,7 @@ inline void wan_official_block(stage_builder& b, const block_shape& s, dtype hal
     cast(b, ea, f32, half);              // `o` input cast
     kernel(b, ev, half, 2, f32, 1);      // x + (bf16 output)
     // FFN input: norm2(x).float() * (1 + e[4]) + e[3]; x + y * e[5]                             :311-313
-    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm);
+    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm, 0, 0, D);
     if (per_token) kernel(b, ev, f32, 1, f32); // 1 + e[4].squeeze(2)
     kernel(b, ev, f32, 1 + e_in, f32);
     kernel(b, ev, f32, 1 + e_in, f32);
@@ -366,10 +368,10 @@ inline void wan_official_block(stage_builder& b, const block_shape& s, dtype hal
 // ------------------------------------------------------------------ Wan, diffusers
 
 /// `(norm(h.float()) * (1 + scale) + shift).type_as(h)` with FP32LayerNorm (normalization.py:84-93 @ diffusers@58eb52c).
-inline void wan_diffusers_norm_modulate(stage_builder& b, extent ev, dtype half, bool per_token) {
+inline void wan_diffusers_norm_modulate(stage_builder& b, extent ev, extent D, dtype half, bool per_token) {
     const auto f32 = dtype::fp32;
     cast(b, ev, half, f32);
-    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm);
+    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm, 0, 0, D);
     if (per_token) kernel(b, ev, f32, 1, f32); // (1 + scale) is a full [B, N, D] tensor
     kernel(b, ev, f32, per_token ? 2 : 1, f32);
     kernel(b, ev, f32, per_token ? 2 : 1, f32);
@@ -390,7 +392,7 @@ inline void wan_diffusers_block(stage_builder& b, const block_shape& s, dtype ha
         kernel(b, 6 * ev, f32, 1, f32);
         b.transient(6.0 * static_cast<double>(ev) * 8.0);
     }
-    wan_diffusers_norm_modulate(b, ev, half, per_token); // :488
+    wan_diffusers_norm_modulate(b, ev, D, half, per_token); // :488
     if (s.qk_norm) {
         torch_rms_norm(b, NV, A, half); // norm_q (:95-96, :208-209)
         torch_rms_norm(b, NV, A, half); // norm_k
@@ -410,12 +412,12 @@ inline void wan_diffusers_block(stage_builder& b, const block_shape& s, dtype ha
     cast(b, ev, f32, half);
     // norm2(h.float()).type_as(h), affine                                                       :493
     cast(b, ev, half, f32);
-    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm, 0, 2 * D);
+    kernel(b, ev, f32, 1, f32, 0, -1, pointwise_kind::layernorm, 0, 2 * D, D);
     cast(b, ev, f32, half);
     if (s.qk_norm) torch_rms_norm(b, NV, A, half); // cross-attention norm_q
     if (s.image_rows > 0) kernel(b, ea, half, 2, half); // text + image attention outputs (:143-160)
     kernel(b, ev, half, 2, half);                       // h + attn2                             :495
-    wan_diffusers_norm_modulate(b, ev, half, per_token); // norm3                                :498-500
+    wan_diffusers_norm_modulate(b, ev, D, half, per_token); // norm3                                :498-500
     // (h.float() + ff.float() * c_gate).type_as(h)                                              :502
     cast(b, ev, half, f32);
     cast(b, ev, half, f32);
@@ -505,7 +507,7 @@ inline void cogvideox_diffusers_block(stage_builder& b, const block_shape& s, dt
     if (s.qk_norm) {
         for (int t = 0; t < 2; ++t) { // norm_q, norm_k on (B, H, S, hd) views                   :2316-2319
             cast(b, JV * A, half, half);
-            kernel(b, JV * A, half, 1, half, 0, -1, pointwise_kind::layernorm, 0, 2 * s.head_dim);
+            kernel(b, JV * A, half, 1, half, 0, -1, pointwise_kind::layernorm, 0, 2 * s.head_dim, s.head_dim);
         }
     }
     for (int t = 0; t < 2; ++t) { // apply_rotary_emb on query/key[:, :, L:] (embeddings.py:1219-1234)

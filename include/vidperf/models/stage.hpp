@@ -144,6 +144,7 @@ public:
         p.kind = kind;
         p.elements = tokens * dim;
         p.param_elements = affine * dim;
+        p.row_length = dim;
         p.type = m_compute;
         add(p);
     }

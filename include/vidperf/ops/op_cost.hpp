@@ -203,6 +203,12 @@ constexpr void validate(const pointwise_op& p) {
     if (p.inputs + p.outputs == 0) detail::raise(errc::inconsistent, w, "an op must read or write at least one tensor");
     if (p.output_elements < 0 || p.param_elements < 0)
         detail::raise(errc::negative, w, "fields 'output_elements' and 'param_elements' must be >= 0");
+    if (p.row_length < 0)
+        detail::raise(errc::negative, w, "field 'row_length' must be >= 0, got " + std::to_string(p.row_length));
+    if (p.row_length > p.elements)
+        detail::raise(errc::inconsistent, w,
+                      "field 'row_length' (" + std::to_string(p.row_length) + ") exceeds 'elements' (" +
+                          std::to_string(p.elements) + ")");
     if (detail::is_nan(p.flops_per_element))
         detail::raise(errc::not_finite, w, "field 'flops_per_element' is NaN");
     if (p.output_type_inputs < 0 || p.output_type_inputs > p.inputs)

@@ -93,6 +93,12 @@ struct basic_calibration {
     /// stream tensors far larger than L2 in video models and are priced at
     /// this HBM rate whatever their size (no L2-resident rate).
     std::array<calibrated<Real>, pointwise_kind_count> pointwise_efficiency{};
+    /// Row-wise kernels (norms, softmax) make several passes over each row: the
+    /// later passes hit L1 while the rows resident on an SM fit there, and read
+    /// the row again from L2/HBM once they do not. Row size in bytes at which
+    /// half of that extra read is paid, per pointwise kind (the engine's spill
+    /// term, pointwise_spill_fraction); 0 = no spill term. A plain number of bytes.
+    std::array<calibrated<Real>, pointwise_kind_count> pointwise_spill_bytes{};
     calibrated<bytes_per_second_t<Real>> l2_bandwidth{}; ///< 0 = no L2 regime
     calibrated<bytes_t<Real>> l2_resident_lo{};
     calibrated<bytes_t<Real>> l2_resident_hi{};
@@ -141,6 +147,9 @@ struct basic_calibration {
     [[nodiscard]] constexpr const calibrated<Real>& pointwise(pointwise_kind k) const {
         return pointwise_efficiency[static_cast<std::size_t>(k)];
     }
+    [[nodiscard]] constexpr const calibrated<Real>& spill(pointwise_kind k) const {
+        return pointwise_spill_bytes[static_cast<std::size_t>(k)];
+    }
 };
 
 using calibration = basic_calibration<double>;
@@ -172,6 +181,11 @@ constexpr void for_each_constant_of(F&& f, Cal& c, Cals&... cs) {
         "pointwise_softmax_efficiency", "pointwise_reduction_efficiency"};
     for (std::size_t i = 0; i < pointwise_kind_count; ++i)
         f(pointwise_keys[i], c.pointwise_efficiency[i], cs.pointwise_efficiency[i]...);
+    constexpr std::array<std::string_view, pointwise_kind_count> spill_keys{
+        "pointwise_elementwise_spill_bytes", "pointwise_layernorm_spill_bytes", "pointwise_rmsnorm_spill_bytes",
+        "pointwise_softmax_spill_bytes", "pointwise_reduction_spill_bytes"};
+    for (std::size_t i = 0; i < pointwise_kind_count; ++i)
+        f(spill_keys[i], c.pointwise_spill_bytes[i], cs.pointwise_spill_bytes[i]...);
     f(std::string_view("l2_bandwidth_Bps"), c.l2_bandwidth, cs.l2_bandwidth...);
     f(std::string_view("l2_resident_lo_bytes"), c.l2_resident_lo, cs.l2_resident_lo...);
     f(std::string_view("l2_resident_hi_bytes"), c.l2_resident_hi, cs.l2_resident_hi...);

@@ -389,6 +389,38 @@ template <class Real>
 
 // ---------------------------------------------------------------- pointwise
 
+/// Extra reads of the input a row-wise kernel makes when its rows do not stay in
+/// L1 between passes: PyTorch's LayerNorm (vectorized_layer_norm_kernel:
+/// moments, then normalise) and RMSNorm read a row twice, softmax
+/// (cunn_SoftMaxForward: max, sum of exponentials, write) three times.
+[[nodiscard]] constexpr int pointwise_extra_reads(pointwise_kind k) noexcept {
+    switch (k) {
+    case pointwise_kind::layernorm:
+    case pointwise_kind::rmsnorm: return 1;
+    case pointwise_kind::softmax: return 2;
+    case pointwise_kind::elementwise:
+    case pointwise_kind::reduction: return 0;
+    }
+    return 0;
+}
+
+/// How sharply the spill sets in around the half-point row size: the exponent
+/// of the logistic in log(row bytes). Fitted once with the spill bytes on
+/// NeuSight's LayerNorm and softmax rows (A100 PCIe 40/80GB: 5.6-6.4 for both
+/// kinds) and held fixed, so each GPU and kind fits the half-point alone.
+inline constexpr int pointwise_spill_sharpness = 6;
+
+/// Fraction of the extra reads a row of `row_bytes` pays: 0 for rows well inside
+/// L1, 1 for rows far past `half_bytes`; 0 when either is unknown (<= 0).
+template <class Real>
+[[nodiscard]] constexpr Real pointwise_spill_fraction(const Real& row_bytes, const Real& half_bytes) {
+    if (!(detail::to_double(row_bytes) > 0) || !(detail::to_double(half_bytes) > 0)) return Real(0);
+    const Real r = half_bytes / row_bytes;
+    const Real r2 = r * r;
+    static_assert(pointwise_spill_sharpness == 6);
+    return Real(1) / (Real(1) + r2 * r2 * r2);
+}
+
 template <class Real>
 [[nodiscard]] constexpr prediction<Real> predict(const pointwise_op& o, const basic_gpu_spec<Real>& gpu,
                                                  const basic_calibration<Real>& cal) {
@@ -411,6 +443,17 @@ template <class Real>
     detail::weaken(p.memory_basis, bw.from);
     p.memory_bandwidth = gpu.hbm_bandwidth * bw.value;
     p.memory_time = p.bytes / p.memory_bandwidth;
+    // spill: the row's later passes read it again once it no longer stays in L1
+    if (const int extra = pointwise_extra_reads(o.kind); extra > 0 && o.row_length > 0) {
+        const auto& half = cal.spill(o.kind);
+        if (detail::to_double(half.value) > 0) {
+            const double element = size_bytes(o.type);
+            const Real x = pointwise_spill_fraction(Real(static_cast<double>(o.row_length) * element), half.value);
+            const bytes_t<Real> again(Real(static_cast<double>(o.elements) * element * extra) * x);
+            detail::weaken(p.memory_basis, half.from);
+            p.memory_time = p.memory_time + again / p.memory_bandwidth;
+        }
+    }
     p.overhead_time = cal.launch_overhead.value;
     detail::weaken(p.overhead_basis, cal.launch_overhead.from);
     detail::finish(p, cal.combine_exponent.value);

@@ -56,6 +56,7 @@ template <class Q>
     c.gemm_overhead = {seconds(0), ideal, 0};
     c.hbm_efficiency = {1.0, ideal, 0};
     for (auto& p : c.pointwise_efficiency) p = {1.0, ideal, 0};
+    for (auto& h : c.pointwise_spill_bytes) h = {0.0, ideal, 0};
     c.l2_bandwidth = {bytes_per_second(0), ideal, 0};
     c.l2_resident_lo = c.l2_resident_hi = {bytes(0), ideal, 0};
     for (auto& a : c.attention)
@@ -548,21 +549,31 @@ inline constexpr std::array<calibration, 13> literature_bases{{
 }
 
 /// Norm and softmax efficiencies of a GPU without framework measurements of its own: its elementwise efficiency
-/// times the ratio the reference GPU's corpus fit found (NeuSight's PyTorch kernels on A100 PCIe 40GB); RMSNorm,
-/// which no framework source measures, as LayerNorm (the same row-reduction kernel without the mean).
+/// times the ratio the reference GPU's corpus fit found (NeuSight's PyTorch kernels on A100 PCIe 40GB), and the
+/// reference GPU's spill half-points; RMSNorm, which no framework source measures, as LayerNorm (the same
+/// row-reduction kernel without the mean).
 constexpr void carry_norm_ratios(calibration& c, const calibration& ref) {
     auto& el = c.pointwise_efficiency[static_cast<std::size_t>(pointwise_kind::elementwise)];
     const auto& ref_el = ref.pointwise(pointwise_kind::elementwise);
+    // per row-wise kind: the efficiency as the reference GPU's ratio to elementwise, and the row size past which a
+    // row spills from L1 as the reference GPU's (not scaled by L1 size: the half-point also depends on how many
+    // blocks an SM keeps resident); each only where this GPU has no fit of its own
     for (const auto k : {pointwise_kind::layernorm, pointwise_kind::softmax}) {
+        const bool ln = k == pointwise_kind::layernorm;
         auto& e = c.pointwise_efficiency[static_cast<std::size_t>(k)];
-        if (e.from.kind == provenance_kind::literature) continue; // fitted on this GPU
-        if (ref.pointwise(k).from.kind != provenance_kind::literature) continue;
-        e = {el.value * ref.pointwise(k).value / ref_el.value,
-             {provenance_kind::assumed,
-              k == pointwise_kind::layernorm
-                  ? "assumed: this GPU's elementwise efficiency x A100 PCIe 40GB's fitted LayerNorm / elementwise ratio"
-                  : "assumed: this GPU's elementwise efficiency x A100 PCIe 40GB's fitted softmax / elementwise ratio"},
-             0};
+        if (e.from.kind != provenance_kind::literature && ref.pointwise(k).from.kind == provenance_kind::literature)
+            e = {el.value * ref.pointwise(k).value / ref_el.value,
+                 {provenance_kind::assumed, ln ? "assumed: this GPU's elementwise efficiency x A100 PCIe 40GB's fitted "
+                                                 "LayerNorm / elementwise ratio"
+                                               : "assumed: this GPU's elementwise efficiency x A100 PCIe 40GB's fitted "
+                                                 "softmax / elementwise ratio"},
+                 0};
+        auto& h = c.pointwise_spill_bytes[static_cast<std::size_t>(k)];
+        if (h.from.kind != provenance_kind::literature && ref.spill(k).from.kind == provenance_kind::literature)
+            h = {ref.spill(k).value,
+                 {provenance_kind::assumed, ln ? "assumed: A100 PCIe 40GB's fitted LayerNorm spill row size"
+                                               : "assumed: A100 PCIe 40GB's fitted softmax spill row size"},
+                 0};
     }
     auto& rms = c.pointwise_efficiency[static_cast<std::size_t>(pointwise_kind::rmsnorm)];
     if (rms.from.kind != provenance_kind::literature)
@@ -570,11 +581,23 @@ constexpr void carry_norm_ratios(calibration& c, const calibration& ref) {
                {provenance_kind::assumed,
                 "assumed: as LayerNorm (no framework RMSNorm measurement: the same row reduction without the mean)"},
                0};
+    auto& rms_spill = c.pointwise_spill_bytes[static_cast<std::size_t>(pointwise_kind::rmsnorm)];
+    if (rms_spill.from.kind != provenance_kind::literature)
+        rms_spill = {c.spill(pointwise_kind::layernorm).value,
+                     {provenance_kind::assumed, "assumed: as LayerNorm (the same two passes over a row)"},
+                     0};
 }
 
 [[nodiscard]] constexpr std::array<calibration, literature_bases.size()> fitted_literature() {
     std::array<calibration, literature_bases.size()> out = literature_bases;
-    for (auto& c : out) apply_public_fit(c);
+    for (auto& c : out) {
+        for (auto& h : c.pointwise_spill_bytes)
+            if (h.from.source.empty())
+                h = {0.0,
+                     {provenance_kind::assumed, "assumed: no spill term (no row-length measurement for this GPU)"},
+                     0};
+        apply_public_fit(c);
+    }
     calibration ref{};
     for (const auto& c : out)
         if (c.gpu_slug == "a100-pcie-40gb") ref = c;
