@@ -19,6 +19,7 @@ Reading of the collection code (neusight/Dataset/collect.py):
   linear  torch.nn.Linear(N, K, bias=True) on randn(B,M,N): (B*M) x N times N x K
   ln      torch.nn.LayerNorm(H) (affine) on zeros(B,H)
   softmax torch.nn.Softmax() on zeros(B,H): dim=None on a 2-D tensor is dim 1 (rows of H)
+  ln and softmax rows carry `row_length` H: one thread block per row (Grid x = B in the CSVs)
   add mul pow div     binary on two zeros(B,H) tensors
   addu mulu powu divu tanh relu gelu   unary on one zeros(B,H) tensor (u = with a scalar)
   conv    torch.nn.Conv2d(C_in, C_out, k, stride, padding, bias=False) on zeros(B,C_in,S,S)
@@ -91,6 +92,9 @@ def op_for(kind, r):
     return None, None, None
 
 
+# row-wise kernels: one row of H per thread block (the kernels' names in the CSVs); `row_length` is H
+ROW_WISE = {"layernorm", "softmax"}
+
 # catalog GPUs that appear only in NeuSight's test split
 TEST_ONLY_GPUS = {"h100-sxm5-80gb", "a100-pcie-80gb", "l4-24gb"}
 
@@ -121,6 +125,8 @@ def dataset(col, mirror, path, kind, split, subsample_key):
             skip("subsampled")
             continue
         row_split = split if split else c.hash_split(key)
+        if family in ROW_WISE:
+            op["row_length"] = int(r["H"])  # after the key: the split and subsample stay as before the field existed
         note = f"{what}; fp32 (TF32 off)"
         if split == "test" and gpu in TEST_ONLY_GPUS:
             # NeuSight holds these GPUs out entirely (its test set is unseen GPUs); vidperf's constants are per
@@ -203,15 +209,22 @@ def traces(col, mirror):
                 if op is None:
                     skip(f"traced node: {what or p['OpName']}")
                     continue
+                split, trace_note = "test", ""
+                if family in ROW_WISE:
+                    # the trace harness (measure_cuda_kernel: events around the fx node's call) dispatches
+                    # differently from collect.py's; its offset needs fit rows of its own: split by shape hash
+                    split = c.hash_split(c.dump(op) + gpu + "|trace")
+                    trace_note = "; trace rows of row-wise kernels split by shape hash (harness offset)"
+                    op["row_length"] = int(parse_out_shape(r["output_shape"])[-1])
                 t = float(r["fw_latency"]) * 1e-3
                 if t <= 0:
                     skip("traced node with zero latency")
                     continue
                 peer_t = float(p["fw_latency"]) * 1e-3
-                note = f"{model}: node {r['Name']} ({what}), forward; fp32 (TF32 off)"
+                note = f"{model}: node {r['Name']} ({what}), forward; fp32 (TF32 off){trace_note}"
                 if peer_t <= 0:
                     note += "; NeuSight's prediction is 0"
-                col.add(c.row(SOURCE, gpu, family, "fp32", op, t, "test", TIMING_TRACE, REPO, COMMIT, path,
+                col.add(c.row(SOURCE, gpu, family, "fp32", op, t, split, TIMING_TRACE, REPO, COMMIT, path,
                               peer="neusight" if peer_t > 0 else "",
                               peer_prediction_s=peer_t if peer_t > 0 else None, note=note))
 

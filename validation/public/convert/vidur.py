@@ -140,6 +140,8 @@ def compute(col, custom, mirror):
                     if v in ("", "nan"):
                         continue
                     key = c.dump(op) + gpu
+                    if family in ("rmsnorm", "layernorm"):  # one row of E per token; after the key, as the split was
+                        op["row_length"] = op["param_elements"] // (1 if family == "rmsnorm" else 2)
                     tag = name + ("_gated" if name == "mlp_act" and r["use_gated_mlp"] == "True" else "") + \
                         ("_rms" if name.endswith("layernorm") and norm == "rms" else "")
                     target, source = (custom, SOURCE_CUSTOM) if tag in SARATHI_KERNELS else (col, SOURCE)
