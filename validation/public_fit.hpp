@@ -11,7 +11,12 @@
 //             framework kernels (custom_kernel_sources left out) of at least
 //             pointwise_fit_min_bytes: below that the sources' timing methods
 //             (CUDA events around one eager call: host dispatch included;
-//             profiler kernel time: not) differ by more than the bandwidth term
+//             profiler kernel time: not) differ by more than the bandwidth term.
+//             Rows of harness_timed sources enter at any size, with each
+//             harness's dispatch fitted as an offset of the step (fit_ops.hpp);
+//             for norms and softmax the L1 spill half-point too, where the
+//             rows' lengths span a factor of 4 (a fit rejected with it is
+//             rerun without it)
 //   attention per kernel with rows: efficiency, seq_half, head_dim_half
 //             when two head dimensions are present, causal_ratio when causal
 //             and full calls are; backward_ratio from forward + backward rows
@@ -50,6 +55,7 @@ struct public_fit_step {
     std::string source;    ///< the provenance text of its constants
     std::string rejected;  ///< why the fit was not applied (empty = applied)
     ops_fit fit;
+    std::vector<std::pair<std::string, double>> harness; ///< (harness_of, offset s) of the harness-timed rows
 };
 
 struct public_fit_gpu {
@@ -77,8 +83,12 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
         if (pts.size() < keys.size() + 4) return;
         std::vector<timed_ops> tp;
         std::set<std::string> sources;
+        std::map<std::string, int> harness; // one offset group per harness (source and timing method)
         for (const auto* r : pts) {
-            tp.push_back({r->ops, r->measured_s});
+            int group = -1;
+            if (harness_timed(*r))
+                group = harness.emplace(harness_of(*r), static_cast<int>(harness.size())).first->second;
+            tp.push_back({r->ops, r->measured_s, group});
             sources.insert(r->source);
         }
         std::string list;
@@ -89,6 +99,8 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
                                   pts.size(), list);
         const provenance from{provenance_kind::literature, detail::keep(*out.strings, step.source)};
         step.fit = fit_constants(tp, gpu, out.cal, keys, from);
+        for (const auto& [src, g] : harness)
+            step.harness.emplace_back(src, step.fit.harness_s.at(static_cast<std::size_t>(g)));
         for (const auto& c : step.fit.constants)
             if (detail::bounded_by_one(c.key) && (c.value >= 0.995 || c.value <= 0.005))
                 step.rejected = fmt::format("{} = {:.4f} lands on the edge of (0, 1)", c.key, c.value);
@@ -122,13 +134,42 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
     static constexpr std::array<std::string_view, pointwise_kind_count> pw_keys{
         "pointwise_elementwise_efficiency", "pointwise_layernorm_efficiency", "pointwise_rmsnorm_efficiency",
         "pointwise_softmax_efficiency", "pointwise_reduction_efficiency"};
+    static constexpr std::array<std::string_view, pointwise_kind_count> spill_keys{
+        "pointwise_elementwise_spill_bytes", "pointwise_layernorm_spill_bytes", "pointwise_rmsnorm_spill_bytes",
+        "pointwise_softmax_spill_bytes", "pointwise_reduction_spill_bytes"};
     for (std::size_t k = 0; k < pointwise_kind_count; ++k) {
         const auto kind = static_cast<pointwise_kind>(k);
         std::vector<const corpus_row*> v;
-        for (const auto* r : rows)
-            if (r->family == name(kind) && !custom_kernels(*r) && row_bytes(*r) >= pointwise_fit_min_bytes)
-                v.push_back(r);
-        run(std::string(name(kind)), v, {pw_keys[k]});
+        double shortest = 0, longest = 0; // row bytes
+        for (const auto* r : rows) {
+            // harness-timed rows enter whatever their size: the fit prices their host dispatch
+            if (r->family != name(kind) || custom_kernels(*r) ||
+                (!harness_timed(*r) && row_bytes(*r) < pointwise_fit_min_bytes))
+                continue;
+            v.push_back(r);
+            if (const auto* p = std::get_if<pointwise_op>(&r->ops.front()); p && p->row_length > 0) {
+                const double b = static_cast<double>(p->row_length) * size_bytes(p->type);
+                shortest = shortest > 0 ? std::min(shortest, b) : b;
+                longest = std::max(longest, b);
+            }
+        }
+        // the spill half-point too where the rows' sizes span a factor of 4 or more; the search starts from
+        // 16 KiB (rows of a few blocks per SM in an L1 of 128-256 KiB) and a rejected fit keeps the old value
+        std::vector<std::string_view> keys{pw_keys[k]};
+        auto& half = out.cal.pointwise_spill_bytes[k];
+        const auto kept = half;
+        if (pointwise_extra_reads(kind) > 0 && shortest > 0 && longest >= 4 * shortest) {
+            keys.push_back(spill_keys[k]);
+            if (!(half.value > 0)) half.value = 16384.0;
+        }
+        const std::size_t steps = out.steps.size();
+        run(std::string(name(kind)), v, keys);
+        if (out.steps.size() == steps || !out.steps.back().rejected.empty()) {
+            out.cal.pointwise_spill_bytes[k] = kept;
+            // the rows disagree with the spill term (an efficiency on the edge): the efficiency alone, no spill
+            if (keys.size() > 1 && out.steps.size() > steps)
+                run(std::string(name(kind)) + " without spill", v, {keys[0]});
+        }
     }
 
     for (const auto k : all_attention_kernels) {
@@ -203,6 +244,9 @@ inline void print_fits(const std::vector<public_fit_gpu>& fits) {
                 fmt::print("{:<34} {:<40} {:>12.5g} {:>10.3g} {:>6} {:>7.1f}% {:>7.1f}%{}\n", s.what, c.key, c.value,
                            c.std_error, s.fit.points, 100 * s.fit.median_abs_error_before,
                            100 * s.fit.median_abs_error, s.rejected.empty() ? "" : "  REJECTED: " + s.rejected);
+        for (const auto& s : f.steps)
+            for (const auto& [src, h] : s.harness)
+                fmt::print("{:<34} harness offset of {:<25} {:>9.1f} us\n", s.what, src, 1e6 * h);
     }
 }
 

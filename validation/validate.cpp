@@ -729,6 +729,22 @@ int main(int argc, char** argv) {
                                              st.what, c.key, c.value, c.std_error, st.fit.points,
                                              100 * st.fit.median_abs_error_before, 100 * st.fit.median_abs_error,
                                              st.rejected.empty() ? "" : "rejected: " + st.rejected);
+                // the offsets the predictions above carry (validation::add_harness_offsets), one per group
+                std::map<std::string, std::string> harness;
+                for (const auto& c : corpus_results)
+                    if (validation::harness_timed(*c.row))
+                        harness.emplace(validation::harness_key(*c.row),
+                                        fmt::format("| {} | {} | {} | {:.1f} us |\n", c.row->gpu, c.row->family,
+                                                    validation::harness_of(*c.row), 1e6 * c.harness_best));
+                if (!harness.empty()) {
+                    r << "\nHarness offsets: the host dispatch inside a source's timed window (events around\n"
+                         "one eager call, validation/public_corpus.hpp `harness_sources`), the median of measured -\n"
+                         "predicted over the group's fit rows (test rows never enter it; a GPU without fit rows\n"
+                         "takes the other GPUs' median), added to the group's rows. They describe how the source\n"
+                         "timed, not the GPU, and are in no calibration.\n\n"
+                         "| GPU | family | harness (source: timing) | offset |\n|---|---|---|---|\n";
+                    for (const auto& [key, line] : harness) r << line;
+                }
             }
             r << "\n## Published cases\n\n"
                  "| id | model | GPU | quantity | published | predicted | error | calibration | datasheet | error | "

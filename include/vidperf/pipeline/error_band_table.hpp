@@ -20,10 +20,10 @@ struct error_band_row {
 inline constexpr int error_band_min_rows = 8;
 
 inline constexpr std::array<error_band_row, 4> error_bands{{
-    {"all", -0.262500, 0.049472, 42},
-    {"ada", -0.281509, 0.089829, 3},
-    {"ampere", -0.363787, 0.020116, 20},
-    {"hopper", -0.096803, 0.051565, 19},
+    {"all", -0.267286, 0.043042, 42},
+    {"ada", -0.286470, 0.082400, 3},
+    {"ampere", -0.368051, 0.017679, 20},
+    {"hopper", -0.097695, 0.045055, 19},
 }};
 
 } // namespace vidperf::detail
