@@ -636,13 +636,28 @@ struct sustained_fit {
       << "inline constexpr vidperf::calibration " << variable << " = [] {\n"
       << "    vidperf::calibration c = vidperf::datasheet_calibration;\n"
       << "    c.profile = \"" << c.profile << "\";\n    c.gpu_slug = \"" << c.gpu_slug << "\";\n";
-    // every constant by its JSON key, through for_each_constant on the mutable copy
+    // every constant in for_each_constant's order, in one walk over the mutable copy: the n-th constant visited
+    // is the n-th case, and its key must be the one written (a header from another constant list does not
+    // compile). One walk keeps constant evaluation linear in the number of constants.
+    h << "    int n = 0;\n"
+      << "    vidperf::for_each_constant(c, [&n](std::string_view key, auto& k) {\n"
+      << "        using T = std::remove_cvref_t<decltype(k.value)>;\n"
+      << "        auto set = [&](std::string_view want, double v, int kind, std::string_view source, double se) {\n"
+      << "            if (key != want) throw \"vidperf: this header was generated for another list of constants\";\n"
+      << "            k.value = T(v);\n"
+      << "            k.from = {vidperf::provenance_kind(kind), source};\n"
+      << "            k.std_error = se;\n"
+      << "        };\n"
+      << "        switch (n++) {\n";
+    int index = 0;
     for_each_constant(c, [&](std::string_view key, const auto& k) {
-        h << "    vidperf::for_each_constant(c, [](std::string_view key, auto& k) { if (key == \"" << key
-          << "\") { using T = std::remove_cvref_t<decltype(k.value)>; k.value = T(" << constant_value(k)
-          << "); k.from = {vidperf::provenance_kind(" << static_cast<int>(k.from.kind) << "), \""
-          << detail::cpp_escape(k.from.source) << "\"}; k.std_error = " << k.std_error << "; } });\n";
+        h << "        case " << index++ << ": set(\"" << key << "\", " << constant_value(k) << ", "
+          << static_cast<int>(k.from.kind) << ", \"" << detail::cpp_escape(k.from.source) << "\", " << k.std_error
+          << "); break;\n";
     });
+    h << "        default: throw \"vidperf: this header was generated for another list of constants\";\n"
+      << "        }\n"
+      << "    });\n";
     for_each_flag(c, [&](std::string_view key, const bool& f) {
         h << "    vidperf::for_each_flag(c, [](std::string_view key, bool& f) { if (key == \"" << key
           << "\") f = " << (f ? "true" : "false") << "; });\n";
