@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <vidperf/calibration/fit_ops.hpp>
 #include <vidperf/hardware/catalog.hpp>
 #include <vidperf/io/op_json.hpp>
 #include <vidperf/roofline/engine.hpp>
@@ -165,11 +166,7 @@ inline void add_harness_offsets(std::vector<corpus_result>& results, double corp
             gaps[harness_key(*r.row)].push_back(r.row->measured_s - r.*what);
     std::map<std::string, double> fitted;                  // harness_key -> offset
     std::map<std::string, std::vector<double>> by_harness; // harness | family -> each GPU's offset
-    for (auto& [key, v] : gaps) {
-        const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-        std::nth_element(v.begin(), mid, v.end());
-        fitted[key] = std::max(0.0, *mid);
-    }
+    for (auto& [key, v] : gaps) fitted[key] = detail::harness_median(std::move(v));
     for (const auto& r : results)
         if (harness_timed(*r.row) && r.row->split == "fit") {
             auto& v = by_harness[harness_of(*r.row) + " | " + r.row->family];

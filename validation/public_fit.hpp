@@ -134,9 +134,6 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
     static constexpr std::array<std::string_view, pointwise_kind_count> pw_keys{
         "pointwise_elementwise_efficiency", "pointwise_layernorm_efficiency", "pointwise_rmsnorm_efficiency",
         "pointwise_softmax_efficiency", "pointwise_reduction_efficiency"};
-    static constexpr std::array<std::string_view, pointwise_kind_count> spill_keys{
-        "pointwise_elementwise_spill_bytes", "pointwise_layernorm_spill_bytes", "pointwise_rmsnorm_spill_bytes",
-        "pointwise_softmax_spill_bytes", "pointwise_reduction_spill_bytes"};
     for (std::size_t k = 0; k < pointwise_kind_count; ++k) {
         const auto kind = static_cast<pointwise_kind>(k);
         std::vector<const corpus_row*> v;
@@ -156,10 +153,11 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
         // the spill half-point too where the rows' sizes span a factor of 4 or more; the search starts from
         // 16 KiB (rows of a few blocks per SM in an L1 of 128-256 KiB) and a rejected fit keeps the old value
         std::vector<std::string_view> keys{pw_keys[k]};
+        const std::string spill_key = "pointwise_" + std::string(name(kind)) + "_spill_bytes"; // calibration.hpp
         auto& half = out.cal.pointwise_spill_bytes[k];
         const auto kept = half;
         if (pointwise_extra_reads(kind) > 0 && shortest > 0 && longest >= 4 * shortest) {
-            keys.push_back(spill_keys[k]);
+            keys.push_back(spill_key);
             if (!(half.value > 0)) half.value = 16384.0;
         }
         const std::size_t steps = out.steps.size();

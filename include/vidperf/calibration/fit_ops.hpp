@@ -110,8 +110,16 @@ inline void set_constant(calibration& c, std::string_view key, double v, provena
     return t;
 }
 
-/// Offset of each harness group 0..groups-1: the median of measured - predicted over its points in `idx`, at
-/// least 0 (0 for a group without points).
+/// A harness offset from a group's gaps (measured - predicted): their median (the upper one of an even count), at
+/// least 0; 0 for no gaps. The fit and the public-corpus validation both price a harness with it.
+[[nodiscard]] inline double harness_median(std::vector<double> gaps) {
+    if (gaps.empty()) return 0.0;
+    const auto mid = gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2);
+    std::nth_element(gaps.begin(), mid, gaps.end());
+    return std::max(0.0, *mid);
+}
+
+/// Offset of each harness group 0..groups-1 over its points in `idx` (harness_median).
 [[nodiscard]] inline std::vector<double> harness_offsets(std::span<const timed_ops> points,
                                                          std::span<const double> predicted,
                                                          std::span<const std::size_t> idx, int groups) {
@@ -119,15 +127,14 @@ inline void set_constant(calibration& c, std::string_view key, double v, provena
     for (std::size_t i : idx)
         if (points[i].harness >= 0 && points[i].harness < groups)
             gaps[static_cast<std::size_t>(points[i].harness)].push_back(points[i].seconds - predicted[i]);
-    std::vector<double> out(gaps.size(), 0.0);
-    for (std::size_t g = 0; g < gaps.size(); ++g) {
-        auto& v = gaps[g];
-        if (v.empty()) continue;
-        const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-        std::nth_element(v.begin(), mid, v.end());
-        out[g] = std::max(0.0, *mid);
-    }
+    std::vector<double> out;
+    for (auto& v : gaps) out.push_back(harness_median(std::move(v)));
     return out;
+}
+
+/// The offset a point carries: its group's, or 0 for a point without a group.
+[[nodiscard]] inline double harness_of_point(const timed_ops& p, const std::vector<double>& offsets) {
+    return p.harness >= 0 ? offsets[static_cast<std::size_t>(p.harness)] : 0.0;
 }
 
 /// Nelder-Mead minimisation of f over R^n from x0 with initial step `step`.
@@ -247,8 +254,8 @@ template <class F>
             const auto offset = detail::harness_offsets(points, predicted, idx, groups);
             double sum = 0;
             for (std::size_t i : idx) {
-                const double h = points[i].harness >= 0 ? offset[static_cast<std::size_t>(points[i].harness)] : 0.0;
-                const double e = std::log((predicted[i] + h) / points[i].seconds);
+                const double e =
+                    std::log((predicted[i] + detail::harness_of_point(points[i], offset)) / points[i].seconds);
                 sum += e * e;
             }
             return sum;
@@ -281,10 +288,8 @@ template <class F>
         for (std::size_t i = 0; i < points.size(); ++i) predicted[i] = detail::predict_sum(points[i], gpu, c);
         const auto offset = detail::harness_offsets(points, predicted, all, groups);
         std::vector<double> e;
-        for (std::size_t i = 0; i < points.size(); ++i) {
-            const double h = points[i].harness >= 0 ? offset[static_cast<std::size_t>(points[i].harness)] : 0.0;
-            e.push_back(std::abs((predicted[i] + h) / points[i].seconds - 1));
-        }
+        for (std::size_t i = 0; i < points.size(); ++i)
+            e.push_back(std::abs((predicted[i] + detail::harness_of_point(points[i], offset)) / points[i].seconds - 1));
         if (offsets != nullptr) *offsets = offset;
         return e;
     };
