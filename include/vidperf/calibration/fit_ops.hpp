@@ -128,6 +128,7 @@ inline void set_constant(calibration& c, std::string_view key, double v, provena
         if (points[i].harness >= 0 && points[i].harness < groups)
             gaps[static_cast<std::size_t>(points[i].harness)].push_back(points[i].seconds - predicted[i]);
     std::vector<double> out;
+    out.reserve(gaps.size());
     for (auto& v : gaps) out.push_back(harness_median(std::move(v)));
     return out;
 }
