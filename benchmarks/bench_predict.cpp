@@ -42,6 +42,21 @@ void BM_predict_gemm_literature(benchmark::State& state) {
 }
 BENCHMARK(BM_predict_gemm_literature);
 
+// an FP32 GEMM with a thin output: the SIMT path (its own k ramp and the tile's operand reuse)
+void BM_predict_gemm_fp32_literature(benchmark::State& state) {
+    const auto& gpu = h100();
+    const auto& cal = lit();
+    gemm_op g{8192, 64, 8192};
+    g.a = g.b = g.c = dtype::fp32;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(g);
+        auto p = predict(g, gpu, cal);
+        benchmark::DoNotOptimize(p);
+        g.m += 1 - 2 * (g.m & 1);
+    }
+}
+BENCHMARK(BM_predict_gemm_fp32_literature);
+
 void BM_predict_gemm_datasheet(benchmark::State& state) {
     const auto& gpu = h100();
     gemm_op g{8192, 8192, 8192};

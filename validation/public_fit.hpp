@@ -5,7 +5,8 @@
 // earlier results):
 //   GEMM      per compute class with rows: its efficiency; for the first
 //             tensor-core class with rows (BF16, FP16, TF32, FP8) also the
-//             per-call overhead and the k ramp
+//             per-call overhead and the k ramp; for SIMT FP32 its own k ramp
+//             where the rows' k spans a factor of 8
 //   launch    empty-kernel rows: the launch overhead
 //   pointwise per kind with rows: its achieved-bandwidth efficiency, from
 //             framework kernels (custom_kernel_sources left out) of at least
@@ -28,6 +29,7 @@
 // The test rows never enter a fit. The accepted constants are written as a
 // C++ table (include/vidperf/roofline/literature_fit.hpp) that the literature
 // profiles apply; the ctest validation.public_fit refits and compares.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -122,8 +124,20 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
     if (main_class)
         run("gemm " + std::string(name(*main_class)), gemm[*main_class],
             {gemm_keys[static_cast<std::size_t>(*main_class)], "gemm_overhead_s", "gemm_ramp_dim"});
-    for (const auto& [cc, v] : gemm)
-        if (cc != main_class) run("gemm " + std::string(name(cc)), v, {gemm_keys[static_cast<std::size_t>(cc)]});
+    for (const auto& [cc, v] : gemm) {
+        if (cc == main_class) continue;
+        std::vector<std::string_view> keys{gemm_keys[static_cast<std::size_t>(cc)]};
+        if (cc == compute_class::fp32) { // SIMT FP32 has its own k ramp where the rows' k spans a factor of 8
+            std::int64_t k_lo = 0, k_hi = 0;
+            for (const auto* r : v) {
+                const std::int64_t k = std::get<gemm_op>(r->ops.front()).k;
+                k_lo = k_lo == 0 ? k : std::min(k_lo, k);
+                k_hi = std::max(k_hi, k);
+            }
+            if (k_lo > 0 && k_hi >= 8 * k_lo) keys.emplace_back("gemm_ramp_dim_fp32");
+        }
+        run("gemm " + std::string(name(cc)), v, keys);
+    }
 
     {
         std::vector<const corpus_row*> v;

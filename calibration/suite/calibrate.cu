@@ -12,7 +12,8 @@
 //                write and STREAM-triad kernels over the same sizes (warm)
 //   gemm         cuBLASLt GEMMs per dtype (bf16, fp16, tf32, fp8 on sm_89+, int8; square
 //                sizes and DiT shapes), then the
-//                GEMMs of the --shapes files, heaviest first
+//                GEMMs of the --shapes files, heaviest first; SIMT fp32 (squares to 4096,
+//                small k, thin n) before the files' long tail
 //   attention    cuDNN fused SDPA (backend graph API), forward and backward: a sweep
 //                over sequence lengths at d = 64 and 128, then the attention shapes of
 //                the --shapes files (or built-in video-DiT shapes)

@@ -358,9 +358,9 @@ std::vector<planned_op> gemm_plan(const std::vector<planned_op>& from_files, boo
                                                                {75600, 5120, 13824}})
         sizes.push_back(s);
     std::vector<planned_op> out;
-    for (const char* t : {"bf16", "fp16", "tf32", "fp8_e4m3", "int8"}) {
+    auto sweep = [&out](const std::string& t, const std::vector<std::array<long long, 3>>& shapes) {
         bool first = true;
-        for (const auto& s : sizes) {
+        for (const auto& s : shapes) {
             planned_op p;
             p.kind = "gemm";
             p.source = "sweep";
@@ -368,17 +368,27 @@ std::vector<planned_op> gemm_plan(const std::vector<planned_op>& from_files, boo
             p.gemm.n = s[1];
             p.gemm.k = s[2];
             p.gemm.a = p.gemm.b = t;
-            const std::string ts = t;
-            p.gemm.c = ts == "fp8_e4m3" ? "bf16" : ts == "int8" ? "int32" : ts;
+            p.gemm.c = t == "fp8_e4m3" ? "bf16" : t == "int8" ? "int32" : t;
             p.budget_check = first;
             first = false;
             out.push_back(p);
         }
+    };
+    for (const char* t : {"bf16", "fp16", "tf32", "fp8_e4m3", "int8"}) {
+        sweep(t, sizes);
         // the files' heavy GEMMs (over 0.1 % of a job) right after the bf16 sweep, their long tail last
         if (std::string(t) == "bf16")
             for (const planned_op& p : from_files)
                 if (p.share >= 1e-3) out.push_back(p);
     }
+    // SIMT FP32 (TF32 off) next: squares up to 4096 (8192^3 would take 60 ms a call), then the shapes that set its
+    // own k ramp (k = 64, 128) and the operand reuse of thin tiles (n = 64, 32)
+    std::vector<std::array<long long, 3>> simt;
+    for (long long n : {256LL, 512LL, 1024LL, 2048LL, 4096LL}) simt.push_back({n, n, n});
+    for (const auto& s : std::vector<std::array<long long, 3>>{
+             {8192, 8192, 64}, {8192, 8192, 128}, {8192, 64, 8192}, {8192, 32, 8192}, {32760, 1536, 1536}})
+        simt.push_back(s);
+    sweep("fp32", simt);
     for (const planned_op& p : from_files)
         if (p.share < 1e-3) out.push_back(p);
     return out;

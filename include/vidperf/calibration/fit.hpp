@@ -370,7 +370,8 @@ struct sustained_fit {
     const std::string_view src = detail::keep(store, std::string(source_file));
     const provenance measured{provenance_kind::measured, src};
 
-    // ---- GEMM per dtype; BF16 first: its points also choose the k ramp the other classes use
+    // ---- GEMM per dtype; BF16 first: its points also choose the k ramp the tensor-core classes use (FP32 fits
+    //      its own)
     for (dtype t : {dtype::bf16, dtype::fp32, dtype::tf32, dtype::fp16, dtype::fp8_e4m3, dtype::int8}) {
         std::vector<gemm_op> ops;
         std::vector<double> times;
@@ -401,7 +402,8 @@ struct sustained_fit {
             Eigen::VectorXd y(static_cast<Eigen::Index>(ops.size()));
             for (std::size_t i = 0; i < ops.size(); ++i) {
                 const double work = cost(ops[i]).flops.value();
-                const double wave = detail::wave_efficiency(ops[i], gpu.sm_count, base);
+                double wave = detail::wave_efficiency(ops[i], gpu.sm_count, base);
+                if (t == dtype::fp32) wave *= detail::simt_tile_reuse(ops[i], base);
                 const double k = static_cast<double>(ops[i].k);
                 const double ramp = ramp_dim > 0 ? k / (k + ramp_dim) : 1.0;
                 X(static_cast<Eigen::Index>(i), 0) = 1.0 / times[i];
@@ -412,18 +414,24 @@ struct sustained_fit {
             sse = (y - X * fit.beta).squaredNorm();
             return fit;
         };
+        // the k ramp, BF16's for the tensor-core classes and FP32's own (SIMT): the candidate with the least
+        // squared relative error
+        const bool own_ramp = t == dtype::bf16 || t == dtype::fp32;
         double ramp_dim = c.gemm_ramp_dim.value;
-        if (t == dtype::bf16) { // the k ramp: the candidate with the least squared relative error
+        if (own_ramp) {
             double best_sse = 0;
+            bool first = true;
             for (const double cand : {0.0, 8.0, 16.0, 32.0, 48.0, 64.0, 96.0, 128.0, 192.0, 256.0, 384.0, 512.0}) {
+                if (t == dtype::fp32 && cand == 0.0) continue; // a 0 FP32 ramp means "take BF16's"
                 double sse = 0;
                 (void)solve(cand, sse);
-                if (cand == 0.0 || sse < best_sse) {
+                if (first || sse < best_sse) {
+                    first = false;
                     best_sse = sse;
                     ramp_dim = cand;
                 }
             }
-            c.gemm_ramp_dim = {ramp_dim, measured, 0};
+            (t == dtype::bf16 ? c.gemm_ramp_dim : c.gemm_ramp_dim_fp32) = {ramp_dim, measured, 0};
         }
         double sse = 0;
         const auto f = solve(ramp_dim, sse);

@@ -77,11 +77,15 @@ struct basic_calibration {
     bool sustained_load = false;
 
     // --- GEMM: eta = gemm_efficiency[class] * wave(m, n, k) * k / (k + gemm_ramp_dim)
+    //     (SIMT FP32: gemm_ramp_dim_fp32 where set, and the tile's operand reuse)
     std::array<calibrated<Real>, compute_class_count> gemm_efficiency{};
     calibrated<Real> gemm_tile_m{};     ///< CTA tile rows for wave quantisation; 0 = no quantisation
     calibrated<Real> gemm_tile_n{};     ///< CTA tile columns
     calibrated<Real> gemm_split_k_min_k{}; ///< split-K only when k / split >= this; 0 = no split-K
     calibrated<Real> gemm_ramp_dim{};   ///< k at which the per-tile fixed work halves efficiency; 0 = none
+    /// The same for SIMT FP32 GEMMs (CUDA cores, their own tiles and k-loop
+    /// rate); 0 = unset, FP32 GEMMs take gemm_ramp_dim.
+    calibrated<Real> gemm_ramp_dim_fp32{};
     calibrated<seconds_t<Real>> gemm_overhead{}; ///< fixed time per GEMM library call
 
     // --- memory: bandwidth by working-set size (L2-resident below l2_resident_lo, HBM above hi)
@@ -174,6 +178,7 @@ constexpr void for_each_constant_of(F&& f, Cal& c, Cals&... cs) {
     f(std::string_view("gemm_tile_n"), c.gemm_tile_n, cs.gemm_tile_n...);
     f(std::string_view("gemm_split_k_min_k"), c.gemm_split_k_min_k, cs.gemm_split_k_min_k...);
     f(std::string_view("gemm_ramp_dim"), c.gemm_ramp_dim, cs.gemm_ramp_dim...);
+    f(std::string_view("gemm_ramp_dim_fp32"), c.gemm_ramp_dim_fp32, cs.gemm_ramp_dim_fp32...);
     f(std::string_view("gemm_overhead_s"), c.gemm_overhead, cs.gemm_overhead...);
     f(std::string_view("hbm_efficiency"), c.hbm_efficiency, cs.hbm_efficiency...);
     constexpr std::array<std::string_view, pointwise_kind_count> pointwise_keys{
@@ -339,8 +344,8 @@ constexpr void validate(const basic_calibration<Real>& c, std::string_view where
         } else if (ends_with(key, "_Bps") || ends_with(key, "_per_s")) {
             at_most(v, calibration_limits::max_rate, key, "per second");
             zero_or_at_least(calibration_limits::min_rate, "per second");
-        } else if (key == "gemm_split_k_min_k" || key == "gemm_ramp_dim" || ends_with(key, "_seq_half") ||
-                 ends_with(key, "_head_dim_half"))
+        } else if (key == "gemm_split_k_min_k" || key == "gemm_ramp_dim" || key == "gemm_ramp_dim_fp32" ||
+                   ends_with(key, "_seq_half") || ends_with(key, "_head_dim_half"))
             at_most(v, calibration_limits::max_size, key, "a size in elements");
         else if (ends_with(key, "_s"))
             at_most(v, calibration_limits::max_time_s, key, "seconds per call: no kernel launch or library call takes longer");

@@ -189,6 +189,26 @@ template <class Real>
     return useful / padded;
 }
 
+/// Operand reuse of a SIMT GEMM's tile (FP32 on CUDA cores, no tensor cores)
+/// relative to the calibrated tile. Each k step of a tm x tn tile loads
+/// tm + tn operands for tm * tn FMAs; a tile narrowed for a thin output
+/// dimension does fewer FMAs per operand loaded, and SIMT kernels are bound by
+/// that operand traffic:
+///   reuse = [tm tn / (tm + tn)] / [T_m T_n / (T_m + T_n)]
+/// with T the calibrated tile and t the tile tile_for() narrows it to (1 for
+/// the full tile, 2/3 for n = 64, 0.4 for n = 32 against 128 x 128). Tensor-core
+/// kernels are not priced so: their thin shapes in the public corpus fit wave
+/// quantisation alone.
+template <class Real>
+[[nodiscard]] constexpr double simt_tile_reuse(const gemm_op& g, const basic_calibration<Real>& cal) {
+    const std::int64_t tm_cal = as_count(cal.gemm_tile_m.value);
+    const std::int64_t tn_cal = as_count(cal.gemm_tile_n.value);
+    if (tm_cal <= 0 || tn_cal <= 0) return 1.0;
+    auto reuse = [](double tm, double tn) { return tm * tn / (tm + tn); };
+    return reuse(static_cast<double>(tile_for(g.m, tm_cal)), static_cast<double>(tile_for(g.n, tn_cal))) /
+           reuse(static_cast<double>(tm_cal), static_cast<double>(tn_cal));
+}
+
 /// eta of a GEMM: class efficiency x wave quantisation x k ramp.
 template <class Real>
 [[nodiscard]] constexpr Real gemm_eta(const gemm_op& g, compute_class cc, const basic_gpu_spec<Real>& gpu,
@@ -196,10 +216,14 @@ template <class Real>
     const auto& eff = cal.gemm(cc);
     weaken(basis, eff.from);
     Real eta = eff.value * Real(wave_efficiency(g, gpu.sm_count, cal)) * clock_factor(cal, basis);
-    // fixed prologue/epilogue work per output tile against a k-loop of length k
-    const Real ramp = cal.gemm_ramp_dim.value;
+    // fixed prologue/epilogue work per output tile against a k-loop of length k;
+    // SIMT FP32 kernels have their own ramp where one is calibrated
+    const auto& ramp_c = cc == compute_class::fp32 && to_double(cal.gemm_ramp_dim_fp32.value) > 0
+                             ? cal.gemm_ramp_dim_fp32
+                             : cal.gemm_ramp_dim;
+    const Real ramp = ramp_c.value;
     if (to_double(ramp) > 0) {
-        weaken(basis, cal.gemm_ramp_dim.from);
+        weaken(basis, ramp_c.from);
         const Real kk = Real(static_cast<double>(g.k));
         eta = eta * kk / (kk + ramp);
     }
@@ -271,6 +295,7 @@ template <class Real>
     prediction<Real> p = detail::begin(c);
     const flops_per_second_t<Real> peak = gpu.peak_for(g.a);
     p.compute_efficiency = detail::gemm_eta(g, cc, gpu, cal, p.compute_basis);
+    if (cc == compute_class::fp32) p.compute_efficiency = p.compute_efficiency * Real(detail::simt_tile_reuse(g, cal));
     p.compute_rate = peak * p.compute_efficiency;
     p.compute_time = p.flops / p.compute_rate;
     detail::set_memory_time(p, gpu, cal);

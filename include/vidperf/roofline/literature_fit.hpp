@@ -21,8 +21,10 @@ struct public_fit_value {
 };
 
 // clang-format off
-inline constexpr std::array<public_fit_value, 66> public_fit_values{{
-    {"a100-pcie-40gb", "gemm_efficiency_fp32", 0.855743712, 0.0143,
+inline constexpr std::array<public_fit_value, 70> public_fit_values{{
+    {"a100-pcie-40gb", "gemm_efficiency_fp32", 0.945681602, 0.0105,
+     "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 1631 rows of neusight"},
+    {"a100-pcie-40gb", "gemm_ramp_dim_fp32", 51.0346565, 3.61,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 1631 rows of neusight"},
     {"a100-pcie-40gb", "pointwise_elementwise_efficiency", 0.789691953, 0.00208,
      "fit to validation/public (vidperf_validate --fit-public): elementwise, 501 rows of neusight"},
@@ -32,7 +34,9 @@ inline constexpr std::array<public_fit_value, 66> public_fit_values{{
      "fit to validation/public (vidperf_validate --fit-public): layernorm, 325 rows of neusight"},
     {"a100-pcie-40gb", "pointwise_softmax_efficiency", 0.616890683, 0.00822,
      "fit to validation/public (vidperf_validate --fit-public): softmax without spill, 306 rows of neusight"},
-    {"a100-pcie-80gb", "gemm_efficiency_fp32", 0.987902468, 0.0142,
+    {"a100-pcie-80gb", "gemm_efficiency_fp32", 0.917770392, 0.00781,
+     "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 349 rows of neusight"},
+    {"a100-pcie-80gb", "gemm_ramp_dim_fp32", 9.90255785, 2.3,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 349 rows of neusight"},
     {"a100-pcie-80gb", "pointwise_elementwise_efficiency", 0.843572907, 0.00392,
      "fit to validation/public (vidperf_validate --fit-public): elementwise, 112 rows of neusight"},
@@ -80,7 +84,9 @@ inline constexpr std::array<public_fit_value, 66> public_fit_values{{
      "fit to validation/public (vidperf_validate --fit-public): gemm bf16, 242 rows of mamf, xla"},
     {"h100-sxm5-80gb", "gemm_ramp_dim", 140.956381, 23.2,
      "fit to validation/public (vidperf_validate --fit-public): gemm bf16, 242 rows of mamf, xla"},
-    {"h100-sxm5-80gb", "gemm_efficiency_fp32", 0.873591649, 0.00963,
+    {"h100-sxm5-80gb", "gemm_efficiency_fp32", 0.784049087, 0.00646,
+     "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 369 rows of neusight"},
+    {"h100-sxm5-80gb", "gemm_ramp_dim_fp32", 44.9566108, 4.1,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 369 rows of neusight"},
     {"h100-sxm5-80gb", "gemm_efficiency_tf32", 0.641829514, 0.0102,
      "fit to validation/public (vidperf_validate --fit-public): gemm tf32, 245 rows of xla"},
@@ -142,7 +148,9 @@ inline constexpr std::array<public_fit_value, 66> public_fit_values{{
      "fit to validation/public (vidperf_validate --fit-public): gemm fp8, 14 rows of deepgemm"},
     {"h800-sxm5-80gb", "gemm_ramp_dim", 440.795469, 159,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp8, 14 rows of deepgemm"},
-    {"l4-24gb", "gemm_efficiency_fp32", 0.317621386, 0.00556,
+    {"l4-24gb", "gemm_efficiency_fp32", 0.30017417, 0.00491,
+     "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 303 rows of neusight"},
+    {"l4-24gb", "gemm_ramp_dim_fp32", 40.1865097, 6.86,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 303 rows of neusight"},
     {"l4-24gb", "pointwise_elementwise_efficiency", 0.782351812, 0.000682,
      "fit to validation/public (vidperf_validate --fit-public): elementwise, 118 rows of neusight"},

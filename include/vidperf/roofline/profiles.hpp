@@ -52,7 +52,7 @@ template <class Q>
     c.profile = "datasheet";
     c.gpu_slug = "";
     for (auto& g : c.gemm_efficiency) g = {1.0, ideal, 0};
-    c.gemm_tile_m = c.gemm_tile_n = c.gemm_split_k_min_k = c.gemm_ramp_dim = {0.0, ideal, 0};
+    c.gemm_tile_m = c.gemm_tile_n = c.gemm_split_k_min_k = c.gemm_ramp_dim = c.gemm_ramp_dim_fp32 = {0.0, ideal, 0};
     c.gemm_overhead = {seconds(0), ideal, 0};
     c.hbm_efficiency = {1.0, ideal, 0};
     for (auto& p : c.pointwise_efficiency) p = {1.0, ideal, 0};
@@ -597,6 +597,11 @@ constexpr void carry_norm_ratios(calibration& c, const calibration& ref) {
                      {provenance_kind::assumed, "assumed: no spill term (no row-length measurement for this GPU)"},
                      0};
         apply_public_fit(c);
+        if (c.gemm_ramp_dim_fp32.from.kind != provenance_kind::literature)
+            c.gemm_ramp_dim_fp32 = {0.0,
+                                    {provenance_kind::assumed, "assumed: unset, SIMT FP32 GEMMs take gemm_ramp_dim (no "
+                                                               "FP32 GEMM measurements of this GPU's own)"},
+                                    0};
     }
     calibration ref{};
     for (const auto& c : out)
