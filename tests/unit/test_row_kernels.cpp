@@ -6,6 +6,7 @@
 
 #include <vidperf/calibration/fit_ops.hpp>
 #include <vidperf/io/op_json.hpp>
+#include <vidperf/models/presets.hpp>
 #include <vidperf/vidperf.hpp>
 
 #include "public_corpus.hpp"
@@ -137,4 +138,38 @@ TEST_CASE("corpus harness offsets: fitted on fit rows, carried to test rows and 
     CHECK(res[6].harness_best == doctest::Approx(30e-6)); // H100: the median of the other GPUs' offsets
     CHECK(res[7].harness_best == 0);
     CHECK(res[7].best == doctest::Approx(100e-6));
+}
+
+TEST_CASE("GroupNorm: a row is one group, so PyTorch's second read of it is priced past the spill size") {
+    // HunyuanVideo's VAE decoder: 4 latent frames of 8 x 8 decode at 512 channels in the mid block
+    const auto st = lower_vae_decode(presets_detail::hunyuan_vae(), {4, 8, 8, 0}, 1, dtype::bf16, {});
+    int group_norms = 0;
+    for (const auto& u : st.ops)
+        if (const auto* p = std::get_if<pointwise_op>(&u.op); p && p->kind == pointwise_kind::layernorm) {
+            ++group_norms;
+            REQUIRE(p->row_length > 0);
+            // elements = voxels x channels; a group = channels / 32 x voxels, so the row is 1/32 of the tensor
+            CHECK(p->row_length * vae_norm_groups == p->elements);
+            CHECK(p->param_elements % 2 == 0);
+        }
+    CHECK(group_norms > 10);
+
+    // the builder: 2 videos of 16 x 32 x 32 positions, 256 channels in 32 groups: rows of 8 x 16384 values
+    stage_builder b("gn", "gn", dtype::bf16, dtype::bf16);
+    b.group_norm(2, 16 * 32 * 32, 256, 32, 2);
+    const stage s = b.finish(1);
+    REQUIRE(s.ops.size() == 1);
+    const auto& gn = std::get<pointwise_op>(s.ops.front().op);
+    CHECK(gn.elements == 2 * 16 * 32 * 32 * 256);
+    CHECK(gn.row_length == 8 * 16 * 32 * 32);
+    CHECK(s.parameters == 512);
+    // priced: the second read of a 256 KiB group against the same values normalised over rows of 256 channels
+    const auto& gpu = find_gpu("a100-pcie-80gb");
+    const calibration cal = with_spill(16384);
+    pointwise_op per_channel_rows = gn;
+    per_channel_rows.row_length = 256;
+    const double ratio =
+        predict(gn, gpu, cal).memory_time.value() / predict(per_channel_rows, gpu, cal).memory_time.value();
+    CHECK(ratio > 1.45);
+    CHECK(ratio < 1.55);
 }

@@ -137,16 +137,27 @@ public:
         note_transient(live);
     }
 
-    /// A normalisation over `tokens` rows of `dim`, with `affine` parameters per channel (0, 1 or 2 vectors).
-    void norm(pointwise_kind kind, extent tokens, extent dim, int affine) {
+    /// A normalisation over `tokens` rows of `dim`, with `affine` parameters per channel (0, 1 or 2 vectors);
+    /// `row`: the values one reduction covers where that is not `dim` (group_norm).
+    void norm(pointwise_kind kind, extent tokens, extent dim, int affine, extent row = 0) {
         m_params += m_repeat * static_cast<double>(affine) * static_cast<double>(dim);
         pointwise_op p;
         p.kind = kind;
         p.elements = tokens * dim;
         p.param_elements = affine * dim;
-        p.row_length = dim;
+        p.row_length = row > 0 ? row : dim;
         p.type = m_compute;
         add(p);
+    }
+
+    /// A GroupNorm over `samples` of `positions` x `channels`, in `groups` groups. PyTorch's group norm
+    /// (aten/src/ATen/native/cuda/group_norm_kernel.cu) reads each group in a moments kernel and again in the
+    /// kernel that applies it: priced as a LayerNorm whose row is one group (channels / groups x positions), so
+    /// the engine's spill term adds that second read wherever a group outgrows L1 (in every video VAE and UNet
+    /// but at the smallest latents).
+    void group_norm(extent samples, extent positions, extent channels, extent groups, int affine) {
+        const extent per_group = groups > 0 && channels >= groups ? channels / groups : 1;
+        norm(pointwise_kind::layernorm, samples * positions, channels, affine, per_group * positions);
     }
 
     /// An elementwise kernel (activation, residual add, gate, RoPE, modulation).

@@ -73,11 +73,11 @@ inline conv_op conv2(extent n, extent cin, extent cout, extent t, extent h, exte
 inline void st_resblock(stage_builder& b, const unet_spec& u, extent videos, extent cin, extent cout, extent f,
                         extent h, extent w, bool temporal) {
     const extent px = videos * f * h * w;
-    b.norm(pointwise_kind::layernorm, px, cin, 2); // GroupNorm
+    b.group_norm(videos * f, h * w, cin, u.groups, 2); // per frame: frames are the 2-D UNet's batch
     b.elementwise(px * cin, 1, 1, 4);
     b.conv(conv2(videos, cin, cout, f, h, w));
     b.linear(videos * f, u.time_embed_dim, cout); // time embedding projection
-    b.norm(pointwise_kind::layernorm, px, cout, 2);
+    b.group_norm(videos * f, h * w, cout, u.groups, 2);
     b.elementwise(px * cout, 1, 1, 4);
     b.conv(conv2(videos, cout, cout, f, h, w));
     if (cin != cout) b.conv(conv2(videos, cin, cout, f, h, w, 1, 1, 1));
@@ -85,11 +85,11 @@ inline void st_resblock(stage_builder& b, const unet_spec& u, extent videos, ext
         b.elementwise(px * cout, 2, 1, 1); // residual
         return;
     }
-    // temporal block: (3, 1, 1) convolutions over the frames
-    b.norm(pointwise_kind::layernorm, px, cout, 2);
+    // temporal block: (3, 1, 1) convolutions over the frames, GroupNorms over each video's frames
+    b.group_norm(videos, f * h * w, cout, u.groups, 2);
     b.conv(conv2(videos, cout, cout, f, h, w, 1, 3, 1));
     b.linear(videos * f, u.time_embed_dim, cout);
-    b.norm(pointwise_kind::layernorm, px, cout, 2);
+    b.group_norm(videos, f * h * w, cout, u.groups, 2);
     b.conv(conv2(videos, cout, cout, f, h, w, 1, 3, 1));
     b.elementwise(px * cout, 3, 1, 3); // learned blend of the spatial and temporal paths
     b.parameters(1);
@@ -139,7 +139,7 @@ inline void attention_block(stage_builder& b, const unet_spec& u, extent groups,
 inline void st_transformer(stage_builder& b, const unet_spec& u, extent videos, extent c, extent f, extent h,
                            extent w, attention_kernel k, bool temporal, extent blocks) {
     const extent rows = videos * f * h * w;
-    b.norm(pointwise_kind::layernorm, rows, c, 2); // GroupNorm
+    b.group_norm(videos * f, h * w, c, u.groups, 2);
     b.linear(rows, c, c);                          // proj_in (a 1x1 convolution in SD 1.x: the same work)
     if (!temporal) {
         for (extent i = 0; i < blocks; ++i)
@@ -240,7 +240,7 @@ inline void validate(const unet_spec& u) {
             b.conv(detail::conv2(videos, c, c, f, h, w));
         }
     }
-    b.norm(pointwise_kind::layernorm, videos * f * h * w, c, 2);
+    b.group_norm(videos * f, h * w, c, u.groups, 2); // conv_norm_out
     b.elementwise(videos * f * h * w * c, 1, 1, 4);
     b.conv(detail::conv2(videos, c, u.out_channels, f, h, w));
     // the skip tensors of the whole down path stay alive until the up path uses them

@@ -167,6 +167,11 @@ enum class vae_norm : std::uint8_t {
     spatial,   ///< CogVideoX's SpatialNorm3D: a GroupNorm modulated by two 1x1x1 convs of the latent: 2c + 2(zc + c)
 };
 
+/// Groups of the video VAEs' GroupNorms: 32, diffusers' `norm_num_groups` for AutoencoderKLHunyuanVideo,
+/// AutoencoderKLCogVideoX and AutoencoderKLMochi (the engine needs a group's size for the second read of
+/// PyTorch's group norm; the parameters do not depend on it).
+inline constexpr extent vae_norm_groups = 32;
+
 enum class vae_conv : std::uint8_t {
     causal_3d,      ///< 3x3x3 convolutions, all time padding before the first frame
     frame_2d,       ///< 3x3 convolutions per frame (an image VAE)
@@ -682,11 +687,13 @@ private:
     void norm(extent c, bool with_parameters = true) {
         const extent px = voxels();
         switch (m_s.norm) {
-        case vae_norm::group: m_b.norm(pointwise_kind::layernorm, px, c, with_parameters ? 2 : 0); break;
+        case vae_norm::group:
+            m_b.group_norm(m_videos, px / m_videos, c, vae_norm_groups, with_parameters ? 2 : 0);
+            break;
         case vae_norm::rms_gain: m_b.norm(pointwise_kind::rmsnorm, px, c, with_parameters ? 1 : 0); break;
         case vae_norm::rms_plain: m_b.norm(pointwise_kind::rmsnorm, px, c, 0); break;
         case vae_norm::spatial: // conv_y and conv_b of the (nearest-upsampled) latent, then the modulation
-            m_b.norm(pointwise_kind::layernorm, px, c, with_parameters ? 2 : 0);
+            m_b.group_norm(m_videos, px / m_videos, c, vae_norm_groups, with_parameters ? 2 : 0);
             if (with_parameters) {
                 m_b.conv(conv_at(m_z, c, 1, 1));
                 m_b.conv(conv_at(m_z, c, 1, 1));

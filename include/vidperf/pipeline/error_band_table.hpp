@@ -20,10 +20,10 @@ struct error_band_row {
 inline constexpr int error_band_min_rows = 8;
 
 inline constexpr std::array<error_band_row, 4> error_bands{{
-    {"all", -0.267286, 0.043042, 42},
+    {"all", -0.267286, 0.043383, 42},
     {"ada", -0.286470, 0.082400, 3},
-    {"ampere", -0.368051, 0.017679, 20},
-    {"hopper", -0.097695, 0.045055, 19},
+    {"ampere", -0.368042, 0.017707, 20},
+    {"hopper", -0.097102, 0.045414, 19},
 }};
 
 } // namespace vidperf::detail
