@@ -159,8 +159,9 @@ struct pointwise_op {
     dtype type = dtype::bf16;
     std::optional<dtype> output_type{}; ///< unset: the outputs are `type`
     int output_type_inputs = 0;         ///< inputs stored in `output_type` (needs it set)
-    /// Row-wise kernels (norms, softmax): the length of the row one thread block
-    /// reduces (the normalised dimension). Rows too long to stay in the SM's L1
+    /// Row-wise kernels (norms, softmax): the length of the row one reduction
+    /// covers (the normalised dimension; a GroupNorm's group: channels / groups x
+    /// positions). Rows too long to stay in the SM's L1
     /// between the kernel's passes are read again from L2/HBM (engine: the spill
     /// term). 0 = not known or not row-wise: no spill term.
     extent row_length = 0;
