@@ -93,14 +93,15 @@ void BM_predict_conv3d_literature(benchmark::State& state) {
 BENCHMARK(BM_predict_conv3d_literature);
 
 // A LayerNorm over Wan 14B's tokens, priced with and without its row length: the
-// pair's ratio is what the L1 spill term costs per norm.
-void predict_layernorm(benchmark::State& state, extent row) {
+// pair's ratio is what the L1 spill term costs per norm. Softmax rows of one and of
+// two vectorised strides: the single-stride test and ratio on top of the spill term.
+void predict_row_kernel(benchmark::State& state, pointwise_kind kind, extent row) {
     const auto& gpu = h100();
     const auto& cal = lit();
     pointwise_op p;
-    p.kind = pointwise_kind::layernorm;
+    p.kind = kind;
     p.elements = 75600 * 5120;
-    p.param_elements = 2 * 5120;
+    p.param_elements = kind == pointwise_kind::layernorm ? 2 * 5120 : 0;
     p.row_length = row;
     for (auto _ : state) {
         benchmark::DoNotOptimize(p);
@@ -109,10 +110,18 @@ void predict_layernorm(benchmark::State& state, extent row) {
         p.elements += 1 - 2 * (p.elements & 1);
     }
 }
-void BM_predict_layernorm_row(benchmark::State& state) { predict_layernorm(state, 5120); }
-void BM_predict_layernorm_no_row(benchmark::State& state) { predict_layernorm(state, 0); }
+void BM_predict_layernorm_row(benchmark::State& state) { predict_row_kernel(state, pointwise_kind::layernorm, 5120); }
+void BM_predict_layernorm_no_row(benchmark::State& state) { predict_row_kernel(state, pointwise_kind::layernorm, 0); }
+void BM_predict_softmax_single_stride(benchmark::State& state) {
+    predict_row_kernel(state, pointwise_kind::softmax, 3072);
+}
+void BM_predict_softmax_two_strides(benchmark::State& state) {
+    predict_row_kernel(state, pointwise_kind::softmax, 4096);
+}
 BENCHMARK(BM_predict_layernorm_row);
 BENCHMARK(BM_predict_layernorm_no_row);
+BENCHMARK(BM_predict_softmax_single_stride);
+BENCHMARK(BM_predict_softmax_two_strides);
 
 void BM_predict_op_variant(benchmark::State& state) {
     const auto& gpu = h100();

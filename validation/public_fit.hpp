@@ -33,6 +33,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,11 +62,22 @@ struct public_fit_step {
     std::vector<std::pair<std::string, double>> harness; ///< (harness_of, offset s) of the harness-timed rows
 };
 
+/// An accepted constant: (gpu, key) -> (value, std error, source).
+struct fitted_entry {
+    std::string gpu, key, source;
+    double value = 0, std_error = 0;
+};
+
 struct public_fit_gpu {
     std::string gpu;
     std::size_t rows = 0;
     calibration cal;
     std::vector<public_fit_step> steps;
+    /// Constants set outside the steps: row-kernel structure constants this GPU's rows could not fit, taken from
+    /// a GPU with the same SM (carry_from_siblings; set in `cal` before the steps, which hold them fixed), and
+    /// spill half-points of 0 where the rows determine none (record_no_spill).
+    std::vector<fitted_entry> carried;
+    std::shared_ptr<detail::string_store> carried_strings = std::make_shared<detail::string_store>();
     std::shared_ptr<detail::string_store> strings = std::make_shared<detail::string_store>();
 };
 
@@ -75,14 +88,17 @@ struct public_fit_gpu {
 }
 
 /// Runs the plan on one GPU's fit rows, starting from `base`.
-inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const gpu_spec& gpu, const calibration& base) {
+/// Constants in `held` keep their values in `base` (the steps leave them out).
+inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const gpu_spec& gpu, const calibration& base,
+                              const std::set<std::string, std::less<>>& held = {}) {
     public_fit_gpu out;
     out.gpu = std::string(gpu.slug);
     out.rows = rows.size();
     out.cal = base;
     auto run = [&](const std::string& what, const std::vector<const corpus_row*>& pts,
                    std::vector<std::string_view> keys) {
-        if (pts.size() < keys.size() + 4) return;
+        std::erase_if(keys, [&](std::string_view k) { return held.contains(k); });
+        if (keys.empty() || pts.size() < keys.size() + 4) return;
         std::vector<timed_ops> tp;
         std::set<std::string> sources;
         std::map<std::string, int> harness; // one offset group per harness (source and timing method)
@@ -152,6 +168,7 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
         const auto kind = static_cast<pointwise_kind>(k);
         std::vector<const corpus_row*> v;
         double shortest = 0, longest = 0; // row bytes
+        std::size_t single = 0, other = 0; // softmax rows with fewer than two vectorised strides, and the rest
         for (const auto* r : rows) {
             // harness-timed rows enter whatever their size: the fit prices their host dispatch
             if (r->family != name(kind) || custom_kernels(*r) ||
@@ -162,6 +179,7 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
                 const double b = static_cast<double>(p->row_length) * size_bytes(p->type);
                 shortest = shortest > 0 ? std::min(shortest, b) : b;
                 longest = std::max(longest, b);
+                ++(pytorch_softmax_single_stride(p->row_length, size_bytes(p->type)) ? single : other);
             }
         }
         // the spill half-point too where the rows' sizes span a factor of 4 or more; the search starts from
@@ -170,17 +188,49 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
         const std::string spill_key = "pointwise_" + std::string(name(kind)) + "_spill_bytes"; // calibration.hpp
         auto& half = out.cal.pointwise_spill_bytes[k];
         const auto kept = half;
-        if (pointwise_extra_reads(kind) > 0 && shortest > 0 && longest >= 4 * shortest) {
+        const bool spill =
+            pointwise_extra_reads(kind) > 0 && shortest > 0 && longest >= 4 * shortest && !held.contains(spill_key);
+        if (spill) {
             keys.push_back(spill_key);
             if (!(half.value > 0)) half.value = 16384.0;
         }
-        const std::size_t steps = out.steps.size();
-        run(std::string(name(kind)), v, keys);
-        if (out.steps.size() == steps || !out.steps.back().rejected.empty()) {
-            out.cal.pointwise_spill_bytes[k] = kept;
-            // the rows disagree with the spill term (an efficiency on the edge): the efficiency alone, no spill
-            if (keys.size() > 1 && out.steps.size() > steps)
-                run(std::string(name(kind)) + " without spill", v, {keys[0]});
+        // softmax: the single-stride ratio where at least 4 rows of each kind of row are present
+        const auto kept_ratio = out.cal.softmax_single_stride_ratio;
+        const std::string_view ratio_key = "softmax_single_stride_ratio"; // calibration.hpp
+        const bool ratio = kind == pointwise_kind::softmax && single >= 4 && other >= 4 && !held.contains(ratio_key);
+        if (ratio) {
+            keys.push_back(ratio_key);
+            if (!(kept_ratio.value > 0)) out.cal.softmax_single_stride_ratio.value = 1.0;
+        }
+        // a fit rejected with the spill term (an efficiency on the edge, or a half-point the rows do not determine)
+        // is rerun without it, then with the efficiency alone
+        std::vector<std::vector<std::string_view>> plans{keys};
+        if (spill) plans.push_back({keys.front()});
+        if (spill && ratio) plans.back().push_back(ratio_key);
+        if (ratio) plans.push_back({keys.front()});
+        for (const auto& plan : plans) {
+            const bool has_spill = std::ranges::find(plan, std::string_view(spill_key)) != plan.end();
+            const bool has_ratio = std::ranges::find(plan, ratio_key) != plan.end();
+            const std::string dropped =
+                spill && !has_spill ? (ratio && !has_ratio ? " without spill or single-stride ratio" : " without spill")
+                : ratio && !has_ratio ? " without single-stride ratio"
+                                      : "";
+            const std::size_t steps = out.steps.size();
+            const calibration before = out.cal;
+            run(std::string(name(kind)) + dropped, v, plan);
+            if (out.steps.size() > steps && out.steps.back().rejected.empty())
+                for (const auto& c : out.steps.back().fit.constants)
+                    if (c.key == spill_key && c.std_error > 0.5 * c.value) { // a half-point past the rows' lengths
+                        out.steps.back().rejected =
+                            fmt::format("{} = {:.4g} +- {:.2g} is not determined by the rows (standard error over "
+                                        "half the value)",
+                                        c.key, c.value, c.std_error);
+                        out.cal = before;
+                    }
+            if (out.steps.size() > steps && out.steps.back().rejected.empty()) break; // accepted
+            out.cal.pointwise_spill_bytes[k] = kept;                                  // as before the step
+            out.cal.softmax_single_stride_ratio = kept_ratio;
+            if (out.steps.size() == steps) break; // too few rows: nothing to retry
         }
     }
 
@@ -231,6 +281,86 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
     return out;
 }
 
+/// The accepted constant `key` of a fit, if any: (value, std error, source).
+[[nodiscard]] inline std::optional<fitted_entry> accepted_constant(const public_fit_gpu& f, std::string_view key) {
+    for (const auto& s : f.steps)
+        if (s.rejected.empty())
+            for (const auto& c : s.fit.constants)
+                if (c.key == key) return fitted_entry{f.gpu, c.key, s.source, c.value, c.std_error};
+    for (const auto& c : f.carried)
+        if (c.key == key) return c;
+    return std::nullopt;
+}
+
+/// Row-kernel structure constants (the spill half-points, the softmax single-stride ratio) belong to a framework
+/// kernel on an SM, not to a board: where a GPU's rows of a kind could not fit one (a step ran, the constant was
+/// rejected or not identifiable) and a GPU with the same SM (compute capability) fitted it, the GPU takes that
+/// fit and is refitted with it held fixed. E.g. NeuSight's A100 PCIe 40GB softmax rows (its train set) stop at
+/// rows of 4094 elements, past which the A100 PCIe 80GB's rows (its test set, split by shape hash) fit the spill.
+inline void carry_from_siblings(std::vector<public_fit_gpu>& fits,
+                                const std::map<std::string, std::vector<const corpus_row*>>& by_gpu) {
+    const std::vector<public_fit_gpu> first = fits; // siblings' own fits, not their refits
+    for (auto& f : fits) {
+        const gpu_spec& gpu = find_gpu(f.gpu);
+        if (gpu.sm_version <= 0) continue;
+        std::vector<fitted_entry> carry;
+        for (std::size_t k = 0; k < pointwise_kind_count; ++k) {
+            const std::string kind(name(static_cast<pointwise_kind>(k)));
+            bool stepped = false; // rows of this kind entered a step
+            for (const auto& s : f.steps) stepped = stepped || s.what == kind || s.what.starts_with(kind + " ");
+            if (!stepped) continue;
+            std::vector<std::string> keys{"pointwise_" + kind + "_spill_bytes"}; // calibration.hpp
+            if (static_cast<pointwise_kind>(k) == pointwise_kind::softmax)
+                keys.emplace_back("softmax_single_stride_ratio");
+            for (const auto& key : keys) {
+                if (accepted_constant(f, key)) continue;
+                for (const auto& sib : first) {
+                    if (sib.gpu == f.gpu || find_gpu(sib.gpu).sm_version != gpu.sm_version) continue;
+                    if (const auto e = accepted_constant(sib, key)) {
+                        carry.push_back({f.gpu, key,
+                                         fmt::format("{}; carried from {} (same SM, compute capability {}.{})",
+                                                     e->source, sib.gpu, gpu.sm_version / 10, gpu.sm_version % 10),
+                                         e->value, e->std_error});
+                        break;
+                    }
+                }
+            }
+        }
+        if (carry.empty()) continue;
+        calibration base = *detail::find_literature_base(gpu.slug);
+        auto strings = std::make_shared<detail::string_store>(); // the carried sources, which `base` points into
+        std::set<std::string, std::less<>> held;
+        for (const auto& e : carry) {
+            const provenance from{provenance_kind::literature, detail::keep(*strings, e.source)};
+            detail::set_constant(base, e.key, e.value, from, e.std_error);
+            held.insert(e.key);
+        }
+        public_fit_gpu refit = fit_gpu(by_gpu.at(f.gpu), gpu, base, held);
+        refit.carried = std::move(carry);
+        refit.carried_strings = std::move(strings);
+        f = std::move(refit);
+    }
+}
+
+/// Where a kind's rows spanned enough lengths to try the spill term and were accepted without it (and no sibling's
+/// half-point was carried), records the half-point as 0: the rows show no spill up to their longest, so no other
+/// GPU's half-point is to be carried over it (profiles.hpp, carry_norm_ratios).
+inline void record_no_spill(std::vector<public_fit_gpu>& fits) {
+    for (auto& f : fits)
+        for (std::size_t k = 0; k < pointwise_kind_count; ++k) {
+            const std::string kind(name(static_cast<pointwise_kind>(k)));
+            const std::string key = "pointwise_" + kind + "_spill_bytes"; // calibration.hpp
+            if (accepted_constant(f, key)) continue;
+            for (const auto& s : f.steps)
+                if (s.rejected.empty() && s.what.starts_with(kind + " without spill")) {
+                    f.carried.push_back({f.gpu, key, s.source + "; no spill term (the rows determine none)", 0.0, 0.0});
+                    detail::set_constant(
+                        f.cal, key, 0.0,
+                        {provenance_kind::literature, detail::keep(*f.carried_strings, f.carried.back().source)}, 0.0);
+                }
+        }
+}
+
 /// Fits every GPU with fit rows, each from its literature profile before any corpus fit.
 inline std::vector<public_fit_gpu> fit_public(const std::vector<corpus_row>& corpus) {
     std::map<std::string, std::vector<const corpus_row*>> by_gpu;
@@ -243,6 +373,8 @@ inline std::vector<public_fit_gpu> fit_public(const std::vector<corpus_row>& cor
         if (base == nullptr) continue; // no literature profile: nothing to fit into
         out.push_back(fit_gpu(rows, gpu, *base));
     }
+    carry_from_siblings(out, by_gpu);
+    record_no_spill(out);
     return out;
 }
 
@@ -251,6 +383,9 @@ inline void print_fits(const std::vector<public_fit_gpu>& fits) {
         fmt::print("\n== {} ({} fit rows)\n", f.gpu, f.rows);
         fmt::print("{:<34} {:<40} {:>12} {:>10} {:>6} {:>8} {:>8}\n", "step", "constant", "value", "std err", "rows",
                    "before", "after");
+        for (const auto& c : f.carried)
+            fmt::print("{:<34} {:<40} {:>12.5g} {:>10.3g}  carried: {}\n", "carried", c.key, c.value, c.std_error,
+                       c.source);
         for (const auto& s : f.steps)
             for (const auto& c : s.fit.constants)
                 fmt::print("{:<34} {:<40} {:>12.5g} {:>10.3g} {:>6} {:>7.1f}% {:>7.1f}%{}\n", s.what, c.key, c.value,
@@ -262,18 +397,15 @@ inline void print_fits(const std::vector<public_fit_gpu>& fits) {
     }
 }
 
-/// Every accepted constant, in a stable order: (gpu, key) -> (value, std error, source).
-struct fitted_entry {
-    std::string gpu, key, source;
-    double value = 0, std_error = 0;
-};
-
+/// Every accepted constant, in a stable order: per GPU, its carried constants, then its steps'.
 inline std::vector<fitted_entry> accepted(const std::vector<public_fit_gpu>& fits) {
     std::vector<fitted_entry> out;
-    for (const auto& f : fits)
+    for (const auto& f : fits) {
+        out.insert(out.end(), f.carried.begin(), f.carried.end());
         for (const auto& s : f.steps)
             if (s.rejected.empty())
                 for (const auto& c : s.fit.constants) out.push_back({f.gpu, c.key, s.source, c.value, c.std_error});
+    }
     return out;
 }
 

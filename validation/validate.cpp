@@ -719,16 +719,22 @@ int main(int argc, char** argv) {
                 r << "\n### Literature constants fitted to the fit rows\n\n"
                      "What `vidperf_validate --fit-public` fits on each GPU's fit rows (the table the literature\n"
                      "profiles apply, include/vidperf/roofline/literature_fit.hpp). Error columns: median |error| of\n"
-                     "the step's fit rows before and after. A rejected step keeps the hand-sourced value.\n\n"
+                     "the step's fit rows before and after. A rejected step keeps the hand-sourced value. `carried`:\n"
+                     "a row-kernel constant the GPU's rows do not determine, taken from a GPU with the same SM and\n"
+                     "held while the rest is refitted, or a spill half-point recorded as none.\n\n"
                      "| GPU | step | constant | value | std. error | rows | before | after | |\n"
                      "|---|---|---|---|---|---|---|---|---|\n";
-                for (const auto& f : validation::fit_public(corpus))
+                for (const auto& f : validation::fit_public(corpus)) {
+                    for (const auto& c : f.carried)
+                        r << fmt::format("| {} | carried | {} | {:.4g} | {:.2g} | | | | {} |\n", f.gpu, c.key, c.value,
+                                         c.std_error, c.source);
                     for (const auto& st : f.steps)
                         for (const auto& c : st.fit.constants)
                             r << fmt::format("| {} | {} | {} | {:.4g} | {:.2g} | {} | {:.1f} % | {:.1f} % | {} |\n", f.gpu,
                                              st.what, c.key, c.value, c.std_error, st.fit.points,
                                              100 * st.fit.median_abs_error_before, 100 * st.fit.median_abs_error,
                                              st.rejected.empty() ? "" : "rejected: " + st.rejected);
+                }
                 // the offsets the predictions above carry (validation::add_harness_offsets), one per group
                 std::map<std::string, std::string> harness;
                 for (const auto& c : corpus_results)

@@ -103,6 +103,10 @@ struct basic_calibration {
     /// half of that extra read is paid, per pointwise kind (the engine's spill
     /// term, pointwise_spill_fraction); 0 = no spill term. A plain number of bytes.
     std::array<calibrated<Real>, pointwise_kind_count> pointwise_spill_bytes{};
+    /// Bandwidth of PyTorch's block softmax on rows that hold fewer than two of
+    /// its vectorised strides (pytorch_softmax_single_stride), relative to the
+    /// softmax efficiency every other softmax row gets; 0 = unset (no such term).
+    calibrated<Real> softmax_single_stride_ratio{};
     calibrated<bytes_per_second_t<Real>> l2_bandwidth{}; ///< 0 = no L2 regime
     calibrated<bytes_t<Real>> l2_resident_lo{};
     calibrated<bytes_t<Real>> l2_resident_hi{};
@@ -191,6 +195,8 @@ constexpr void for_each_constant_of(F&& f, Cal& c, Cals&... cs) {
         "pointwise_softmax_spill_bytes", "pointwise_reduction_spill_bytes"};
     for (std::size_t i = 0; i < pointwise_kind_count; ++i)
         f(spill_keys[i], c.pointwise_spill_bytes[i], cs.pointwise_spill_bytes[i]...);
+    f(std::string_view("softmax_single_stride_ratio"), c.softmax_single_stride_ratio,
+      cs.softmax_single_stride_ratio...);
     f(std::string_view("l2_bandwidth_Bps"), c.l2_bandwidth, cs.l2_bandwidth...);
     f(std::string_view("l2_resident_lo_bytes"), c.l2_resident_lo, cs.l2_resident_lo...);
     f(std::string_view("l2_resident_hi_bytes"), c.l2_resident_hi, cs.l2_resident_hi...);

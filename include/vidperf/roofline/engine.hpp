@@ -12,6 +12,7 @@
 /// formulas are in docs/model.md. Pure functions: no allocation on success,
 /// no shared state, safe to call from any number of threads.
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -446,6 +447,26 @@ template <class Real>
     return Real(1) / (Real(1) + r2 * r2 * r2);
 }
 
+/// Whether PyTorch's block softmax runs a row of `row_length` elements of `element_bytes` each with fewer than two
+/// of its vectorised strides per pass. The launch rule is that of aten/src/ATen/native/cuda/SoftMax.cu up to
+/// PyTorch 2.1 (the version of the corpus's softmax rows): rows of at most 1024 elements and 4096 bytes go to the
+/// persistent warp softmax (false here); longer rows to cunn_SoftMaxForward, whose threads per row
+/// (SoftMax_getBlockSize) are the smallest power of two at or above min(row / ILP, 1024) / 2, at least 32, with
+/// ILP = 16 bytes / element; each pass strides over the row ILP x threads elements at a time, and the rest of the
+/// row (row mod the stride) is read one element per load. On NeuSight's A100 PCIe 40/80GB rows, block rows with
+/// fewer than two whole strides (in FP32 rows of 1032-2047 and 2056-4095 elements) run at about 0.75-0.8 of the
+/// bandwidth of the others, at every row count measured (docs/model.md).
+[[nodiscard]] constexpr bool pytorch_softmax_single_stride(std::int64_t row_length, double element_bytes) noexcept {
+    if (row_length <= 0 || !(element_bytes > 0)) return false;
+    if (row_length <= 1024 && static_cast<double>(row_length) * element_bytes <= 4096) return false; // warp softmax
+    const auto ilp = std::max<std::int64_t>(1, static_cast<std::int64_t>(16 / element_bytes));
+    const std::int64_t half = std::min<std::int64_t>(row_length / ilp, 1024) / 2;
+    std::int64_t threads = 1;
+    while (threads < half) threads *= 2;
+    threads = std::max<std::int64_t>(threads, 32);
+    return row_length / (ilp * threads) < 2;
+}
+
 template <class Real>
 [[nodiscard]] constexpr prediction<Real> predict(const pointwise_op& o, const basic_gpu_spec<Real>& gpu,
                                                  const basic_calibration<Real>& cal) {
@@ -467,6 +488,12 @@ template <class Real>
                           std::string(name(o.kind)) + "' kernels");
     detail::weaken(p.memory_basis, bw.from);
     p.memory_bandwidth = gpu.hbm_bandwidth * bw.value;
+    // PyTorch's block softmax on rows of fewer than two vectorised strides
+    if (o.kind == pointwise_kind::softmax && detail::to_double(cal.softmax_single_stride_ratio.value) > 0 &&
+        pytorch_softmax_single_stride(o.row_length, size_bytes(o.type))) {
+        detail::weaken(p.memory_basis, cal.softmax_single_stride_ratio.from);
+        p.memory_bandwidth = p.memory_bandwidth * cal.softmax_single_stride_ratio.value;
+    }
     p.memory_time = p.bytes / p.memory_bandwidth;
     // spill: the row's later passes read it again once it no longer stays in L1
     if (const int extra = pointwise_extra_reads(o.kind); extra > 0 && o.row_length > 0) {

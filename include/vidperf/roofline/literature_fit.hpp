@@ -21,7 +21,9 @@ struct public_fit_value {
 };
 
 // clang-format off
-inline constexpr std::array<public_fit_value, 70> public_fit_values{{
+inline constexpr std::array<public_fit_value, 74> public_fit_values{{
+    {"a100-pcie-40gb", "pointwise_softmax_spill_bytes", 51729.4853, 918,
+     "fit to validation/public (vidperf_validate --fit-public): softmax, 66 rows of neusight; carried from a100-pcie-80gb (same SM, compute capability 8.0)"},
     {"a100-pcie-40gb", "gemm_efficiency_fp32", 0.945681602, 0.0105,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 1631 rows of neusight"},
     {"a100-pcie-40gb", "gemm_ramp_dim_fp32", 51.0346565, 3.61,
@@ -32,8 +34,10 @@ inline constexpr std::array<public_fit_value, 70> public_fit_values{{
      "fit to validation/public (vidperf_validate --fit-public): layernorm, 325 rows of neusight"},
     {"a100-pcie-40gb", "pointwise_layernorm_spill_bytes", 16959.8335, 626,
      "fit to validation/public (vidperf_validate --fit-public): layernorm, 325 rows of neusight"},
-    {"a100-pcie-40gb", "pointwise_softmax_efficiency", 0.616890683, 0.00822,
-     "fit to validation/public (vidperf_validate --fit-public): softmax without spill, 306 rows of neusight"},
+    {"a100-pcie-40gb", "pointwise_softmax_efficiency", 0.810948015, 0.0662,
+     "fit to validation/public (vidperf_validate --fit-public): softmax, 306 rows of neusight"},
+    {"a100-pcie-40gb", "softmax_single_stride_ratio", 0.761799259, 0.048,
+     "fit to validation/public (vidperf_validate --fit-public): softmax, 306 rows of neusight"},
     {"a100-pcie-80gb", "gemm_efficiency_fp32", 0.917770392, 0.00781,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 349 rows of neusight"},
     {"a100-pcie-80gb", "gemm_ramp_dim_fp32", 9.90255785, 2.3,
@@ -44,9 +48,11 @@ inline constexpr std::array<public_fit_value, 70> public_fit_values{{
      "fit to validation/public (vidperf_validate --fit-public): layernorm, 75 rows of neusight"},
     {"a100-pcie-80gb", "pointwise_layernorm_spill_bytes", 14828.765, 346,
      "fit to validation/public (vidperf_validate --fit-public): layernorm, 75 rows of neusight"},
-    {"a100-pcie-80gb", "pointwise_softmax_efficiency", 0.759350578, 0.0153,
+    {"a100-pcie-80gb", "pointwise_softmax_efficiency", 0.788294983, 0.0105,
      "fit to validation/public (vidperf_validate --fit-public): softmax, 66 rows of neusight"},
-    {"a100-pcie-80gb", "pointwise_softmax_spill_bytes", 56801.3575, 2.47e+03,
+    {"a100-pcie-80gb", "pointwise_softmax_spill_bytes", 51729.4853, 918,
+     "fit to validation/public (vidperf_validate --fit-public): softmax, 66 rows of neusight"},
+    {"a100-pcie-80gb", "softmax_single_stride_ratio", 0.792207087, 0.0161,
      "fit to validation/public (vidperf_validate --fit-public): softmax, 66 rows of neusight"},
     {"a100-pcie-80gb", "collective_latency_s", 1.80348685e-05, 4.57e-06,
      "fit to validation/public (vidperf_validate --fit-public): collectives nvlink, 108 rows of vidur"},
@@ -148,6 +154,8 @@ inline constexpr std::array<public_fit_value, 70> public_fit_values{{
      "fit to validation/public (vidperf_validate --fit-public): gemm fp8, 14 rows of deepgemm"},
     {"h800-sxm5-80gb", "gemm_ramp_dim", 440.795469, 159,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp8, 14 rows of deepgemm"},
+    {"l4-24gb", "pointwise_softmax_spill_bytes", 0, 0,
+     "fit to validation/public (vidperf_validate --fit-public): softmax without spill, 62 rows of neusight; no spill term (the rows determine none)"},
     {"l4-24gb", "gemm_efficiency_fp32", 0.30017417, 0.00491,
      "fit to validation/public (vidperf_validate --fit-public): gemm fp32, 303 rows of neusight"},
     {"l4-24gb", "gemm_ramp_dim_fp32", 40.1865097, 6.86,
@@ -158,10 +166,10 @@ inline constexpr std::array<public_fit_value, 70> public_fit_values{{
      "fit to validation/public (vidperf_validate --fit-public): layernorm, 78 rows of neusight"},
     {"l4-24gb", "pointwise_layernorm_spill_bytes", 35299.6976, 6.44e+03,
      "fit to validation/public (vidperf_validate --fit-public): layernorm, 78 rows of neusight"},
-    {"l4-24gb", "pointwise_softmax_efficiency", 0.785867887, 0.00248,
-     "fit to validation/public (vidperf_validate --fit-public): softmax, 62 rows of neusight"},
-    {"l4-24gb", "pointwise_softmax_spill_bytes", 5669152.6, 4.97e+05,
-     "fit to validation/public (vidperf_validate --fit-public): softmax, 62 rows of neusight"},
+    {"l4-24gb", "pointwise_softmax_efficiency", 0.79092529, 0.00191,
+     "fit to validation/public (vidperf_validate --fit-public): softmax without spill, 62 rows of neusight"},
+    {"l4-24gb", "softmax_single_stride_ratio", 0.979363212, 0.0111,
+     "fit to validation/public (vidperf_validate --fit-public): softmax without spill, 62 rows of neusight"},
 }};
 // clang-format on
 

@@ -57,6 +57,7 @@ template <class Q>
     c.hbm_efficiency = {1.0, ideal, 0};
     for (auto& p : c.pointwise_efficiency) p = {1.0, ideal, 0};
     for (auto& h : c.pointwise_spill_bytes) h = {0.0, ideal, 0};
+    c.softmax_single_stride_ratio = {0.0, ideal, 0};
     c.l2_bandwidth = {bytes_per_second(0), ideal, 0};
     c.l2_resident_lo = c.l2_resident_hi = {bytes(0), ideal, 0};
     for (auto& a : c.attention)
@@ -575,6 +576,13 @@ constexpr void carry_norm_ratios(calibration& c, const calibration& ref) {
                                                : "assumed: A100 PCIe 40GB's fitted softmax spill row size"},
                  0};
     }
+    // the single-stride ratio belongs to PyTorch's softmax kernel on an SM: the reference GPU's where this has none
+    auto& single = c.softmax_single_stride_ratio;
+    if (single.from.kind != provenance_kind::literature &&
+        ref.softmax_single_stride_ratio.from.kind == provenance_kind::literature)
+        single = {ref.softmax_single_stride_ratio.value,
+                  {provenance_kind::assumed, "assumed: A100 PCIe 40GB's softmax single-stride ratio"},
+                  0};
     auto& rms = c.pointwise_efficiency[static_cast<std::size_t>(pointwise_kind::rmsnorm)];
     if (rms.from.kind != provenance_kind::literature)
         rms = {c.pointwise(pointwise_kind::layernorm).value,
@@ -596,6 +604,9 @@ constexpr void carry_norm_ratios(calibration& c, const calibration& ref) {
                 h = {0.0,
                      {provenance_kind::assumed, "assumed: no spill term (no row-length measurement for this GPU)"},
                      0};
+        if (c.softmax_single_stride_ratio.from.source.empty())
+            c.softmax_single_stride_ratio = {
+                0.0, {provenance_kind::assumed, "assumed: unset (no softmax row-length measurement for this GPU)"}, 0};
         apply_public_fit(c);
         if (c.gemm_ramp_dim_fp32.from.kind != provenance_kind::literature)
             c.gemm_ramp_dim_fp32 = {0.0,
