@@ -203,11 +203,15 @@ def conv(op, device, free_bytes):
 
 
 def _norm_dim(op, hints):
-    """Row length of a normalisation: from its parameters when it has them (a LayerNorm's are weight
-    and bias, an RMSNorm's a weight), else the first hint (denoiser width, head dim) that divides the
-    element count."""
-    p = op.get("param_elements", 0)
+    """Row length of a normalisation or softmax: the op's own `row_length` when it carries one (a
+    GroupNorm's group, a softmax's keys), else from its parameters when it has them (a LayerNorm's are
+    weight and bias, an RMSNorm's a weight), else the first hint (denoiser width, head dim) that divides
+    the element count."""
     e = op["elements"]
+    r = op.get("row_length", 0)
+    if r > 0 and e % r == 0:
+        return r
+    p = op.get("param_elements", 0)
     if p > 0:
         d = p // 2 if op["pointwise"] == "layernorm" and p % 2 == 0 else p
         if e % d == 0:
