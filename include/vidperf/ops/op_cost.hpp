@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -39,10 +40,26 @@ template <class Real>
 [[nodiscard]] constexpr Real r(extent v) {
     return Real(static_cast<double>(v));
 }
+// The checks below run on every cost() and predict(): each keeps its message in a cold function of its own, so
+// the check itself is a compare the compiler inlines.
+[[noreturn, gnu::cold, gnu::noinline]] inline void raise_not_positive_extent(extent v, std::string_view where,
+                                                                             std::string_view field) {
+    raise(errc::not_positive, where,
+          std::string("field '") + std::string(field) + "' must be > 0, got " + std::to_string(v));
+}
 constexpr void require_extent(extent v, std::string_view where, std::string_view field) {
-    if (v <= 0)
-        raise(errc::not_positive, where,
-              std::string("field '") + std::string(field) + "' must be > 0, got " + std::to_string(v));
+    if (v <= 0) [[unlikely]]
+        raise_not_positive_extent(v, where, field);
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void raise_too_many_elements(std::span<const extent> factors,
+                                                                           std::string_view where,
+                                                                           std::string_view tensor,
+                                                                           std::string_view fields) {
+    std::string values;
+    for (const extent f : factors) values += (values.empty() ? "" : " x ") + std::to_string(f);
+    raise(errc::out_of_range, where,
+          std::string(tensor) + " (" + std::string(fields) + " = " + values +
+              ") holds more than 2^53 elements: a size is far beyond any GPU's memory");
 }
 /// `factors` multiplied without overflow; raises naming the tensor and its extents when the product
 /// exceeds max_tensor_elements (or int64). Factors are >= 1 (checked before).
@@ -59,23 +76,26 @@ template <std::size_t N>
         }
         n = next;
     }
-    if (overflow || n > max_tensor_elements) {
-        std::string values;
-        for (const extent f : factors) values += (values.empty() ? "" : " x ") + std::to_string(f);
-        raise(errc::out_of_range, where,
-              std::string(tensor) + " (" + std::string(fields) + " = " + values +
-                  ") holds more than 2^53 elements: a size is far beyond any GPU's memory");
-    }
+    if (overflow || n > max_tensor_elements) [[unlikely]]
+        raise_too_many_elements(factors, where, tensor, fields);
     return n;
 }
 
 /// fp64 is a storage dtype of pointwise kernels only; no GEMM, attention or convolution runs in it here.
+[[noreturn, gnu::cold, gnu::noinline]] inline void raise_fp64(std::string_view where, std::string_view field) {
+    raise(errc::dtype_not_supported, where,
+          std::string("field '") + std::string(field) +
+              "' is fp64: vidperf prices fp64 only in pointwise kernels (casts, Wan's float64 RoPE), never as "
+              "a GEMM, attention or convolution dtype");
+}
 constexpr void refuse_fp64(dtype t, std::string_view where, std::string_view field) {
-    if (t == dtype::fp64)
-        raise(errc::dtype_not_supported, where,
-              std::string("field '") + std::string(field) +
-                  "' is fp64: vidperf prices fp64 only in pointwise kernels (casts, Wan's float64 RoPE), never as "
-                  "a GEMM, attention or convolution dtype");
+    if (t == dtype::fp64) [[unlikely]]
+        raise_fp64(where, field);
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void raise_storage_only_activation(dtype t, std::string_view where) {
+    raise(errc::dtype_not_supported, where,
+          "field 'a' (activation dtype) is '" + std::string(name(t)) +
+              "', a storage-only format; use it for the weight operand 'b'");
 }
 } // namespace detail
 
@@ -90,10 +110,8 @@ constexpr void validate(const gemm_op& g) {
     detail::refuse_fp64(g.a, w, "a");
     detail::refuse_fp64(g.b, w, "b");
     detail::refuse_fp64(g.c, w, "c");
-    if (!compute_class_of(g.a))
-        detail::raise(errc::dtype_not_supported, w,
-                      "field 'a' (activation dtype) is '" + std::string(name(g.a)) +
-                          "', a storage-only format; use it for the weight operand 'b'");
+    if (!compute_class_of(g.a)) [[unlikely]]
+        detail::raise_storage_only_activation(g.a, w);
     (void)detail::tensor_elements(std::array{g.batch, g.m, g.k}, w, "A", "batch x m x k");
     (void)detail::tensor_elements(std::array{g.batch, g.k, g.n}, w, "B", "batch x k x n");
     (void)detail::tensor_elements(std::array{g.batch, g.m, g.n}, w, "C", "batch x m x n");

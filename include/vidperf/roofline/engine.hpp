@@ -97,6 +97,26 @@ template <class Real>
     return seconds_t<Real>(pow(pow(c, exponent) + pow(m, exponent), Real(1) / exponent));
 }
 
+// Error messages of the checks every prediction runs, each in a cold function of its own so that the check
+// itself stays a compare the compiler inlines.
+[[noreturn, gnu::cold, gnu::noinline]] inline void raise_no_hbm_bandwidth(std::string_view profile,
+                                                                          std::string_view gpu) {
+    raise(errc::no_calibration, "memory_bandwidth",
+          std::string("calibration '") + std::string(profile) + "' gives GPU '" + std::string(gpu) +
+              "' no positive HBM bandwidth (hbm_efficiency or the kernel class's efficiency is 0)");
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void raise_sustained_ratio(std::string_view profile, double r) {
+    raise(errc::no_calibration, "predict",
+          "calibration '" + std::string(profile) + "' has sustained_clock_ratio " + std::to_string(r) +
+              "; it must be in (0, 1]");
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void raise_no_gemm_efficiency(std::string_view profile,
+                                                                            compute_class cc) {
+    raise(errc::no_calibration, "predict(gemm)",
+          std::string("calibration '") + std::string(profile) + "' has no positive GEMM efficiency for " +
+              std::string(name(cc)));
+}
+
 /// Effective memory bandwidth for a working set of `ws` bytes: the L2 rate
 /// below l2_resident_lo, the HBM rate of the kernel class (`hbm_eff`, a
 /// fraction of the datasheet bandwidth) above l2_resident_hi, and a harmonic
@@ -109,10 +129,8 @@ template <class Real>
                                                                   provenance_kind& basis) {
     weaken(basis, hbm_eff.from);
     const bytes_per_second_t<Real> hbm = gpu.hbm_bandwidth * hbm_eff.value;
-    if (!(to_double(hbm.value()) > 0)) // a zero efficiency would price every byte at infinite time
-        raise(errc::no_calibration, "memory_bandwidth",
-              std::string("calibration '") + std::string(cal.profile) + "' gives GPU '" + std::string(gpu.slug) +
-                  "' no positive HBM bandwidth (hbm_efficiency or the kernel class's efficiency is 0)");
+    if (!(to_double(hbm.value()) > 0)) [[unlikely]] // a zero efficiency would price every byte at infinite time
+        raise_no_hbm_bandwidth(cal.profile, gpu.slug);
     const Real l2 = cal.l2_bandwidth.value.value();
     if (!(to_double(l2) > 0)) return hbm;
     const Real lo = cal.l2_resident_lo.value.value();
@@ -140,10 +158,8 @@ template <class Real>
 [[nodiscard]] constexpr Real clock_factor(const basic_calibration<Real>& cal, provenance_kind& basis) {
     if (!cal.sustained_load) return Real(1);
     const Real r = cal.sustained_clock_ratio.value;
-    if (!(to_double(r) > 0) || !(to_double(r) <= 1))
-        raise(errc::no_calibration, "predict",
-              "calibration '" + std::string(cal.profile) + "' has sustained_clock_ratio " +
-                  std::to_string(to_double(r)) + "; it must be in (0, 1]");
+    if (!(to_double(r) > 0) || !(to_double(r) <= 1)) [[unlikely]]
+        raise_sustained_ratio(cal.profile, to_double(r));
     weaken(basis, cal.sustained_clock_ratio.from);
     return r;
 }
@@ -228,10 +244,8 @@ template <class Real>
         const Real kk = Real(static_cast<double>(g.k));
         eta = eta * kk / (kk + ramp);
     }
-    if (!(to_double(eta) > 0))
-        raise(errc::no_calibration, "predict(gemm)",
-              std::string("calibration '") + std::string(cal.profile) + "' has no positive GEMM efficiency for " +
-                  std::string(name(cc)));
+    if (!(to_double(eta) > 0)) [[unlikely]]
+        raise_no_gemm_efficiency(cal.profile, cc);
     return eta;
 }
 
@@ -275,12 +289,17 @@ constexpr void set_memory_time(prediction<Real>& p, const basic_gpu_spec<Real>& 
     p.memory_time = p.bytes / p.memory_bandwidth;
 }
 
+[[noreturn, gnu::cold, gnu::noinline]] inline void
+raise_calibration_gpu(std::string_view profile, std::string_view made_for, std::string_view gpu) {
+    raise(errc::inconsistent, "predict",
+          std::string("calibration '") + std::string(profile) + "' was made for GPU '" + std::string(made_for) +
+              "', not '" + std::string(gpu) + "'");
+}
+
 template <class Real>
 constexpr void check_calibration_for(const basic_gpu_spec<Real>& gpu, const basic_calibration<Real>& cal) {
-    if (!cal.gpu_slug.empty() && cal.gpu_slug != gpu.slug)
-        raise(errc::inconsistent, "predict",
-              std::string("calibration '") + std::string(cal.profile) + "' was made for GPU '" +
-                  std::string(cal.gpu_slug) + "', not '" + std::string(gpu.slug) + "'");
+    if (!cal.gpu_slug.empty() && cal.gpu_slug != gpu.slug) [[unlikely]]
+        raise_calibration_gpu(cal.profile, cal.gpu_slug, gpu.slug);
 }
 
 } // namespace detail
