@@ -104,6 +104,15 @@ inline void set_constant(calibration& c, std::string_view key, double v, provena
     });
 }
 
+/// One step of the 64-bit linear congruential generator (Knuth's MMIX constants) behind the bootstrap, modulo
+/// 2^64 through a 128-bit product, so that no 64-bit product wraps (the sanitize preset holds vidperf's own code to
+/// no unsigned wrap-around, well defined or not).
+[[nodiscard]] inline std::uint64_t lcg_next(std::uint64_t s) {
+    __extension__ using u128 = unsigned __int128;
+    const u128 next = static_cast<u128>(s) * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::uint64_t>(next & 0xFFFFFFFFFFFFFFFFULL);
+}
+
 [[nodiscard]] inline double predict_sum(const timed_ops& p, const gpu_spec& gpu, const calibration& c) {
     double t = 0;
     for (const auto& o : p.ops) t += predict(o, gpu, c).time.value();
@@ -275,7 +284,7 @@ template <class F>
     for (int b = 0; b < bootstrap; ++b) {
         std::vector<std::size_t> idx(points.size());
         for (auto& i : idx) {
-            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            state = detail::lcg_next(state);
             i = static_cast<std::size_t>((state >> 33) % points.size());
         }
         samples.push_back(values_of(detail::nelder_mead(objective_on(idx), x, 0.05, 200 * static_cast<int>(n))));

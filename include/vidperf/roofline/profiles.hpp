@@ -551,8 +551,8 @@ inline constexpr std::array<calibration, 13> literature_bases{{
 
 /// Norm and softmax efficiencies of a GPU without framework measurements of its own: its elementwise efficiency
 /// times the ratio the reference GPU's corpus fit found (NeuSight's PyTorch kernels on A100 PCIe 40GB), and the
-/// reference GPU's spill half-points; RMSNorm, which no framework source measures, as LayerNorm (the same
-/// row-reduction kernel without the mean).
+/// reference GPU's spill half-points and softmax single-stride ratio; RMSNorm, which no framework source measures,
+/// as LayerNorm (the same row-reduction kernel without the mean).
 constexpr void carry_norm_ratios(calibration& c, const calibration& ref) {
     auto& el = c.pointwise_efficiency[static_cast<std::size_t>(pointwise_kind::elementwise)];
     const auto& ref_el = ref.pointwise(pointwise_kind::elementwise);
