@@ -51,6 +51,12 @@ namespace vidperf::validation {
 /// The prefix every corpus-fitted constant's provenance source starts with.
 inline constexpr std::string_view public_fit_tag = "fit to validation/public";
 
+/// Calibration keys of the row-kernel structure constants (calibration.hpp, for_each_constant_of).
+[[nodiscard]] inline std::string spill_key_of(pointwise_kind k) {
+    return "pointwise_" + std::string(name(k)) + "_spill_bytes";
+}
+inline constexpr std::string_view single_stride_key = "softmax_single_stride_ratio";
+
 /// Smallest pointwise kernel (bytes moved) the efficiency fits use (see the file comment).
 inline constexpr double pointwise_fit_min_bytes = 64e6;
 
@@ -185,7 +191,7 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
         // the spill half-point too where the rows' sizes span a factor of 4 or more; the search starts from
         // 16 KiB (rows of a few blocks per SM in an L1 of 128-256 KiB) and a rejected fit keeps the old value
         std::vector<std::string_view> keys{pw_keys[k]};
-        const std::string spill_key = "pointwise_" + std::string(name(kind)) + "_spill_bytes"; // calibration.hpp
+        const std::string spill_key = spill_key_of(kind);
         auto& half = out.cal.pointwise_spill_bytes[k];
         const auto kept = half;
         const bool spill =
@@ -196,7 +202,7 @@ inline public_fit_gpu fit_gpu(const std::vector<const corpus_row*>& rows, const 
         }
         // softmax: the single-stride ratio where at least 4 rows of each kind of row are present
         const auto kept_ratio = out.cal.softmax_single_stride_ratio;
-        const std::string_view ratio_key = "softmax_single_stride_ratio"; // calibration.hpp
+        const std::string_view ratio_key = single_stride_key;
         const bool ratio = kind == pointwise_kind::softmax && single >= 4 && other >= 4 && !held.contains(ratio_key);
         if (ratio) {
             keys.push_back(ratio_key);
@@ -309,9 +315,8 @@ inline void carry_from_siblings(std::vector<public_fit_gpu>& fits,
             bool stepped = false; // rows of this kind entered a step
             for (const auto& s : f.steps) stepped = stepped || s.what == kind || s.what.starts_with(kind + " ");
             if (!stepped) continue;
-            std::vector<std::string> keys{"pointwise_" + kind + "_spill_bytes"}; // calibration.hpp
-            if (static_cast<pointwise_kind>(k) == pointwise_kind::softmax)
-                keys.emplace_back("softmax_single_stride_ratio");
+            std::vector<std::string> keys{spill_key_of(static_cast<pointwise_kind>(k))};
+            if (static_cast<pointwise_kind>(k) == pointwise_kind::softmax) keys.emplace_back(single_stride_key);
             for (const auto& key : keys) {
                 if (accepted_constant(f, key)) continue;
                 for (const auto& sib : first) {
@@ -349,7 +354,7 @@ inline void record_no_spill(std::vector<public_fit_gpu>& fits) {
     for (auto& f : fits)
         for (std::size_t k = 0; k < pointwise_kind_count; ++k) {
             const std::string kind(name(static_cast<pointwise_kind>(k)));
-            const std::string key = "pointwise_" + kind + "_spill_bytes"; // calibration.hpp
+            const std::string key = spill_key_of(static_cast<pointwise_kind>(k));
             if (accepted_constant(f, key)) continue;
             for (const auto& s : f.steps)
                 if (s.rejected.empty() && s.what.starts_with(kind + " without spill")) {
